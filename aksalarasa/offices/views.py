@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from aksalarasa.audit.selectors import history_for
+from aksalarasa.core.concurrency import StaleVersion
+from aksalarasa.offices import selectors, services
+from aksalarasa.offices.forms import OfficeSettingsForm
+
+
+@login_required
+def office_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "offices/list.html", {"offices": selectors.office_list(viewer=request.user)})
+
+
+@login_required
+def office_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    office = selectors.office_get_for_viewer(viewer=request.user, pk=pk)
+    context = {
+        "office": office,
+        "village": selectors.village_describe(office.village_code),
+        "can_edit": services.office_can_edit(office=office, user=request.user),
+        "history": history_for(office),
+    }
+    return render(request, "offices/detail.html", context)
+
+
+@login_required
+def office_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    office = selectors.office_get_for_viewer(viewer=request.user, pk=pk)
+    if not services.office_can_edit(office=office, user=request.user):
+        raise Http404
+    form = OfficeSettingsForm(request.POST or None, instance=office, initial={"version": office.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.office_update_settings(
+                office=office,
+                actor=request.user,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data.get("version") or 0,
+            )
+        except StaleVersion as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Office settings saved."))
+            return redirect("offices:detail", pk=office.pk)
+    return render(request, "offices/edit.html", {"office": office, "form": form})
+
+
+@login_required
+def region_children(request: HttpRequest) -> HttpResponse:
+    """HTMX: the options below a region (province -> regency -> district -> village)."""
+    code = request.GET.get("code", "").strip()[:13]
+    return render(request, "offices/_region_options.html", {"children": selectors.region_children(code)})

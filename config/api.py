@@ -1,0 +1,80 @@
+"""The REST API at /api/v1/ (django-ninja). OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs.
+
+Every endpoint authenticates (a personal bearer token or the browser session), reads through the
+same selectors and `visible_to(user)` as the UI, and validates writes with the same forms.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from aksalarasa.accounts.services import api_token_authenticate
+from aksalarasa.core.concurrency import StaleVersion
+
+
+class PersonalToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        if not token or len(token) > 200:
+            return None
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Aksalarasa API",
+    version="1",
+    description="Clients, guidance, partners, programs and evidence for Indonesian probation offices.",
+    auth=[PersonalToken(), django_auth],
+    docs_url="/docs",
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or _("Not allowed.")}, status=403)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": _("Authentication required: send a personal token.")}, status=401
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Invalid input."), "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(ValidationError)
+def invalid_data(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": _("Invalid data."), "errors": errors}, status=422)
+
+
+@api.exception_handler(StaleVersion)
+def conflict(request: HttpRequest, exc: StaleVersion) -> HttpResponse:
+    return api.create_response(request, {"detail": str(StaleVersion.message)}, status=409)
+
+
+def form_errors(form) -> ValidationError:
+    """Turn a Django form's errors into the API's 422 answer (the UI and API share validation)."""
+    return ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
+
+
+api.add_router("/", "aksalarasa.accounts.api.router")
+api.add_router("/", "aksalarasa.offices.api.router")

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+urlpatterns = [
+    path("", include("aksalarasa.core.urls")),
+    path("accounts/", include("aksalarasa.accounts.urls")),
+    path("offices/", include("aksalarasa.offices.urls")),
+    path("audit/", include("aksalarasa.audit.urls")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+]

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.factories import OfficeFactory, make_user
+
+ROLES = [
+    "national",
+    "regional",
+    "office_head",
+    "section_head",
+    "officer",
+    "program_team",
+    "partner_staff",
+    "admin",
+]
+
+
+@pytest.fixture
+def office_a(db):
+    return OfficeFactory(name="Bapas Kelas I Alpha")
+
+
+@pytest.fixture
+def office_b(db):
+    """An office in another region, to prove scoping."""
+    return OfficeFactory(name="Bapas Kelas II Beta")
+
+
+@pytest.fixture
+def users_a(office_a):
+    """One user per role, all placed at (or over) office A."""
+    return {role: make_user(role, office_a) for role in ROLES}
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    expected = os.environ.get("AKSALARASA_EXPECT_DB")
+    if expected and engine != expected:
+        raise pytest.UsageError(f"Expected the {expected} database but settings use {engine}.")
+    return f"aksalarasa database: {engine}"

@@ -1,0 +1,22 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+
+@pytest.mark.django_db
+def test_login_page_is_in_bahasa_indonesia_by_default(client):
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.status_code == 200
+    assert response["Content-Language"] == "id"
+    assert 'lang="id"' in response.content.decode()
+    assert "Masuk" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_login_by_email_then_home_shows_own_office(client, users_a, office_a):
+    user = users_a["officer"]
+    response = client.post(reverse("accounts:login"), {"username": user.email.upper(), "password": PASSWORD})
+    assert response.status_code == 302
+    page = client.get(reverse("core:home"))
+    assert office_a.name in page.content.decode()
