@@ -78,3 +78,6 @@ def form_errors(form) -> ValidationError:
 
 api.add_router("/", "aksalarasa.accounts.api.router")
 api.add_router("/", "aksalarasa.offices.api.router")
+api.add_router("/", "aksalarasa.clients.api.router")
+api.add_router("/", "aksalarasa.guidance.api.router")
+api.add_router("/", "aksalarasa.partners.api.router")

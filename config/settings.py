@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "aksalarasa.offices",
     "aksalarasa.accounts",
     "aksalarasa.audit",
+    "aksalarasa.clients",
+    "aksalarasa.guidance",
+    "aksalarasa.partners",
 ]
 
 MIDDLEWARE = [

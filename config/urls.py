@@ -8,6 +8,9 @@ urlpatterns = [
     path("accounts/", include("aksalarasa.accounts.urls")),
     path("offices/", include("aksalarasa.offices.urls")),
     path("audit/", include("aksalarasa.audit.urls")),
+    path("clients/", include("aksalarasa.clients.urls")),
+    path("guidance/", include("aksalarasa.guidance.urls")),
+    path("partners/", include("aksalarasa.partners.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

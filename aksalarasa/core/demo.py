@@ -18,6 +18,9 @@ DEMO_PASSWORD = "Aksalarasa-demo-2026"
 DEMO_LOADERS = [
     "aksalarasa.offices.demo",
     "aksalarasa.accounts.demo",
+    "aksalarasa.clients.demo",
+    "aksalarasa.partners.demo",
+    "aksalarasa.guidance.demo",
 ]
 
 

@@ -1,0 +1,192 @@
+"""Guidance sessions (pendampingan, pembimbingan, pengawasan, wajib lapor) and report-in schedules.
+
+Attendance is recorded per client: a group session is a GuidanceGroup with one GuidanceSession
+row per client. Partner sessions (a referred client's attendance recorded by partner staff) use the
+same outcomes and engagement scale, so they appear on the same timeline and caseload.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from aksalarasa.clients.models import client_scope
+
+if TYPE_CHECKING:
+    from aksalarasa.accounts.models import User
+
+
+class Kind(models.TextChoices):
+    REPORT_IN = "report_in", _("Report-in (wajib lapor)")
+    PERSONALITY = "personality", _("Personality guidance")
+    INDEPENDENCE = "independence", _("Independence guidance")
+    HOME_VISIT = "home_visit", _("Home visit")
+    SUPERVISION = "supervision", _("Supervision")
+    PARTNER = "partner", _("Partner session")
+
+
+class Place(models.TextChoices):
+    OFFICE = "office", _("Office")
+    COMMUNITY = "community", _("Community")
+    HOME = "home", _("Client's home")
+    PARTNER_SITE = "partner_site", _("Partner site")
+    ONLINE = "online", _("Online")
+
+
+class Outcome(models.TextChoices):
+    ATTENDED = "attended", _("Attended")
+    LATE = "late", _("Attended late")
+    EXCUSED = "excused", _("Excused absence")
+    UNEXCUSED = "unexcused", _("Unexcused absence")
+    NOT_HELD = "not_held", _("Session did not happen")
+    RESCHEDULED = "rescheduled", _("Rescheduled")
+
+
+ATTENDED_OUTCOMES = (Outcome.ATTENDED, Outcome.LATE)
+# Outcomes that count in an attendance rate (the client was expected): attended / expected.
+EXPECTED_OUTCOMES = (Outcome.ATTENDED, Outcome.LATE, Outcome.EXCUSED, Outcome.UNEXCUSED)
+
+
+class NotHeldReason(models.TextChoices):
+    CLIENT = "client", _("Because of the client")
+    OFFICER = "officer", _("Because of the officer")
+    LOGISTICS = "logistics", _("Logistics")
+
+
+class Engagement(models.IntegerChoices):
+    AVOIDS = 1, _("1 · Avoids")
+    PASSIVE = 2, _("2 · Present but passive")
+    TAKES_PART = 3, _("3 · Takes part")
+    LEADS = 4, _("4 · Leads")
+
+
+class GuidanceGroup(models.Model):
+    """A group session; each client's attendance is a GuidanceSession linked here."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    place = models.CharField(_("place"), max_length=20, choices=Place.choices)
+    scheduled_at = models.DateTimeField(_("scheduled at"))
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-scheduled_at"]
+
+
+class GuidanceSessionQuerySet(models.QuerySet["GuidanceSession"]):
+    def visible_to(self, user: User) -> GuidanceSessionQuerySet:
+        """Same rule as clients (domain.md: guidance sessions follow client visibility).
+
+        Program team members see no sessions; partner staff see the sessions they recorded
+        (extended by the partners app through SESSION_SCOPE_EXTENSIONS).
+        """
+        condition = client_scope(user, "client__")
+        if condition is None:
+            return self.all()
+        for extension in SESSION_SCOPE_EXTENSIONS:
+            extra = extension(user)
+            if extra is not None:
+                condition |= extra
+        return self.filter(condition)
+
+
+SESSION_SCOPE_EXTENSIONS: list = []
+
+
+class GuidanceSession(models.Model):
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="sessions")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("officer"),
+    )
+    group = models.ForeignKey(
+        GuidanceGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="sessions"
+    )
+    schedule = models.ForeignKey(
+        "guidance.ReportInSchedule", on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REPORT_IN)
+    place = models.CharField(_("place"), max_length=20, choices=Place.choices, default=Place.OFFICE)
+    scheduled_at = models.DateTimeField(_("scheduled at"))
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    not_held_reason = models.CharField(
+        _("why it did not happen"), max_length=10, choices=NotHeldReason.choices, blank=True
+    )
+    rescheduled_to = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rescheduled_from",
+        verbose_name=_("new appointment"),
+    )
+    engagement = models.PositiveSmallIntegerField(
+        _("engagement"), choices=Engagement.choices, null=True, blank=True
+    )
+    client_said = models.TextField(_("what the client said"), blank=True)
+    response = models.TextField(_("how the client responded"), blank=True)
+    concern = models.BooleanField(_("concern"), default=False)
+    concern_text = models.TextField(_("concern details"), blank=True)
+    concern_resolved_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = GuidanceSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-scheduled_at"]
+        verbose_name = _("guidance session")
+        verbose_name_plural = _("guidance sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(engagement__isnull=True) | Q(engagement__gte=1, engagement__lte=4),
+                name="session_engagement_1_to_4",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["client", "-scheduled_at"], name="session_client_time"),
+            models.Index(fields=["office", "scheduled_at"], name="session_office_time"),
+            models.Index(fields=["officer", "scheduled_at"], name="session_officer_time"),
+        ]
+
+    @property
+    def is_recorded(self) -> bool:
+        return bool(self.outcome)
+
+
+class ReportInSchedule(models.Model):
+    """A recurring report-in (wajib lapor) appointment for one client."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="report_in_schedules")
+    every_days = models.PositiveSmallIntegerField(_("every (days)"), default=30)
+    first_at = models.DateTimeField(_("first appointment"))
+    until = models.DateField(_("until"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=20, choices=Place.choices, default=Place.OFFICE)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(every_days__gte=1, every_days__lte=180), name="schedule_every_days_range"
+            ),
+        ]

@@ -1,0 +1,1 @@
+"""Partners (Pokmas Lipas), their services, referrals and partner feedback."""
