@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "aksalarasa.clients",
     "aksalarasa.guidance",
     "aksalarasa.partners",
+    "aksalarasa.programs",
+    "aksalarasa.events",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ urlpatterns = [
     path("clients/", include("aksalarasa.clients.urls")),
     path("guidance/", include("aksalarasa.guidance.urls")),
     path("partners/", include("aksalarasa.partners.urls")),
+    path("programs/", include("aksalarasa.programs.urls")),
+    path("events/", include("aksalarasa.events.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

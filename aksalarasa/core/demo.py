@@ -21,6 +21,8 @@ DEMO_LOADERS = [
     "aksalarasa.clients.demo",
     "aksalarasa.partners.demo",
     "aksalarasa.guidance.demo",
+    "aksalarasa.programs.demo",
+    "aksalarasa.events.demo",
 ]
 
 

@@ -1,0 +1,1 @@
+"""Events of a program: agenda, registrations, check-in, mixed teams, interactions."""
