@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "aksalarasa.partners",
     "aksalarasa.programs",
     "aksalarasa.events",
+    "aksalarasa.evidence",
 ]
 
 MIDDLEWARE = [

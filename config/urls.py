@@ -13,6 +13,7 @@ urlpatterns = [
     path("partners/", include("aksalarasa.partners.urls")),
     path("programs/", include("aksalarasa.programs.urls")),
     path("events/", include("aksalarasa.events.urls")),
+    path("evidence/", include("aksalarasa.evidence.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

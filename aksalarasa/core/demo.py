@@ -23,6 +23,7 @@ DEMO_LOADERS = [
     "aksalarasa.guidance.demo",
     "aksalarasa.programs.demo",
     "aksalarasa.events.demo",
+    "aksalarasa.evidence.demo",
 ]
 
 

@@ -1,0 +1,1 @@
+"""Instruments, administrations, responses and the analyses that show whether a program worked."""
