@@ -34,7 +34,9 @@ def office_get_for_viewer(*, viewer: User, pk: int) -> Office:
 
 
 def home_summary(*, viewer: User) -> dict:
-    context: dict = {"now": timezone.now(), "office": None, "offices": None, "home_blocks": []}
+    from aksalarasa.core.home import home_blocks_for
+
+    context: dict = {"now": timezone.now(), "office": None, "offices": None, "home_blocks": home_blocks_for(viewer)}
     if viewer.office_id and viewer.has_office_role:
         context["office"] = office_get_for_viewer(viewer=viewer, pk=viewer.office_id)
         context["staff_count"] = User.objects.filter(office_id=viewer.office_id, is_active=True).count()
