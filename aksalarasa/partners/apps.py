@@ -4,3 +4,39 @@ from django.apps import AppConfig
 class PartnersConfig(AppConfig):
     name = "aksalarasa.partners"
     label = "partners"
+    verbose_name = "Partners"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from aksalarasa.clients.models import SCOPE_EXTENSIONS
+        from aksalarasa.core.navigation import NavItem, nav_register
+        from aksalarasa.guidance.models import SESSION_SCOPE_EXTENSIONS
+        from aksalarasa.partners import scoping
+
+        if scoping.partner_client_scope not in SCOPE_EXTENSIONS:
+            SCOPE_EXTENSIONS.append(scoping.partner_client_scope)
+        if scoping.partner_session_scope not in SESSION_SCOPE_EXTENSIONS:
+            SESSION_SCOPE_EXTENSIONS.append(scoping.partner_session_scope)
+        from aksalarasa.core.home import HomeBlock, home_block_register
+        from aksalarasa.partners.selectors import home_referral_summary
+
+        home_block_register(
+            HomeBlock(
+                "partners_referrals",
+                "partners/_home_partner.html",
+                scoping.can_see_referrals,
+                home_referral_summary,
+                order=30,
+            )
+        )
+        nav_register(
+            NavItem(
+                "partner_list", _("Partners"), "partners:partner_list", scoping.can_browse_partners, order=40
+            )
+        )
+        nav_register(
+            NavItem(
+                "referral_list", _("Referrals"), "partners:referral_list", scoping.can_see_referrals, order=30
+            )
+        )
