@@ -73,3 +73,61 @@ def make_user(role: str, office: Office | None = None, **extra) -> User:
             fields.setdefault("officer_grade", "muda")
             fields.setdefault("section", "adult")
     return UserFactory(**fields)
+
+
+# --- events app (Event, Registration) -------------------------------------------------------
+
+
+def make_event_program(office: Office, **extra):
+    """A program for event tests (the programs app may add its own factory; this stays minimal)."""
+    import datetime
+
+    from aksalarasa.programs.models import Program
+
+    fields = {
+        "office": office,
+        "title": "Program uji",
+        "acronym": "UJI",
+        "start": datetime.date(2026, 1, 1),
+        "end": datetime.date(2026, 12, 31),
+        "created_by": extra.pop("created_by", None) or make_user("office_head", office),
+    }
+    fields.update(extra)
+    return Program.objects.create(**fields)
+
+
+def _event_now():
+    from django.utils import timezone
+
+    return timezone.now().replace(microsecond=0)
+
+
+def _event_end(start):
+    import datetime
+
+    return start + datetime.timedelta(hours=2)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.Event"
+
+    office = factory.SubFactory(OfficeFactory)
+    program = factory.LazyAttribute(lambda e: make_event_program(e.office))
+    name = factory.Sequence(lambda n: f"Bakti sosial {n}")
+    place = "Pantai Mertasari, Sanur"
+    start = factory.LazyFunction(lambda: _event_now())
+    end = factory.LazyAttribute(lambda e: _event_end(e.start))
+    created_by = factory.LazyAttribute(lambda e: e.program.created_by)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.Registration"
+
+    event = factory.SubFactory(EventFactory)
+    office = factory.LazyAttribute(lambda r: r.event.office)
+    group = "resident"
+    code = factory.Sequence(lambda n: "".join("ACDEFGHJKMNPQRTUVWXY34679"[(n // 25**i) % 25] for i in range(6)))
+    name = factory.Sequence(lambda n: f"Warga Uji {n}")
+    consent_data = True

@@ -1,1 +1,250 @@
-"""Events of a program: agenda, registrations, check-in, mixed teams, interactions."""
+"""Events of a program (stage 5, intervention): agenda, registrations, check-in, teams, interactions.
+
+Every event belongs to one program of one office; who may read or edit it follows the program
+(`program_scope`, the one program-scoping rule). The public sees only published events, and
+only the event page and the registration form.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from aksalarasa.programs.models import program_scope
+
+if TYPE_CHECKING:
+    from aksalarasa.accounts.models import User
+
+# Codes people read aloud or type on a phone: no 0/O, 1/I/L, 2/Z, 5/S, 8/B.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 6
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def visible_to(self, user: User) -> EventQuerySet:
+        condition = program_scope(user, "program__")
+        return self.all() if condition is None else self.filter(condition).distinct()
+
+    def published(self) -> EventQuerySet:
+        return self.filter(published=True)
+
+
+class Event(models.Model):
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="events")
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="events")
+    name = models.CharField(_("name"), max_length=200)
+    theme = models.CharField(_("theme"), max_length=250, blank=True)
+    description = models.TextField(_("public description"), blank=True)
+    place = models.CharField(_("place"), max_length=250)
+    village_code = models.CharField(_("village (desa/kelurahan)"), max_length=13, blank=True)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    organising_team = models.TextField(_("organising team"), blank=True)
+    target_participants = models.TextField(_("target participants"), blank=True)
+    resource_system = models.TextField(_("resource system"), blank=True)
+    guests = models.TextField(_("guests"), blank=True)
+    published = models.BooleanField(_("published (public page and registration open)"), default=False)
+    registration_open = models.BooleanField(_("public registration open"), default=True)
+    capacity = models.PositiveIntegerField(_("capacity (public registrations)"), null=True, blank=True)
+    done = models.BooleanField(_("held (done)"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="event_start_before_end"),
+            models.UniqueConstraint(
+                fields=["program", "name", "start"], name="event_unique_per_program_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistItem(models.Model):
+    class Kind(models.TextChoices):
+        OFFICIALS = "officials", _("Contact officials")
+        SPEAKER = "speaker", _("Speaker")
+        CLIENTS = "clients", _("Clients via their officer")
+        VENUE = "venue", _("Venue")
+        TOOLS = "tools", _("Tools and equipment")
+        FOOD = "food", _("Food and drinks")
+        OTHER = "other", _("Other")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="checklist")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("task"), max_length=200)
+    owner = models.CharField(_("owner"), max_length=150, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+
+class EventRole(models.Model):
+    class Kind(models.TextChoices):
+        MC = "mc", _("Master of ceremonies (MC)")
+        FLOOR = "floor", _("Floor coordinator")
+        PRAYER = "prayer", _("Prayer")
+        DOCUMENTATION = "documentation", _("Documentation")
+        SPEAKER = "speaker", _("Speaker")
+        OTHER = "other", _("Other")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(_("role"), max_length=15, choices=Kind.choices)
+    person = models.CharField(_("person"), max_length=150)
+
+    class Meta:
+        ordering = ["kind", "pk"]
+
+
+class AgendaItem(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="agenda")
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    starts_at = models.TimeField(_("time"), null=True, blank=True)
+    title = models.CharField(_("item"), max_length=200)
+    lead = models.CharField(_("led by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["position", "starts_at", "pk"]
+
+
+class HandedItem(models.Model):
+    """Items handed over at the event (e.g. rubbish bins to the village)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="handed_items")
+    item = models.CharField(_("item"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    recipient = models.CharField(_("handed to"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class Group(models.TextChoices):
+    CLIENT = "client", _("Client")
+    RESIDENT = "resident", _("Resident")
+    OFFICER = "officer", _("Officer (staff)")
+    OFFICIAL = "official", _("Official")
+    PARTNER = "partner", _("Partner")
+    SPEAKER = "speaker", _("Speaker")
+    GUEST = "guest", _("Guest")
+
+
+STAFF_GROUPS = (Group.OFFICER, Group.OFFICIAL)
+# For mixing, everyone who is neither a client nor staff is "community".
+COMMUNITY_GROUPS = (Group.RESIDENT, Group.PARTNER, Group.SPEAKER, Group.GUEST)
+
+
+class Registration(models.Model):
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    group = models.CharField(_("group"), max_length=10, choices=Group.choices)
+    code = models.CharField(_("code"), max_length=CODE_LENGTH)
+    # Empty for clients: their name comes from the client record, masked for the viewer.
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    village_code = models.CharField(_("village (desa/kelurahan)"), max_length=13, blank=True)
+    banjar = models.CharField(_("banjar / neighbourhood"), max_length=100, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, blank=True)
+    consent_data = models.BooleanField(_("consents to the use of their data"), default=False)
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, null=True, blank=True, related_name="event_registrations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "code"], name="registration_code_unique_per_event"),
+            models.UniqueConstraint(
+                fields=["event", "client"], condition=Q(client__isnull=False), name="registration_client_once"
+            ),
+            models.UniqueConstraint(
+                fields=["event", "user"], condition=Q(user__isnull=False), name="registration_user_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(group="client") | Q(client__isnull=False), name="registration_client_has_client"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class CheckIn(models.Model):
+    """At most one per registration (the unique constraint makes check-in idempotent)."""
+
+    class Source(models.TextChoices):
+        SCAN = "scan", _("QR scan")
+        TYPED = "typed", _("Typed code")
+        OFFLINE = "offline", _("Queued offline")
+        LIST = "list", _("From the list")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="checkins")
+    registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="checkin")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.TYPED)
+    client_uuid = models.UUIDField(null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["at"]
+
+
+class Team(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="teams")
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["event", "number"], name="team_number_unique")]
+
+    def __str__(self) -> str:
+        return self.name or str(_("Team %(n)s") % {"n": self.number})
+
+
+class TeamMember(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
+    registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="team_member")
+
+
+class Interaction(models.Model):
+    """Who worked or talked with whom: one row per pair (stored with the lower id first)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="interactions")
+    first = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "first", "second"], name="interaction_pair_once"),
+            models.CheckConstraint(condition=Q(first__lt=F("second")), name="interaction_pair_ordered"),
+        ]

@@ -1,0 +1,202 @@
+"""Reads of events, always through `Event.objects.visible_to(viewer)` (the program-scoping rule)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from aksalarasa.events.models import (
+    STAFF_GROUPS,
+    CheckIn,
+    Event,
+    Group,
+    Interaction,
+    Registration,
+    Team,
+    TeamMember,
+)
+
+if TYPE_CHECKING:
+    from aksalarasa.accounts.models import User
+    from aksalarasa.programs.models import Program
+
+EDIT_ROLES = ("office_head", "section_head", "officer", "admin")
+
+
+def event_can_edit(viewer: User, event: Event) -> bool:
+    """Office staff edit their office's events; program team members edit their own programs' events."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return False
+    if viewer.is_superuser:
+        return True
+    if viewer.office_id != event.office_id:
+        return False
+    if viewer.has_role(*EDIT_ROLES):
+        return True
+    if viewer.role_program_team:
+        return event.program.members.filter(user_id=viewer.pk, can_edit=True).exists()
+    return False
+
+
+def program_can_add_event(viewer: User, program: Program) -> bool:
+    if not viewer.is_authenticated or not viewer.is_active:
+        return False
+    if viewer.is_superuser:
+        return True
+    if viewer.office_id != program.office_id:
+        return False
+    if viewer.has_role(*EDIT_ROLES):
+        return True
+    return viewer.role_program_team and program.members.filter(user_id=viewer.pk, can_edit=True).exists()
+
+
+def event_list(*, viewer: User, program_id: int | None = None) -> QuerySet[Event]:
+    qs = Event.objects.visible_to(viewer).select_related("program", "office")
+    if program_id is not None:
+        qs = qs.filter(program_id=program_id)
+    return qs.annotate(
+        registration_count=Count("registrations", distinct=True),
+        checkin_count=Count("checkins", distinct=True),
+    ).order_by("-start")
+
+
+def event_get_for_viewer(*, viewer: User, pk: int) -> Event:
+    """The event, or 404 for one the viewer may not see (never 403: that would reveal it)."""
+    event = Event.objects.visible_to(viewer).select_related("program", "office").filter(pk=pk).first()
+    if event is None:
+        raise Http404
+    return event
+
+
+def event_get_for_editor(*, viewer: User, pk: int) -> Event:
+    """The event for a write: 404 if invisible; PermissionDenied if readable but not editable."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    event = event_get_for_viewer(viewer=viewer, pk=pk)
+    if not event_can_edit(viewer, event):
+        raise PermissionDenied(_("You may read this event but not change it."))
+    return event
+
+
+def event_get_public(*, pk: int) -> Event:
+    event = Event.objects.published().select_related("office", "program").filter(pk=pk).first()
+    if event is None:
+        raise Http404
+    return event
+
+
+def event_detail_parts(event: Event) -> dict[str, Any]:
+    return {
+        "checklist": list(event.checklist.all()),
+        "roles": list(event.roles.all()),
+        "agenda": list(event.agenda.all()),
+        "handed_items": list(event.handed_items.all()),
+    }
+
+
+def registration_list(*, event: Event) -> list[Registration]:
+    """Every registration of an event with its client, check-in and team (three queries)."""
+    return list(
+        Registration.objects.filter(event=event)
+        .select_related("client", "checkin", "team_member__team")
+        .order_by("group", "created_at", "pk")
+    )
+
+
+def registration_counts(event: Event) -> dict[str, dict[str, int]]:
+    rows = (
+        Registration.objects.filter(event=event)
+        .values("group")
+        .annotate(total=Count("pk"), checked_in=Count("checkin"))
+    )
+    return {row["group"]: {"registered": row["total"], "checked_in": row["checked_in"]} for row in rows}
+
+
+def checked_in_registrations(event: Event) -> list[Registration]:
+    return list(
+        Registration.objects.filter(event=event, checkin__isnull=False)
+        .select_related("client", "team_member__team")
+        .order_by("group", "pk")
+    )
+
+
+def team_list(event: Event) -> list[Team]:
+    members = TeamMember.objects.select_related("registration", "registration__client").order_by(
+        "registration__group", "registration_id"
+    )
+    return list(event.teams.prefetch_related(Prefetch("members", queryset=members)))
+
+
+def interaction_list(event: Event) -> list[Interaction]:
+    return list(
+        event.interactions.select_related("first", "first__client", "second", "second__client").order_by(
+            "-at"
+        )
+    )
+
+
+def checkin_count(event: Event) -> int:
+    return CheckIn.objects.filter(event=event).count()
+
+
+def program_event_summary(program: Program) -> dict[str, Any]:
+    """The intervention stage of a program in figures (for the programs app's stage view).
+
+    Returns {"events": [{"id", "name", "start", "done", "published", "registrations", "checked_in"}],
+    "event_count", "done_count", "any_done", "registrations", "checked_in", "by_group":
+    {group: {"registered", "checked_in"}}, "invited_clients", "clients_checked_in",
+    "client_checkin_share" (float 0..1 or None when no client was invited)}.
+    Invited clients are client registrations (made by their officer, with consent). Three queries.
+    """
+    events = list(
+        Event.objects.filter(program=program)
+        .annotate(
+            registration_count=Count("registrations", distinct=True),
+            checkin_count=Count("checkins", distinct=True),
+        )
+        .order_by("start")
+    )
+    rows = (
+        Registration.objects.filter(event__program=program)
+        .values("group")
+        .annotate(total=Count("pk"), checked_in=Count("checkin"))
+    )
+    by_group = {g.value: {"registered": 0, "checked_in": 0} for g in Group}
+    for row in rows:
+        by_group[row["group"]] = {"registered": row["total"], "checked_in": row["checked_in"]}
+    clients = Registration.objects.filter(event__program=program, group=Group.CLIENT).aggregate(
+        invited=Count("client_id", distinct=True),
+        came=Count("client_id", filter=Q(checkin__isnull=False), distinct=True),
+    )
+    invited = clients["invited"] or 0
+    came = clients["came"] or 0
+    return {
+        "events": [
+            {
+                "id": e.pk,
+                "name": e.name,
+                "start": e.start,
+                "done": e.done,
+                "published": e.published,
+                "registrations": e.registration_count,
+                "checked_in": e.checkin_count,
+            }
+            for e in events
+        ],
+        "event_count": len(events),
+        "done_count": sum(1 for e in events if e.done),
+        "any_done": any(e.done for e in events),
+        "registrations": sum(v["registered"] for v in by_group.values()),
+        "checked_in": sum(v["checked_in"] for v in by_group.values()),
+        "by_group": by_group,
+        "invited_clients": invited,
+        "clients_checked_in": came,
+        "client_checkin_share": (came / invited) if invited else None,
+    }
+
+
+def is_staff_group(group: str) -> bool:
+    return group in STAFF_GROUPS
