@@ -131,3 +131,139 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: "".join("ACDEFGHJKMNPQRTUVWXY34679"[(n // 25**i) % 25] for i in range(6)))
     name = factory.Sequence(lambda n: f"Warga Uji {n}")
     consent_data = True
+
+
+# --- partners app (Partner, PartnerService, referrals) --------------------------------------
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partners.Partner"
+        skip_postgeneration_save = True
+
+    office = factory.SubFactory(OfficeFactory)
+    name = factory.Sequence(lambda n: f"Yayasan Uji {n}")
+    legal_form = "yayasan"
+    focus_areas = "child protection, vocational training"
+
+    @factory.post_generation
+    def regions(self, create, extracted, **kwargs):
+        if create:
+            self.regions.set(Region.objects.filter(code__in=extracted or ["51.71"]))
+
+
+class PartnerServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "partners.PartnerService"
+
+    partner = factory.SubFactory(PartnerFactory)
+    name = factory.Sequence(lambda n: f"Pelatihan {n}")
+    kind = "vocational"
+    for_children = True
+    for_adults = True
+    capacity = 5
+
+
+def make_partner_client(office: Office, officer: User | None = None, **extra):
+    """A client for partner tests (category set directly; the clients app derives it normally)."""
+    import datetime
+
+    from aksalarasa.clients.models import Client
+
+    n = next(_PARTNER_CLIENT_SEQ)
+    category = extra.pop("category", "adult")
+    fields = {
+        "office": office,
+        "register_number": f"PRT-{n:05d}",
+        "full_name": extra.pop("full_name", f"Klien Uji Mitra {n}"),
+        "sex": "M",
+        "birth_date": datetime.date(2010, 5, 1) if category == "child" else datetime.date(1990, 5, 1),
+        "category": category,
+        "officer": officer,
+        "regency_id": "51.71",
+        "phone": "+6281234500000",
+        "address": "Jl. Uji No. 1",
+    }
+    fields.update(extra)
+    return Client.objects.create(**fields)
+
+
+def _seq():
+    n = 0
+    while True:
+        n += 1
+        yield n
+
+
+_PARTNER_CLIENT_SEQ = _seq()
+
+
+def make_membership(user: User, partner):
+    from aksalarasa.partners.models import PartnerMembership
+
+    return PartnerMembership.objects.create(user=user, partner=partner)
+
+
+def make_partner_world(office_a: Office, office_b: Office) -> dict:
+    """Two offices, each role, partners with linked staff, clients and referrals in several states.
+
+    Office A: officer `pk` (adult section) with adult clients `adult` (consents) and `adult2`;
+    officer `pk_child` with child client `child` (consent, no guardian consent); partners `p1`
+    (staff `staff1`) and `p2` (staff `staff2`). Office B: officer `pk_b`, client `client_b`,
+    partner `p3` (staff `staff3`). Referrals: `r_sent` (adult -> p1), `r_draft` (adult2 -> p1,
+    never sent), `r_child` (child -> p1, sent), `r_p2` (adult2 -> p2, sent), `r_b` (office B, sent).
+    """
+    from aksalarasa.partners import services
+
+    w: dict = {"office_a": office_a, "office_b": office_b}
+    for role in ("office_head", "program_team", "admin", "national", "regional"):
+        w[role] = make_user(role, office_a)
+    w["section_adult"] = make_user("section_head", office_a, section="adult")
+    w["section_child"] = make_user("section_head", office_a, section="child")
+    w["pk"] = make_user("officer", office_a, section="adult")
+    w["pk_child"] = make_user("officer", office_a, section="child")
+    w["pk_b"] = make_user("officer", office_b)
+    w["head_b"] = make_user("office_head", office_b)
+    w["p1"] = PartnerFactory(office=office_a, name="Yayasan Satu")
+    w["p2"] = PartnerFactory(office=office_a, name="Koperasi Dua", focus_areas="employment")
+    w["p3"] = PartnerFactory(office=office_b, name="Yayasan Tiga")
+    w["s1"] = PartnerServiceFactory(partner=w["p1"], name="Tata boga", kind="vocational")
+    w["s2"] = PartnerServiceFactory(
+        partner=w["p2"], name="Penempatan kerja", kind="employment", for_children=False
+    )
+    w["s3"] = PartnerServiceFactory(partner=w["p3"], name="Konseling", kind="counselling")
+    for key, partner, office in (
+        ("staff1", "p1", office_a),
+        ("staff2", "p2", office_a),
+        ("staff3", "p3", office_b),
+    ):
+        w[key] = make_user("partner_staff", office)
+        make_membership(w[key], w[partner])
+    w["adult"] = make_partner_client(
+        office_a, w["pk"], full_name="Wayan Uji Dewasa", consent_share_partners=True
+    )
+    w["adult2"] = make_partner_client(office_a, w["pk"], full_name="Made Uji Kedua")
+    w["child"] = make_partner_client(
+        office_a, w["pk_child"], category="child", full_name="Komang Uji Anak", consent_share_partners=True
+    )
+    w["client_b"] = make_partner_client(office_b, w["pk_b"], full_name="Budi Uji Surabaya")
+    w["r_sent"] = services.referral_create(
+        client=w["adult"],
+        service=w["s1"],
+        actor=w["pk"],
+        reason="Butuh keterampilan",
+        goals="Menyelesaikan pelatihan\nMembuat kue sendiri",
+        shared_fields=["name", "phone"],
+        send=True,
+    )
+    w["r_draft"] = services.referral_create(client=w["adult2"], service=w["s1"], actor=w["pk"], reason="Draf")
+    w["r_child"] = services.referral_create(
+        client=w["child"], service=w["s1"], actor=w["pk_child"], reason="Anak", send=True
+    )
+    w["r_p2"] = services.referral_create(
+        client=w["adult2"], service=w["s2"], actor=w["pk"], reason="Kerja", send=True
+    )
+    w["r_b"] = services.referral_create(
+        client=w["client_b"], service=w["s3"], actor=w["pk_b"], reason="Konseling", send=True
+    )
+    return w

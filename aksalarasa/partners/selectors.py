@@ -278,6 +278,8 @@ def referral_counts(*, viewer: User) -> list[dict[str, Any]]:
     """Counts by office and status for national/regional viewers (and heads): cells under 5 hidden."""
     from aksalarasa.offices.models import Office
 
+    if not (viewer.is_superuser or viewer.role_national or viewer.role_regional or viewer.role_office_head):
+        return []
     offices = Office.objects.visible_to(viewer)
     rows = (
         Referral.objects.filter(office__in=offices)
