@@ -295,3 +295,37 @@ class SocialInquiry(models.Model):
         verbose_name = _("social inquiry (Litmas)")
         verbose_name_plural = _("social inquiries (Litmas)")
         indexes = [models.Index(fields=["office", "submitted_on", "due_date"], name="litmas_office_due")]
+
+
+class ImportRun(models.Model):
+    """One file import: its progress (polled by the page while it runs) and its outcome."""
+
+    class Status(models.TextChoices):
+        VALIDATING = "validating", _("Checking rows")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        REJECTED = "rejected", _("Rejected: nothing imported")
+
+    token = models.CharField(max_length=40, unique=True)
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=40)
+    filename = models.CharField(_("file"), max_length=200)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.VALIDATING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

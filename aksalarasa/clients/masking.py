@@ -1,0 +1,49 @@
+"""Child protection: the one place that decides whether a viewer sees a client's identity.
+
+A child client's name and photo never leave their office unmasked. Full identity (name, NIK,
+photo, address, phone) is for the client's own office staff with the office head, section head or
+officer role, and for superusers. Everyone else who may see the client at all (program team,
+partner staff of a referral, other offices through a referral) gets initials for a child and the
+name for an adult; partner staff get an adult's name only when the referral shares it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aksalarasa.accounts.roles import Role
+
+if TYPE_CHECKING:
+    from aksalarasa.accounts.models import User
+    from aksalarasa.clients.models import Client
+
+IDENTITY_ROLES = (Role.OFFICE_HEAD, Role.SECTION_HEAD, Role.OFFICER)
+
+
+def can_see_identity(viewer: User, client: Client) -> bool:
+    """Full identity: own-office staff with a guidance role, or a superuser."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return False
+    if viewer.is_superuser:
+        return True
+    return (
+        bool(viewer.office_id) and viewer.office_id == client.office_id and viewer.has_role(*IDENTITY_ROLES)
+    )
+
+
+def client_label(client: Client, viewer: User, *, name_shared: bool = True) -> str:
+    """The name to show `viewer`: the full name, or initials where the identity is protected.
+
+    `name_shared=False` is for callers (e.g. a partner referral) whose data-sharing terms do not
+    include the name: such a viewer gets initials even for an adult.
+    """
+    if can_see_identity(viewer, client):
+        return client.full_name
+    if client.is_child or not name_shared:
+        return client.initials
+    return client.full_name
+
+
+def client_photo_visible(client: Client, viewer: User) -> bool:
+    """Photos only inside the office's guidance roles, and only with the client's consent."""
+    return bool(client.photo) and can_see_identity(viewer, client)

@@ -1,0 +1,214 @@
+"""Personal-data duties (UU PDP 27/2022): the data-subject export and the retention run."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef
+from django.utils import timezone
+
+from aksalarasa.clients.models import Client, NoContact, OfficerAssignment, SocialInquiry, Supervision
+from aksalarasa.clients.registry import SUBJECT_EXPORT_SECTIONS
+
+# --- data-subject export ------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def subject_data(*, client: Client) -> dict[str, Any]:
+    """Everything held about one client, as JSON-ready data (the PDF renders the same dict)."""
+    identity = {
+        "register_number": client.register_number,
+        "full_name": client.full_name,
+        "nik": client.nik,
+        "sex": client.get_sex_display(),
+        "birth_date": client.birth_date,
+        "category": client.get_category_display(),
+        "address": client.address,
+        "regency": client.regency.name if client.regency else "",
+        "village_code": client.village_code,
+        "phone": client.phone,
+        "emergency_contact_name": client.emergency_contact_name,
+        "emergency_contact_relation": client.emergency_contact_relation,
+        "emergency_contact_phone": client.emergency_contact_phone,
+        "consent_community": client.consent_community,
+        "consent_photos": client.consent_photos,
+        "consent_share_partners": client.consent_share_partners,
+        "guardian_consent": client.guardian_consent,
+        "photo": bool(client.photo),
+        "notes": client.notes,
+        "office": client.office.name,
+        "officer": client.officer.full_name if client.officer else "",
+        "created_at": client.created_at,
+    }
+    sections: dict[str, Any] = {
+        "supervisions": [
+            {
+                "program_type": s.get_program_type_display(),
+                "start": s.start,
+                "end": s.end,
+                "status": s.get_status_display(),
+                "notes": s.notes,
+            }
+            for s in Supervision.objects.filter(client=client).order_by("start")
+        ],
+        "assignments": [
+            {
+                "officer": a.officer.full_name,
+                "start": a.start,
+                "end": a.end,
+                "assigned_by": a.assigned_by.full_name if a.assigned_by else "",
+                "reason": a.reason,
+            }
+            for a in OfficerAssignment.objects.filter(client=client)
+            .select_related("officer", "assigned_by")
+            .order_by("start")
+        ],
+        "social_inquiries": [
+            {
+                "purpose": i.get_purpose_display(),
+                "requested_on": i.requested_on,
+                "due_date": i.due_date,
+                "officer": i.officer.full_name,
+                "submitted_on": i.submitted_on,
+                "recommendation": i.recommendation,
+                "document": bool(i.document),
+            }
+            for i in SocialInquiry.objects.filter(client=client)
+            .select_related("officer")
+            .order_by("requested_on")
+        ],
+        "no_contacts": [
+            {
+                "other_client": n.other_client.register_number if n.other_client else "",
+                "person_name": n.person_name,
+                "reason": n.reason,
+            }
+            for n in NoContact.objects.filter(client=client).select_related("other_client")
+        ],
+    }
+    for section in SUBJECT_EXPORT_SECTIONS:
+        sections[section.key] = section.rows(client)
+    data = {"generated_at": timezone.now(), "client": identity, **sections}
+    return _json_ready(data)
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_ready(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def html_to_pdf(html: str, *, base_url: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=base_url).write_pdf()
+
+
+# --- retention ------------------------------------------------------------------------------
+
+
+@dataclass
+class RetentionReport:
+    dry_run: bool
+    per_office: Counter = field(default_factory=Counter)
+    client_ids: list[int] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_office.values())
+
+
+def retention_due(*, today: date | None = None):
+    """Clients whose last supervision ended more than the office's retention years ago, with no
+    active period, not yet anonymised. Clients without any period are left alone (nothing ended)."""
+    today = today or timezone.localdate()
+    active = Supervision.objects.filter(client=OuterRef("pk"), status=Supervision.Status.ACTIVE)
+    candidates = (
+        Client.objects.filter(anonymised_at__isnull=True)
+        .annotate(last_end=Max("supervisions__end"), has_active=Exists(active))
+        .filter(last_end__isnull=False, has_active=False)
+        .select_related("office")
+    )
+    due = []
+    for client in candidates.only("pk", "office__retention_years", "office__name", "office_id"):
+        years = client.office.retention_years
+        try:
+            limit = client.last_end.replace(year=client.last_end.year + years)
+        except ValueError:  # 29 February
+            limit = client.last_end.replace(year=client.last_end.year + years, day=28)
+        if limit < today:
+            due.append(client)
+    return due
+
+
+IDENTITY_CLEARED = {
+    "nik": "",
+    "address": "",
+    "village_code": "",
+    "phone": "",
+    "emergency_contact_name": "",
+    "emergency_contact_relation": "",
+    "emergency_contact_phone": "",
+    "notes": "",
+    "photo": "",
+}
+
+
+def retention_run(*, dry_run: bool, today: date | None = None) -> RetentionReport:
+    """Anonymise every client past retention. Idempotent: anonymised clients are skipped."""
+    report = RetentionReport(dry_run=dry_run)
+    for client in retention_due(today=today):
+        report.per_office[client.office.name] += 1
+        report.client_ids.append(client.pk)
+    if not dry_run and report.client_ids:
+        with transaction.atomic():
+            for client_id in report.client_ids:
+                client_anonymise(client_id=client_id)
+    return report
+
+
+def client_anonymise(*, client_id: int) -> None:
+    """Clear identity and free text; keep category, sex, birth year, regency and the periods.
+
+    simple-history keeps every old value, so the client's history rows (and those of its periods,
+    Litmas and no-contact entries) are cleared of identity too.
+    """
+    client = Client.objects.select_for_update().get(pk=client_id)
+    if client.photo:
+        client.photo.delete(save=False)
+    values = {
+        **IDENTITY_CLEARED,
+        "full_name": f"Anonim {client.pk}",
+        "birth_date": client.birth_date.replace(month=7, day=1),
+        "anonymised_at": timezone.now(),
+    }
+    Client.objects.filter(pk=client.pk).update(**values)
+    history_values = {k: v for k, v in values.items() if k != "anonymised_at"}
+    Client.history.filter(id=client.pk).update(**history_values, history_change_reason=None)
+    Supervision.objects.filter(client_id=client.pk).update(notes="")
+    Supervision.history.filter(client_id=client.pk).update(notes="")
+    SocialInquiry.objects.filter(client_id=client.pk).update(recommendation="")
+    SocialInquiry.history.filter(client_id=client.pk).update(recommendation="")
+    for inquiry in SocialInquiry.objects.filter(client_id=client.pk).exclude(document=""):
+        inquiry.document.delete(save=False)
+    SocialInquiry.objects.filter(client_id=client.pk).update(document="")
+    SocialInquiry.history.filter(client_id=client.pk).update(document="")
+    # A named person (e.g. a victim) is someone else's identity: the entry goes.
+    NoContact.objects.filter(client_id=client.pk, other_client__isnull=True).delete()
+    NoContact.objects.filter(client_id=client.pk).update(reason="")
+    NoContact.history.filter(client_id=client.pk).update(person_name="", reason="")
+    NoContact.objects.filter(other_client_id=client.pk).update(reason="")
+    OfficerAssignment.objects.filter(client_id=client.pk).update(reason="")

@@ -1,0 +1,273 @@
+"""Writes of the clients app: keyword-only, typed, atomic. Every change leaves a history row
+(django-simple-history) with who made it; officer changes also leave an OfficerAssignment row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aksalarasa.accounts.models import User
+from aksalarasa.clients import rules
+from aksalarasa.clients.models import Client, NoContact, OfficerAssignment, SocialInquiry, Supervision
+from aksalarasa.core.concurrency import save_with_version
+from aksalarasa.offices.models import Office
+
+CLIENT_FIELDS = (
+    "register_number",
+    "full_name",
+    "nik",
+    "sex",
+    "birth_date",
+    "address",
+    "regency_id",
+    "village_code",
+    "phone",
+    "emergency_contact_name",
+    "emergency_contact_relation",
+    "emergency_contact_phone",
+    "consent_community",
+    "consent_photos",
+    "consent_share_partners",
+    "guardian_consent",
+    "notes",
+)
+SUPERVISION_FIELDS = ("program_type", "start", "end", "status", "notes")
+
+
+def client_values(data: dict[str, Any]) -> dict[str, Any]:
+    """A form's cleaned data as model field values (the regency code becomes `regency_id`)."""
+    values = {name: data[name] for name in CLIENT_FIELDS if name in data}
+    if "regency" in data:
+        values["regency_id"] = data["regency"] or None
+    return values
+
+
+def category_compute(*, birth_date, periods: Iterable[tuple[Any, str]]) -> str:
+    reference = rules.category_reference(list(periods), timezone.localdate())
+    return rules.category_for(birth_date, reference)
+
+
+def client_category_refresh(*, client: Client) -> bool:
+    """Recompute the derived category from the birth date and the supervision periods."""
+    periods = list(client.supervisions.values_list("start", "status"))
+    category = category_compute(birth_date=client.birth_date, periods=periods)
+    if category == client.category:
+        return False
+    client.category = category
+    client.save(update_fields=["category"])
+    return True
+
+
+def clients_category_refresh(*, client_ids: Iterable[int], actor: User | None = None) -> int:
+    """The same for many clients in three queries (imports, retention). Returns how many changed."""
+    from simple_history.utils import bulk_update_with_history
+
+    ids = list(client_ids)
+    if not ids:
+        return 0
+    periods: dict[int, list] = {}
+    for client_id, start, status in Supervision.objects.filter(client_id__in=ids).values_list(
+        "client_id", "start", "status"
+    ):
+        periods.setdefault(client_id, []).append((start, status))
+    changed = []
+    for client in Client.objects.filter(pk__in=ids).only("pk", "birth_date", "category", "office_id"):
+        category = category_compute(birth_date=client.birth_date, periods=periods.get(client.pk, []))
+        if category != client.category:
+            client.category = category
+            changed.append(client)
+    if changed:
+        bulk_update_with_history(changed, Client, ["category"], batch_size=1000, default_user=actor)
+    return len(changed)
+
+
+@transaction.atomic
+def client_create(*, actor: User, office: Office, data: dict[str, Any]) -> Client:
+    values = client_values(data)
+    client = Client(office=office, officer_id=data.get("officer"), **values)
+    client.category = category_compute(birth_date=client.birth_date, periods=[])
+    client._history_user = actor  # type: ignore[attr-defined]
+    if Client.objects.filter(office=office, register_number=client.register_number).exists():
+        raise ValidationError(
+            {"register_number": [_("Another client of this office has this register number.")]}
+        )
+    client.save()
+    if client.officer_id:
+        OfficerAssignment.objects.create(
+            office=office,
+            client=client,
+            officer_id=client.officer_id,
+            assigned_by=actor,
+            reason=_("Registered"),
+        )
+    return client
+
+
+@transaction.atomic
+def client_update(*, actor: User, client: Client, data: dict[str, Any], expected_version: int) -> Client:
+    """Change identity, contact, consents and notes; refuses if someone saved in between."""
+    values = client_values(data)
+    for name, value in values.items():
+        setattr(client, name, value)
+    fields = list(values)
+    periods = list(client.supervisions.values_list("start", "status"))
+    client.category = category_compute(birth_date=client.birth_date, periods=periods)
+    fields.append("category")
+    save_with_version(client, expected_version=expected_version, update_fields=fields)
+    client._history_user = actor  # type: ignore[attr-defined]
+    client.save(update_fields=fields)  # the versioned write above does not fire the history signal
+    return client
+
+
+@transaction.atomic
+def client_reassign(*, actor: User, client: Client, officer: User, reason: str) -> OfficerAssignment:
+    """Close the open assignment, open a new one and point Client.officer at the new officer."""
+    if officer.office_id != client.office_id or not officer.role_officer or not officer.is_active:
+        raise ValidationError({"officer": [_("Choose an active probation officer of the client's office.")]})
+    now = timezone.now()
+    OfficerAssignment.objects.filter(client=client, end__isnull=True).update(end=now)
+    assignment = OfficerAssignment.objects.create(
+        office_id=client.office_id,
+        client=client,
+        officer=officer,
+        start=now,
+        assigned_by=actor,
+        reason=reason,
+    )
+    client.officer = officer
+    client.version += 1
+    client._history_user = actor  # type: ignore[attr-defined]
+    client._change_reason = reason  # type: ignore[attr-defined]
+    client.save(update_fields=["officer", "version"])
+    return assignment
+
+
+@transaction.atomic
+def supervision_create(*, actor: User, client: Client, data: dict[str, Any]) -> Supervision:
+    if Supervision.objects.filter(
+        client=client, program_type=data["program_type"], start=data["start"]
+    ).exists():
+        raise ValidationError(
+            {"start": [_("This client already has a period of this program starting that day.")]}
+        )
+    supervision = Supervision(
+        office_id=client.office_id, client=client, **{k: data[k] for k in SUPERVISION_FIELDS if k in data}
+    )
+    supervision._history_user = actor  # type: ignore[attr-defined]
+    supervision.save()
+    client._history_user = actor  # type: ignore[attr-defined]
+    client_category_refresh(client=client)
+    return supervision
+
+
+@transaction.atomic
+def supervision_update(
+    *, actor: User, supervision: Supervision, data: dict[str, Any], expected_version: int
+) -> Supervision:
+    fields = [k for k in SUPERVISION_FIELDS if k in data]
+    for name in fields:
+        setattr(supervision, name, data[name])
+    clash = Supervision.objects.filter(
+        client_id=supervision.client_id, program_type=supervision.program_type, start=supervision.start
+    ).exclude(pk=supervision.pk)
+    if clash.exists():
+        raise ValidationError(
+            {"start": [_("This client already has a period of this program starting that day.")]}
+        )
+    save_with_version(supervision, expected_version=expected_version, update_fields=fields)
+    supervision._history_user = actor  # type: ignore[attr-defined]
+    supervision.save(update_fields=fields)
+    client = supervision.client
+    client._history_user = actor  # type: ignore[attr-defined]
+    client_category_refresh(client=client)
+    return supervision
+
+
+@transaction.atomic
+def litmas_request(*, actor: User, client: Client, data: dict[str, Any]) -> SocialInquiry:
+    """Record a Litmas request; the due date follows from the client's category (3 or 7 days)."""
+    officer = User.objects.filter(
+        pk=data["officer"], office_id=client.office_id, role_officer=True, is_active=True
+    ).first()
+    if officer is None:
+        raise ValidationError({"officer": [_("Choose an active probation officer of the client's office.")]})
+    inquiry = SocialInquiry(
+        office_id=client.office_id,
+        client=client,
+        purpose=data["purpose"],
+        requested_on=data["requested_on"],
+        due_date=rules.litmas_due(data["requested_on"], client.category),
+        officer=officer,
+    )
+    inquiry._history_user = actor  # type: ignore[attr-defined]
+    inquiry.save()
+    return inquiry
+
+
+@transaction.atomic
+def litmas_submit(
+    *, actor: User, inquiry: SocialInquiry, data: dict[str, Any], expected_version: int
+) -> SocialInquiry:
+    inquiry.submitted_on = data["submitted_on"]
+    inquiry.recommendation = data["recommendation"]
+    fields = ["submitted_on", "recommendation"]
+    if data.get("document"):
+        inquiry.document.save(data["document"].name, data["document"], save=False)
+        fields.append("document")
+    save_with_version(inquiry, expected_version=expected_version, update_fields=fields)
+    inquiry._history_user = actor  # type: ignore[attr-defined]
+    inquiry.save(update_fields=fields)
+    return inquiry
+
+
+@transaction.atomic
+def no_contact_add(
+    *, actor: User, client: Client, other_client: Client | None, person_name: str, reason: str
+) -> NoContact:
+    """Add a no-contact entry; between two clients it is recorded both ways."""
+    if other_client is not None:
+        if other_client.pk == client.pk:
+            raise ValidationError(
+                {"other_register_number": [_("A client cannot be on their own no-contact list.")]}
+            )
+        if other_client.office_id != client.office_id:
+            raise ValidationError(
+                {"other_register_number": [_("No client of this office has this register number.")]}
+            )
+        if NoContact.objects.filter(client=client, other_client=other_client).exists():
+            raise ValidationError(
+                {"other_register_number": [_("This client is already on the no-contact list.")]}
+            )
+    entry = NoContact(
+        office_id=client.office_id,
+        client=client,
+        other_client=other_client,
+        person_name=person_name,
+        reason=reason,
+    )
+    entry._history_user = actor  # type: ignore[attr-defined]
+    entry.save()
+    if other_client is not None:
+        mirror = NoContact(
+            office_id=client.office_id, client=other_client, other_client=client, reason=reason
+        )
+        mirror._history_user = actor  # type: ignore[attr-defined]
+        mirror.save()
+    return entry
+
+
+@transaction.atomic
+def no_contact_remove(*, actor: User, entry: NoContact) -> None:
+    entries = [entry]
+    if entry.other_client_id:
+        entries += list(
+            NoContact.objects.filter(client_id=entry.other_client_id, other_client_id=entry.client_id)
+        )
+    for item in entries:
+        item._history_user = actor  # type: ignore[attr-defined]
+        item.delete()

@@ -1,0 +1,571 @@
+"""Pages of the clients app. Each view: access check, form, one service call, response."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aksalarasa.accounts.models import User
+from aksalarasa.audit.models import AccessLog
+from aksalarasa.audit.selectors import history_for
+from aksalarasa.audit.services import access_record, access_record_many
+from aksalarasa.clients import selectors, services
+from aksalarasa.clients.exporting import EXPORTERS, client_export
+from aksalarasa.clients.forms import (
+    ClientFilterForm,
+    ClientForm,
+    LitmasForm,
+    LitmasSubmitForm,
+    NoContactForm,
+    ReassignForm,
+    SupervisionForm,
+)
+from aksalarasa.clients.importing import IMPORTERS, ImportFileError, importers_for
+from aksalarasa.clients.masking import can_see_identity, client_label
+from aksalarasa.clients.models import Client, ImportRun, NoContact, Supervision
+from aksalarasa.clients.registry import CLIENT_DETAIL_PANELS
+from aksalarasa.core.concurrency import StaleVersion
+
+PAGE_SIZE = 25
+
+
+def _filters(request: HttpRequest) -> tuple[ClientFilterForm, dict]:
+    form = ClientFilterForm(request.GET or None, officers=selectors.officer_choices_for(viewer=request.user))
+    return form, (form.filters() if request.GET else {})
+
+
+@login_required
+def client_list(request: HttpRequest) -> HttpResponse:
+    if selectors.can_see_counts(request.user) and not request.user.is_superuser:
+        return redirect("clients:counts")
+    form, filters = _filters(request)
+    page = Paginator(selectors.client_list(viewer=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    programs, statuses = dict(Supervision.ProgramType.choices), dict(Supervision.Status.choices)
+    rows = [
+        {
+            "client": c,
+            "label": client_label(c, request.user),
+            "program": programs.get(c.current_program, ""),
+            "status": statuses.get(c.current_status, ""),
+        }
+        for c in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "can_create": selectors.can_create_client(request.user),
+        "can_import": bool(importers_for(request.user)),
+        "nav_current": "clients",
+    }
+    if request.htmx and request.htmx.target == "client-results":
+        return render(request, "clients/_client_results.html", context)
+    return render(request, "clients/client_list.html", context)
+
+
+@login_required
+def client_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in EXPORTERS or selectors.can_see_counts(request.user) and not request.user.is_superuser:
+        raise Http404
+    _form, filters = _filters(request)
+    data, content_type, listed = client_export(
+        viewer=request.user, clients=selectors.client_list(viewer=request.user, filters=filters), fmt=fmt
+    )
+    access_record_many(
+        user=request.user,
+        objs=listed,
+        office_of=lambda c: c.office_id,
+        action=AccessLog.Action.EXPORT,
+        request=request,
+    )
+    response = HttpResponse(data, content_type=content_type)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="clients-{stamp}.{fmt}"'
+    return response
+
+
+@login_required
+def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request.user
+    client = selectors.client_get_for_viewer(viewer=viewer, pk=pk)
+    access_record(
+        user=viewer, obj=client, office_id=client.office_id, label=client.register_number, request=request
+    )
+    identity = can_see_identity(viewer, client)
+    context = {
+        "client": client,
+        "label": client_label(client, viewer),
+        "identity": identity,
+        "can_edit": selectors.can_edit_client(viewer, client),
+        "can_reassign": selectors.can_reassign(viewer, client) and client.anonymised_at is None,
+        "can_subject_export": selectors.can_subject_export(viewer, client),
+        "nav_current": "clients",
+        "panels": [],
+    }
+    if identity:
+        context.update(selectors.client_detail_related(client=client))
+        context["history"] = history_for(client)
+        context["no_contact_form"] = NoContactForm()
+    for panel in CLIENT_DETAIL_PANELS:
+        panel_context = panel.context(request, client)
+        if panel_context is not None:
+            context["panels"].append({"template": panel.template, "context": panel_context})
+    return render(request, "clients/client_detail.html", context)
+
+
+def _client_form(
+    request: HttpRequest, *, office_id: int, client: Client | None = None, **kwargs
+) -> ClientForm:
+    candidate = request.POST.get("register_number", "").strip() if request.method == "POST" else ""
+    taken = selectors.register_numbers_taken(
+        office_id=office_id, candidate=candidate, exclude_pk=client and client.pk
+    )
+    work_area = selectors.office_work_area(office_id=office_id)
+    return ClientForm(request.POST or None, register_taken=taken, work_area=work_area, **kwargs)
+
+
+@login_required
+def client_create(request: HttpRequest) -> HttpResponse:
+    viewer = request.user
+    if not selectors.can_create_client(viewer):
+        raise PermissionDenied
+    form = _client_form(
+        request, office_id=viewer.office_id, officers=selectors.officer_choices_for(viewer=viewer)
+    )
+    if not (viewer.role_office_head or viewer.role_section_head):
+        form.fields["officer"].required = True  # an officer registers their own client
+        form.initial["officer"] = viewer.pk
+    if request.method == "POST" and form.is_valid():
+        section_problem = selectors.section_mismatch(
+            viewer=viewer, birth_date=form.cleaned_data["birth_date"]
+        )
+        if section_problem:
+            form.add_error("birth_date", section_problem)
+        else:
+            try:
+                client = services.client_create(actor=viewer, office=viewer.office, data=form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                for warning in form.warnings:
+                    messages.warning(request, warning)
+                messages.success(request, _("Client registered."))
+                return redirect("clients:detail", pk=client.pk)
+    return render(
+        request,
+        "clients/client_form.html",
+        {"form": form, "title": _("Register a client"), "nav_current": "clients"},
+    )
+
+
+@login_required
+def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request.user
+    client = selectors.client_get_for_viewer(viewer=viewer, pk=pk)
+    if not selectors.can_edit_client(viewer, client):
+        raise PermissionDenied
+    form = _client_form(request, office_id=client.office_id, client=client)
+    del form.fields["officer"]  # officer changes go through reassignment, which keeps the history
+    if request.method != "POST":
+        form.initial = {**selectors.client_initial(client=client), "version": client.version}
+    elif form.is_valid():
+        try:
+            services.client_update(
+                actor=viewer,
+                client=client,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data.get("version") or 0,
+            )
+        except StaleVersion:
+            form.add_error(None, StaleVersion.message)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("Changes saved."))
+            return redirect("clients:detail", pk=client.pk)
+    context = {"form": form, "client": client, "title": _("Edit client"), "nav_current": "clients"}
+    return render(request, "clients/client_form.html", context)
+
+
+@login_required
+def supervision_form(request: HttpRequest, pk: int, supervision_pk: int | None = None) -> HttpResponse:
+    viewer = request.user
+    client = selectors.client_get_for_viewer(viewer=viewer, pk=pk)
+    if not selectors.can_edit_client(viewer, client):
+        raise PermissionDenied
+    supervision = (
+        selectors.supervision_get_for_viewer(viewer=viewer, client=client, pk=supervision_pk)
+        if supervision_pk
+        else None
+    )
+    form = SupervisionForm(request.POST or None, birth_date=client.birth_date)
+    if request.method != "POST" and supervision:
+        form.initial = {
+            "program_type": supervision.program_type,
+            "start": supervision.start,
+            "end": supervision.end,
+            "status": supervision.status,
+            "notes": supervision.notes,
+            "version": supervision.version,
+        }
+    elif request.method == "POST" and form.is_valid():
+        try:
+            if supervision:
+                services.supervision_update(
+                    actor=viewer,
+                    supervision=supervision,
+                    data=form.cleaned_data,
+                    expected_version=form.cleaned_data.get("version") or 0,
+                )
+            else:
+                services.supervision_create(actor=viewer, client=client, data=form.cleaned_data)
+        except StaleVersion:
+            form.add_error(None, StaleVersion.message)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Supervision period saved."))
+            return redirect("clients:detail", pk=client.pk)
+    title = _("Edit supervision period") if supervision else _("Add a supervision period")
+    context = {"form": form, "client": client, "title": title, "nav_current": "clients"}
+    return render(request, "clients/client_subform.html", context)
+
+
+@login_required
+def client_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request.user
+    client = selectors.client_get_for_viewer(viewer=viewer, pk=pk)
+    if not selectors.can_reassign(viewer, client) or client.anonymised_at:
+        raise PermissionDenied
+    targets = selectors.reassign_targets(viewer=viewer, client=client)
+    form = ReassignForm(request.POST or None, officers=targets, current=client.officer_id)
+    if request.method == "POST" and form.is_valid():
+        officer = User.objects.get(pk=form.cleaned_data["officer"])
+        try:
+            services.client_reassign(
+                actor=viewer, client=client, officer=officer, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Client reassigned."))
+            return redirect("clients:detail", pk=client.pk)
+    context = {"form": form, "client": client, "title": _("Reassign officer"), "nav_current": "clients"}
+    return render(request, "clients/client_subform.html", context)
+
+
+@login_required
+def litmas_create(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request.user
+    client = selectors.client_get_for_viewer(viewer=viewer, pk=pk)
+    if not selectors.can_edit_client(viewer, client):
+        raise PermissionDenied
+    form = LitmasForm(request.POST or None, officers=selectors.office_officers(office_id=client.office_id))
+    if request.method != "POST":
+        form.initial = {"requested_on": timezone.localdate(), "officer": client.officer_id}
+    elif form.is_valid():
+        try:
+            services.litmas_request(actor=viewer, client=client, data=form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Litmas request recorded."))
+            return redirect("clients:detail", pk=client.pk)
+    context = {"form": form, "client": client, "title": _("Request a Litmas"), "nav_current": "litmas"}
+    return render(request, "clients/client_subform.html", context)
+
+
+@login_required
+def litmas_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request.user
+    inquiry = selectors.litmas_get_for_viewer(viewer=viewer, pk=pk)
+    client = inquiry.client
+    if not selectors.can_edit_client(viewer, client):
+        raise PermissionDenied
+    form = LitmasSubmitForm(request.POST or None, request.FILES or None, requested_on=inquiry.requested_on)
+    if request.method != "POST":
+        form.initial = {
+            "submitted_on": inquiry.submitted_on or timezone.localdate(),
+            "recommendation": inquiry.recommendation,
+            "version": inquiry.version,
+        }
+    elif form.is_valid():
+        try:
+            services.litmas_submit(
+                actor=viewer,
+                inquiry=inquiry,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data.get("version") or 0,
+            )
+        except StaleVersion:
+            form.add_error(None, StaleVersion.message)
+        else:
+            messages.success(request, _("Litmas submitted."))
+            return redirect("clients:detail", pk=client.pk)
+    context = {
+        "form": form,
+        "client": client,
+        "title": _("Submit the Litmas"),
+        "multipart": True,
+        "nav_current": "litmas",
+    }
+    return render(request, "clients/client_subform.html", context)
+
+
+@login_required
+def litmas_list(request: HttpRequest) -> HttpResponse:
+    viewer = request.user
+    filters = {
+        "section": request.GET.get("section", "")
+        if request.GET.get("section") in Client.Category.values
+        else "",
+        "officer": int(request.GET["officer"]) if request.GET.get("officer", "").isdigit() else None,
+        "open": request.GET.get("open") == "1",
+    }
+    page = Paginator(selectors.litmas_list(viewer=viewer, filters=filters), 50).get_page(
+        request.GET.get("page")
+    )
+    rows = [{"inquiry": i, "label": client_label(i.client, viewer)} for i in page.object_list]
+    context = {
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "officers": selectors.officer_choices_for(viewer=viewer),
+        "sections": Client.Category.choices,
+        "nav_current": "litmas",
+    }
+    return render(request, "clients/litmas_list.html", context)
+
+
+@login_required
+@require_POST
+def no_contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = request.user
+    client = selectors.client_get_for_viewer(viewer=viewer, pk=pk)
+    if not selectors.can_edit_client(viewer, client):
+        raise PermissionDenied
+    form = NoContactForm(request.POST)
+    if form.is_valid():
+        other = None
+        number = form.cleaned_data["other_register_number"].strip()
+        if number:
+            other = Client.objects.filter(office_id=client.office_id, register_number=number).first()
+            if other is None:
+                form.add_error(
+                    "other_register_number", _("No client of this office has this register number.")
+                )
+        if not form.errors:
+            try:
+                services.no_contact_add(
+                    actor=viewer,
+                    client=client,
+                    other_client=other,
+                    person_name=form.cleaned_data["person_name"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+    if form.errors:
+        if request.htmx:
+            context = {
+                "client": client,
+                "can_edit": True,
+                "no_contact_form": form,
+                **selectors.client_detail_related(client=client),
+            }
+            return render(request, "clients/_no_contacts.html", context)  # htmx swaps 2xx answers only
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    elif request.htmx:
+        context = {
+            "client": client,
+            "can_edit": True,
+            "no_contact_form": NoContactForm(),
+            **selectors.client_detail_related(client=client),
+        }
+        return render(request, "clients/_no_contacts.html", context)
+    else:
+        messages.success(request, _("No-contact entry added."))
+    return redirect("clients:detail", pk=client.pk)
+
+
+@login_required
+@require_POST
+def no_contact_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    viewer = request.user
+    client = selectors.client_get_for_viewer(viewer=viewer, pk=pk)
+    if not selectors.can_edit_client(viewer, client):
+        raise PermissionDenied
+    entry = NoContact.objects.filter(client=client, pk=entry_pk).first()
+    if entry is None:
+        raise Http404
+    services.no_contact_remove(actor=viewer, entry=entry)
+    messages.success(request, _("No-contact entry removed."))
+    return redirect("clients:detail", pk=client.pk)
+
+
+@login_required
+def client_counts(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_see_counts(request.user):
+        raise Http404
+    context = {
+        "rows": selectors.client_counts(viewer=request.user),
+        "categories": Client.Category.choices,
+        "programs": Supervision.ProgramType.choices,
+        "small_cell": selectors.SMALL_CELL,
+        "nav_current": "client_counts",
+    }
+    return render(request, "clients/client_counts.html", context)
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+@login_required
+def client_import(request: HttpRequest) -> HttpResponse:
+    viewer = request.user
+    available = importers_for(viewer)
+    if not available:
+        raise PermissionDenied
+    kind = request.POST.get("kind") or request.GET.get("kind") or available[0].key
+    importer_class = next((imp for imp in available if imp.key == kind), None)
+    if importer_class is None:
+        raise Http404
+    context: dict = {
+        "importers": available,
+        "kind": kind,
+        "token": uuid.uuid4().hex,
+        "nav_current": "clients",
+    }
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        token = request.POST.get("token", "")[:40] or uuid.uuid4().hex
+        if upload is None:
+            context["file_error"] = _("Choose a file to upload.")
+        elif ImportRun.objects.filter(token=token).exists():
+            context["file_error"] = _("This upload was already sent. Reload the page to upload again.")
+        else:
+            run = ImportRun.objects.create(
+                token=token, office_id=viewer.office_id, user=viewer, kind=kind, filename=upload.name[:200]
+            )
+            importer = importer_class(actor=viewer, office=viewer.office, progress=_progress_writer(run))
+            try:
+                result = importer.run(upload.name, upload.read())
+            except ImportFileError as exc:
+                context["file_error"] = str(exc)
+                ImportRun.objects.filter(pk=run.pk).update(
+                    status=ImportRun.Status.REJECTED, finished_at=timezone.now()
+                )
+            else:
+                status = ImportRun.Status.DONE if result.ok else ImportRun.Status.REJECTED
+                ImportRun.objects.filter(pk=run.pk).update(
+                    status=status,
+                    total_rows=result.total,
+                    created_count=result.created,
+                    updated_count=result.updated,
+                    unchanged_count=result.unchanged,
+                    error_count=len(result.errors),
+                    finished_at=timezone.now(),
+                )
+                context["result"] = result
+                context["columns"] = {c.name: c.label for c in importer_class.columns}
+        context["token"] = uuid.uuid4().hex  # a fresh token for the next upload from the same page
+        context["oob"] = bool(request.htmx)
+        template = "clients/_import_result.html" if request.htmx else "clients/client_import.html"
+        rejected = context.get("file_error") or (context.get("result") and not context["result"].ok)
+        status_code = 422 if rejected and not request.htmx else 200  # htmx swaps 2xx answers only
+        return render(request, template, context, status=status_code)
+    return render(request, "clients/client_import.html", context)
+
+
+def _progress_writer(run: ImportRun):
+    def write(phase: str, done: int, total: int) -> None:
+        status = {"validating": ImportRun.Status.VALIDATING, "importing": ImportRun.Status.IMPORTING}.get(
+            phase
+        )
+        values: dict = {"processed_rows": done, "total_rows": total}
+        if status:
+            values["status"] = status
+        # Outside the import's transaction while validating, so the polling page sees it.
+        ImportRun.objects.filter(pk=run.pk).update(**values)
+
+    return write
+
+
+@login_required
+def client_import_progress(request: HttpRequest, token: str) -> HttpResponse:
+    run = ImportRun.objects.filter(token=token, user=request.user).first()
+    return render(request, "clients/_import_progress.html", {"run": run})
+
+
+@login_required
+def client_import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    importer_class = IMPORTERS.get(kind)
+    if importer_class is None or not importer_class.allowed(request.user) or fmt not in ("csv", "xlsx"):
+        raise Http404
+    importer = importer_class(actor=request.user, office=request.user.office)
+    if fmt == "csv":
+        response = HttpResponse(importer.template_csv(), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(importer.template_xlsx(), content_type=EXPORTERS["xlsx"].content_type)
+    response["Content-Disposition"] = f'attachment; filename="template-{kind}.{fmt}"'
+    return response
+
+
+# --- personal-data duties -------------------------------------------------------------------
+
+
+@login_required
+def client_subject_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    from aksalarasa.clients import pdp
+
+    viewer = request.user
+    client = selectors.client_get_for_viewer(viewer=viewer, pk=pk)
+    if not selectors.can_subject_export(viewer, client) or fmt not in ("json", "pdf"):
+        raise Http404
+    data = pdp.subject_data(client=client)
+    access_record(
+        user=viewer,
+        obj=client,
+        office_id=client.office_id,
+        action=AccessLog.Action.EXPORT,
+        label=_("data-subject export (%(fmt)s)") % {"fmt": fmt},
+        request=request,
+    )
+    if fmt == "json":
+        body = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    else:
+        html = get_template("clients/subject_export.html").render({"data": data, "client": client}, request)
+        response = HttpResponse(
+            pdp.html_to_pdf(html, base_url=request.build_absolute_uri("/")), content_type="application/pdf"
+        )
+    response["Content-Disposition"] = f'attachment; filename="client-{client.pk}-data.{fmt}"'
+    return response
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
