@@ -267,3 +267,112 @@ def make_partner_world(office_a: Office, office_b: Office) -> dict:
         client=w["client_b"], service=w["s3"], actor=w["pk_b"], reason="Konseling", send=True
     )
     return w
+
+
+# --- guidance (sessions, caseload) ---------------------------------------------------------------
+
+_GUIDANCE_CLIENT_SEQ = _seq()
+
+
+def _guidance_now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def make_guidance_client(office: Office, officer: User | None = None, **extra):
+    """A client for guidance tests (category set directly; the clients app derives it normally)."""
+    import datetime
+
+    from aksalarasa.clients.models import Client
+
+    n = next(_GUIDANCE_CLIENT_SEQ)
+    category = extra.pop("category", "adult")
+    fields = {
+        "office": office,
+        "register_number": f"GDN-{n:05d}",
+        "full_name": extra.pop("full_name", f"Klien Bimbingan {n}"),
+        "sex": "M",
+        "birth_date": datetime.date(2010, 5, 1) if category == "child" else datetime.date(1990, 5, 1),
+        "category": category,
+        "officer": officer,
+        "phone": "+6281234567890",
+    }
+    fields.update(extra)
+    return Client.objects.create(**fields)
+
+
+class GuidanceSessionFactory(factory.django.DjangoModelFactory):
+    """A session; pass client=..., the office follows the client."""
+
+    class Meta:
+        model = "guidance.GuidanceSession"
+
+    client = None
+    office = factory.LazyAttribute(lambda s: s.client.office)
+    officer = factory.LazyAttribute(lambda s: s.client.officer)
+    kind = "report_in"
+    place = "office"
+    scheduled_at = factory.LazyFunction(_guidance_now)
+    outcome = ""
+
+
+# --- clients app (owner: clients) --------------------------------------------------------------
+
+
+def _client_category(client) -> str:
+    from django.utils import timezone
+
+    from aksalarasa.clients.rules import category_for
+
+    return category_for(client.birth_date, timezone.localdate())
+
+
+def _date(year: int, month: int, day: int):
+    import datetime
+
+    return datetime.date(year, month, day)
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    """A client of `office`; the category is derived from the birth date as the service does."""
+
+    class Meta:
+        model = "clients.Client"
+
+    office = factory.SubFactory(OfficeFactory)
+    register_number = factory.Sequence(lambda n: f"REG-{n:05d}")
+    full_name = factory.Sequence(lambda n: f"I Wayan Klien {n}")
+    sex = "M"
+    birth_date = factory.LazyFunction(lambda: _date(1990, 5, 17))
+    category = factory.LazyAttribute(_client_category)
+    regency_id = "51.71"
+
+
+class SupervisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "clients.Supervision"
+
+    client = factory.SubFactory(ClientFactory)
+    office = factory.LazyAttribute(lambda s: s.client.office)
+    program_type = "pb"
+    start = factory.LazyFunction(lambda: _date(2026, 1, 5))
+    end = factory.LazyFunction(lambda: _date(2026, 12, 31))
+    status = "active"
+
+
+def make_client(office: Office, officer: User | None = None, *, child: bool = False, **extra):
+    """A client with an open officer assignment when `officer` is given; `child=True` makes them 15."""
+    import datetime
+
+    from django.utils import timezone
+
+    from aksalarasa.clients.models import OfficerAssignment
+
+    if child:
+        today = timezone.localdate()
+        extra.setdefault("birth_date", today - datetime.timedelta(days=15 * 365 + 60))
+    client = ClientFactory(office=office, officer=officer, **extra)
+    if officer is not None:
+        OfficerAssignment.objects.create(office=office, client=client, officer=officer)
+    return client

@@ -1,3 +1,272 @@
-from ninja import Router
+"""Guidance API: sessions (list, schedule, record with a version check, reschedule) and the caseload.
+
+Same selectors, scoping and forms as the pages; names masked with aksalarasa.clients.masking.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from aksalarasa.audit.models import AccessLog
+from aksalarasa.audit.services import access_record_many
+from aksalarasa.clients.masking import client_label
+from aksalarasa.clients.models import Client
+from aksalarasa.guidance import reminders, selectors, services
+from aksalarasa.guidance.forms import SessionRecordForm, SessionRescheduleForm, SessionScheduleForm
+from aksalarasa.guidance.models import GuidanceSession
+from config.api import form_errors
 
 router = Router(tags=["guidance"])
+MAX_LIMIT = 500
+
+
+class SessionOut(Schema):
+    id: int
+    client_id: int
+    client_name: str
+    register_number: str
+    officer_id: int | None
+    kind: str
+    place: str
+    scheduled_at: datetime
+    outcome: str
+    not_held_reason: str
+    engagement: int | None
+    client_said: str
+    response: str
+    concern: bool
+    concern_text: str
+    concern_open: bool
+    notes: str
+    rescheduled_to_id: int | None
+    recorded_at: datetime | None
+    version: int
+    whatsapp_url: str = ""
+    ics_url: str = ""
+
+
+class SessionScheduleIn(Schema):
+    client_id: int
+    scheduled_at: datetime
+    kind: str = "report_in"
+    place: str = "office"
+    notes: str = ""
+
+
+class SessionRecordIn(Schema):
+    version: int
+    outcome: str
+    not_held_reason: str = ""
+    engagement: int | None = None
+    client_said: str = ""
+    response: str = ""
+    concern: bool = False
+    concern_text: str = ""
+    notes: str = ""
+    kind: str | None = None
+    place: str | None = None
+    next_at: datetime | None = None
+
+
+class SessionRescheduleIn(Schema):
+    version: int
+    new_at: datetime
+    notes: str = ""
+
+
+class CaseloadRowOut(Schema):
+    client_id: int
+    name: str
+    register_number: str
+    category: str
+    officer_id: int | None
+    attended: int
+    expected: int
+    attendance_rate: float | None
+    engagement_trend: list[int]
+    last_contact: datetime | None
+    next_contact: datetime | None
+    supervision_end: date | None
+    open_concerns: int
+    flags: list[str] = Field(default_factory=list)
+
+
+def _out(session: GuidanceSession, viewer) -> dict:
+    from django.urls import reverse
+
+    upcoming = not session.outcome
+    return {
+        **{
+            name: getattr(session, name)
+            for name in (
+                "id",
+                "client_id",
+                "officer_id",
+                "kind",
+                "place",
+                "scheduled_at",
+                "outcome",
+                "not_held_reason",
+                "engagement",
+                "client_said",
+                "response",
+                "concern",
+                "concern_text",
+                "notes",
+                "rescheduled_to_id",
+                "recorded_at",
+                "version",
+            )
+        },
+        "client_name": client_label(session.client, viewer),
+        "register_number": session.client.register_number,
+        "concern_open": session.has_open_concern,
+        "whatsapp_url": reminders.whatsapp_link(session) if upcoming else "",
+        "ics_url": reverse("guidance:session_ics", args=[session.pk]) if upcoming else "",
+    }
+
+
+def _form_data(payload: Schema) -> dict:
+    """Schema values as the form's POST data (datetimes as ISO text, None as empty)."""
+    data = {}
+    for key, value in payload.dict().items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            if value:
+                data[key] = "on"
+            continue
+        data[key] = value.isoformat() if isinstance(value, datetime) else value
+    return data
+
+
+def _writable_client(request: HttpRequest, client_id: int) -> Client:
+    client = selectors.client_get_for_viewer(viewer=request.user, pk=client_id)
+    if not services.session_can_write(user=request.user, client=client):
+        raise Http404
+    return client
+
+
+@router.get("/guidance/clients/{client_id}/sessions", response=list[SessionOut])
+def sessions_by_client(
+    request: HttpRequest,
+    client_id: int,
+    kind: str = "",
+    outcome: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    limit: int = 100,
+):
+    """A client's sessions, newest first. `outcome=pending` lists appointments not yet recorded."""
+    client = selectors.client_get_for_viewer(viewer=request.user, pk=client_id)
+    sessions = list(
+        selectors.session_list(
+            viewer=request.user,
+            client=client,
+            kind=kind,
+            outcome=outcome,
+            date_from=date_from,
+            date_to=date_to,
+        ).select_related("office")[: max(1, min(limit, MAX_LIMIT))]
+    )
+    access_record_many(
+        user=request.user,
+        objs=[client],
+        office_of=lambda c: c.office_id,
+        action=AccessLog.Action.API,
+        request=request,
+    )
+    return [_out(s, request.user) for s in sessions]
+
+
+@router.get("/guidance/sessions/{session_id}", response=SessionOut)
+def session_get(request: HttpRequest, session_id: int):
+    session = selectors.session_get_for_viewer(viewer=request.user, pk=session_id)
+    access_record_many(
+        user=request.user,
+        objs=[session.client],
+        office_of=lambda c: c.office_id,
+        action=AccessLog.Action.API,
+        request=request,
+    )
+    return _out(session, request.user)
+
+
+@router.post("/guidance/sessions", response={201: SessionOut})
+def session_create(request: HttpRequest, payload: SessionScheduleIn):
+    """Schedule an appointment (the same client, kind and time twice gives the first one back)."""
+    client = _writable_client(request, payload.client_id)
+    form = SessionScheduleForm(_form_data(payload))
+    if not form.is_valid():
+        raise form_errors(form)
+    session = services.session_schedule(client=client, actor=request.user, **form.cleaned_data)
+    return 201, _out(selectors.session_get_for_viewer(viewer=request.user, pk=session.pk), request.user)
+
+
+@router.post("/guidance/sessions/{session_id}/record", response=SessionOut)
+def session_record(request: HttpRequest, session_id: int, payload: SessionRecordIn):
+    """Record the outcome. A stale `version` answers 409; invalid data 422."""
+    session = selectors.session_get_for_viewer(viewer=request.user, pk=session_id)
+    _writable_client(request, session.client_id)
+    data = _form_data(payload)
+    data.setdefault("kind", session.kind)
+    data.setdefault("place", session.place)
+    form = SessionRecordForm(data, session_at=session.scheduled_at)
+    if not form.is_valid():
+        raise form_errors(form)
+    services.session_record(
+        client=session.client,
+        actor=request.user,
+        data=form.cleaned_data,
+        session=session,
+        expected_version=payload.version,
+    )
+    return _out(selectors.session_get_for_viewer(viewer=request.user, pk=session.pk), request.user)
+
+
+@router.post("/guidance/sessions/{session_id}/reschedule", response={201: SessionOut})
+def session_reschedule(request: HttpRequest, session_id: int, payload: SessionRescheduleIn):
+    """Move an appointment: answers the new one; the old one becomes "rescheduled" and links to it."""
+    session = selectors.session_get_for_viewer(viewer=request.user, pk=session_id)
+    _writable_client(request, session.client_id)
+    if session.is_recorded:
+        raise ValidationError(
+            {"__all__": [_("This session is already recorded; schedule a new appointment instead.")]}
+        )
+    form = SessionRescheduleForm(_form_data(payload))
+    if not form.is_valid():
+        raise form_errors(form)
+    new = services.session_reschedule(
+        session=session,
+        actor=request.user,
+        new_at=form.cleaned_data["new_at"],
+        expected_version=payload.version,
+        notes=form.cleaned_data.get("notes", ""),
+    )
+    return 201, _out(selectors.session_get_for_viewer(viewer=request.user, pk=new.pk), request.user)
+
+
+@router.get("/guidance/caseload", response=list[CaseloadRowOut])
+def caseload(request: HttpRequest, officer_id: int | None = None, flag: str = "", sort: str = "flags"):
+    """An officer's caseload (yours by default; heads may pass officer_id) with the page's flags."""
+    officer = selectors.officer_for_caseload(viewer=request.user, officer_id=officer_id)
+    rows = selectors.caseload_for_officer(viewer=request.user, officer=officer, sort=sort, flag=flag)
+    access_record_many(
+        user=request.user,
+        objs=[Client(pk=r.client_id, office_id=r.office_id) for r in rows],
+        office_of=lambda c: c.office_id,
+        action=AccessLog.Action.API,
+        request=request,
+    )
+    return [
+        {
+            **{k: getattr(r, k) for k in CaseloadRowOut.model_fields if k not in ("attendance_rate",)},
+            "attendance_rate": r.attendance_rate,
+        }
+        for r in rows
+    ]

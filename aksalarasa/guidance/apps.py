@@ -4,3 +4,51 @@ from django.apps import AppConfig
 class GuidanceConfig(AppConfig):
     name = "aksalarasa.guidance"
     label = "guidance"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from aksalarasa.core.home import HomeBlock, home_block_register
+        from aksalarasa.core.navigation import NavItem, nav_register
+
+        nav_register(
+            NavItem("caseload", _("My caseload"), "guidance:caseload", lambda u: u.role_officer, order=20)
+        )
+        nav_register(
+            NavItem(
+                "section",
+                _("Section overview"),
+                "guidance:section",
+                lambda u: bool(u.role_section_head and u.section and u.office_id),
+                order=21,
+            )
+        )
+        nav_register(
+            NavItem(
+                "office",
+                _("Office overview"),
+                "guidance:office",
+                lambda u: bool(u.role_office_head and u.office_id),
+                order=22,
+            )
+        )
+        home_block_register(
+            HomeBlock(
+                key="guidance_caseload",
+                template="guidance/_home_caseload.html",
+                allowed=lambda u: bool(u.role_officer and u.office_id),
+                data=_home_caseload,
+                order=10,
+            )
+        )
+
+
+def _home_caseload(user):
+    from aksalarasa.guidance.selectors import caseload_for_officer
+
+    rows = caseload_for_officer(viewer=user, officer=user)
+    return {
+        "clients": len(rows),
+        "flagged": [r for r in rows if r.flags][:5],
+        "flagged_count": sum(1 for r in rows if r.flags),
+    }

@@ -139,7 +139,16 @@ class GuidanceSession(models.Model):
     response = models.TextField(_("how the client responded"), blank=True)
     concern = models.BooleanField(_("concern"), default=False)
     concern_text = models.TextField(_("concern details"), blank=True)
-    concern_resolved_at = models.DateTimeField(null=True, blank=True)
+    concern_resolved_at = models.DateTimeField(_("concern resolved at"), null=True, blank=True)
+    concern_resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("concern resolved by"),
+    )
+    concern_resolution = models.TextField(_("how the concern was resolved"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     recorded_at = models.DateTimeField(null=True, blank=True)
     recorded_by = models.ForeignKey(
@@ -164,11 +173,23 @@ class GuidanceSession(models.Model):
             models.Index(fields=["client", "-scheduled_at"], name="session_client_time"),
             models.Index(fields=["office", "scheduled_at"], name="session_office_time"),
             models.Index(fields=["officer", "scheduled_at"], name="session_officer_time"),
+            models.Index(
+                fields=["office", "client"],
+                condition=Q(concern=True, concern_resolved_at__isnull=True),
+                name="session_open_concern",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.scheduled_at:%Y-%m-%d %H:%M}"
 
     @property
     def is_recorded(self) -> bool:
         return bool(self.outcome)
+
+    @property
+    def has_open_concern(self) -> bool:
+        return self.concern and self.concern_resolved_at is None
 
 
 class ReportInSchedule(models.Model):
@@ -184,6 +205,8 @@ class ReportInSchedule(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("report-in schedule")
+        verbose_name_plural = _("report-in schedules")
         constraints = [
             models.CheckConstraint(
                 condition=Q(every_days__gte=1, every_days__lte=180), name="schedule_every_days_range"

@@ -1,0 +1,469 @@
+"""Reads for guidance: sessions, the caseload with its flags, and the section/office roll-ups.
+
+Every function takes the viewer and scopes through `GuidanceSession.objects.visible_to` or
+`Client.objects.visible_to`. The caseload is computed with a fixed number of queries whatever the
+number of clients: one query for the clients (flags from correlated subqueries), one aggregate over
+their sessions, and (for the officer's list only) one window query for the engagement sparklines.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aksalarasa.accounts.models import User
+from aksalarasa.clients.masking import client_label
+from aksalarasa.clients.models import Client, SocialInquiry, Supervision
+from aksalarasa.guidance.models import (
+    ATTENDED_OUTCOMES,
+    EXPECTED_OUTCOMES,
+    GuidanceSession,
+    Outcome,
+    ReportInSchedule,
+)
+
+ATTENDANCE_WINDOW_DAYS = 90
+NO_CONTACT_DAYS = 30
+ENDING_SOON_DAYS = 30
+SPARKLINE_POINTS = 10
+
+# Flag codes, in the order they are shown; labels are what the officer reads.
+FLAG_UNEXCUSED = "unexcused_twice"
+FLAG_LOW_ENGAGEMENT = "low_engagement"
+FLAG_ENDING = "ending_soon"
+FLAG_NO_CONTACT = "no_contact"
+FLAG_CONCERN = "open_concern"
+FLAGS: dict[str, Any] = {
+    FLAG_CONCERN: _("Open concern"),
+    FLAG_UNEXCUSED: _("Two unexcused absences in a row"),
+    FLAG_LOW_ENGAGEMENT: _("Engagement 1-2 in the last three sessions"),
+    FLAG_NO_CONTACT: _("No contact for 30 days"),
+    FLAG_ENDING: _("Supervision ends within 30 days"),
+}
+SORTS: dict[str, Any] = {
+    "flags": _("Flagged first"),
+    "name": _("Name"),
+    "attendance": _("Attendance (lowest first)"),
+    "last_contact": _("Last contact (oldest first)"),
+    "next_contact": _("Next appointment (soonest first)"),
+}
+
+
+# --- sessions -----------------------------------------------------------------------------------
+
+
+def session_get_for_viewer(*, viewer: User, pk: int) -> GuidanceSession:
+    """The one access helper for sessions: 404 for a session outside the viewer's scope."""
+    session = (
+        GuidanceSession.objects.visible_to(viewer)
+        .select_related("client", "officer", "office", "rescheduled_to", "recorded_by", "concern_resolved_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def client_get_for_viewer(*, viewer: User, pk: int) -> Client:
+    """A client in the viewer's scope (404 otherwise), for the guidance pages."""
+    client = Client.objects.visible_to(viewer).select_related("office", "officer").filter(pk=pk).first()
+    if client is None:
+        raise Http404
+    return client
+
+
+def session_list(
+    *,
+    viewer: User,
+    client: Client | None = None,
+    kind: str = "",
+    outcome: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[GuidanceSession]:
+    qs = GuidanceSession.objects.visible_to(viewer).select_related("client", "officer", "rescheduled_to")
+    if client is not None:
+        qs = qs.filter(client=client)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if outcome == "pending":
+        qs = qs.filter(outcome="")
+    elif outcome:
+        qs = qs.filter(outcome=outcome)
+    if date_from:
+        qs = qs.filter(scheduled_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(scheduled_at__date__lte=date_to)
+    return qs.order_by("-scheduled_at", "-pk")
+
+
+def session_pending_for_client(
+    *, viewer: User, client: Client, now: datetime | None = None
+) -> GuidanceSession | None:
+    """The appointment to record now: the latest unrecorded one scheduled before the end of today."""
+    now = now or timezone.now()
+    end_of_today = timezone.localtime(now).replace(hour=23, minute=59, second=59)
+    return (
+        GuidanceSession.objects.visible_to(viewer)
+        .filter(client=client, outcome="", scheduled_at__lte=end_of_today)
+        .order_by("-scheduled_at")
+        .first()
+    )
+
+
+def sessions_upcoming(
+    *, viewer: User, client: Client, now: datetime | None = None
+) -> QuerySet[GuidanceSession]:
+    now = now or timezone.now()
+    return (
+        GuidanceSession.objects.visible_to(viewer)
+        .filter(client=client, outcome="", scheduled_at__gte=now)
+        .select_related("officer", "office")
+        .order_by("scheduled_at")
+    )
+
+
+def schedule_for_client(*, client: Client) -> ReportInSchedule | None:
+    return client.report_in_schedules.order_by("-active", "-pk").first()
+
+
+def concerns_open(*, viewer: User, section: str = "") -> QuerySet[GuidanceSession]:
+    qs = (
+        GuidanceSession.objects.visible_to(viewer)
+        .filter(concern=True, concern_resolved_at__isnull=True)
+        .select_related("client", "officer")
+    )
+    if section:
+        qs = qs.filter(client__category=section)
+    return qs.order_by("-scheduled_at")
+
+
+# --- the caseload ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseloadRow:
+    client_id: int
+    name: str
+    register_number: str
+    category: str
+    office_id: int
+    officer_id: int | None
+    officer_name: str
+    phone: str
+    supervision_end: date | None
+    attended: int = 0
+    expected: int = 0
+    last_contact: datetime | None = None
+    next_contact: datetime | None = None
+    open_concerns: int = 0
+    engagement_trend: list[int] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return self.attended / self.expected if self.expected else None
+
+    @property
+    def attendance_percent(self) -> int | None:
+        rate = self.attendance_rate
+        return None if rate is None else round(rate * 100)
+
+    @property
+    def flag_labels(self) -> list[tuple[str, str]]:
+        return [(code, str(FLAGS[code])) for code in self.flags]
+
+
+def _latest(qs: QuerySet, column: str, index: int, output_field) -> Subquery:
+    return Subquery(qs.values(column)[index : index + 1], output_field=output_field)
+
+
+def caseload_clients(*, viewer: User, officer: User | None = None, section: str = "") -> QuerySet[Client]:
+    """The clients a caseload or roll-up covers: in the viewer's scope, not anonymised."""
+    qs = Client.objects.visible_to(viewer).filter(anonymised_at__isnull=True)
+    if officer is not None:
+        qs = qs.filter(officer=officer)
+    if section:
+        qs = qs.filter(category=section)
+    return qs
+
+
+def caseload_rows(
+    *,
+    viewer: User,
+    clients: QuerySet[Client],
+    with_trend: bool = True,
+    now: datetime | None = None,
+) -> list[CaseloadRow]:
+    """One row per client with attendance, trend, last/next contact and flags. Three queries at most."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    by_client = GuidanceSession.objects.filter(client=OuterRef("pk"))
+    expected = by_client.filter(outcome__in=EXPECTED_OUTCOMES).order_by("-scheduled_at", "-pk")
+    engaged = by_client.filter(engagement__isnull=False).order_by("-scheduled_at", "-pk")
+    supervision_end = (
+        Supervision.objects.filter(client=OuterRef("pk"), status=Supervision.Status.ACTIVE)
+        .order_by("end")
+        .values("end")[:1]
+    )
+    text, number = CharField(), IntegerField()
+    client_values = list(
+        clients.annotate(
+            out1=_latest(expected, "outcome", 0, text),
+            out2=_latest(expected, "outcome", 1, text),
+            eng1=_latest(engaged, "engagement", 0, number),
+            eng2=_latest(engaged, "engagement", 1, number),
+            eng3=_latest(engaged, "engagement", 2, number),
+            supervision_end=Subquery(supervision_end),
+        )
+        .values(
+            "pk",
+            "full_name",
+            "register_number",
+            "category",
+            "office_id",
+            "officer_id",
+            "officer__full_name",
+            "phone",
+            "out1",
+            "out2",
+            "eng1",
+            "eng2",
+            "eng3",
+            "supervision_end",
+        )
+        .order_by()
+    )
+    if not client_values:
+        return []
+    ids = [c["pk"] for c in client_values]
+    since = now - timedelta(days=ATTENDANCE_WINDOW_DAYS)
+    # One aggregate over the clients' sessions (the id list is bounded by the caseload it came from).
+    stats = {
+        s["client_id"]: s
+        for s in GuidanceSession.objects.filter(client_id__in=_id_filter(clients, ids))
+        .values("client_id")
+        .annotate(
+            attended=Count(
+                "pk", filter=Q(scheduled_at__gte=since, scheduled_at__lte=now, outcome__in=ATTENDED_OUTCOMES)
+            ),
+            expected=Count(
+                "pk", filter=Q(scheduled_at__gte=since, scheduled_at__lte=now, outcome__in=EXPECTED_OUTCOMES)
+            ),
+            last_contact=Max("scheduled_at", filter=Q(outcome__in=ATTENDED_OUTCOMES)),
+            next_contact=Min("scheduled_at", filter=Q(outcome="", scheduled_at__gte=now)),
+            open_concerns=Count("pk", filter=Q(concern=True, concern_resolved_at__isnull=True)),
+        )
+        .order_by()
+    }
+    trends: dict[int, list[int]] = defaultdict(list)
+    if with_trend:
+        ranked = (
+            GuidanceSession.objects.filter(client_id__in=_id_filter(clients, ids), engagement__isnull=False)
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("client_id")],
+                    order_by=[F("scheduled_at").desc(), F("pk").desc()],
+                )
+            )
+            .filter(rank__lte=SPARKLINE_POINTS)
+            .values_list("client_id", "engagement", "scheduled_at")
+        )
+        for client_id, engagement, _at in sorted(ranked, key=lambda r: r[2]):
+            trends[client_id].append(engagement)
+    no_contact_since = now - timedelta(days=NO_CONTACT_DAYS)
+    ending_by = today + timedelta(days=ENDING_SOON_DAYS)
+    rows = []
+    for c in client_values:
+        s = stats.get(c["pk"], {})
+        row = CaseloadRow(
+            client_id=c["pk"],
+            name=_label(c, viewer),
+            register_number=c["register_number"],
+            category=c["category"],
+            office_id=c["office_id"],
+            officer_id=c["officer_id"],
+            officer_name=c["officer__full_name"] or "",
+            phone=c["phone"],
+            supervision_end=c["supervision_end"],
+            attended=s.get("attended", 0),
+            expected=s.get("expected", 0),
+            last_contact=s.get("last_contact"),
+            next_contact=s.get("next_contact"),
+            open_concerns=s.get("open_concerns", 0),
+            engagement_trend=trends.get(c["pk"], []),
+        )
+        if row.open_concerns:
+            row.flags.append(FLAG_CONCERN)
+        if c["out1"] == Outcome.UNEXCUSED and c["out2"] == Outcome.UNEXCUSED:
+            row.flags.append(FLAG_UNEXCUSED)
+        last_three = [c["eng1"], c["eng2"], c["eng3"]]
+        if all(value is not None and value <= 2 for value in last_three):
+            row.flags.append(FLAG_LOW_ENGAGEMENT)
+        if row.last_contact is None or row.last_contact < no_contact_since:
+            row.flags.append(FLAG_NO_CONTACT)
+        if row.supervision_end is not None and today <= row.supervision_end <= ending_by:
+            row.flags.append(FLAG_ENDING)
+        rows.append(row)
+    return rows
+
+
+def _id_filter(clients: QuerySet[Client], ids: list[int]):
+    """Filter sessions by the clients' ids: a literal list when short, the query itself when long
+    (databases cap the number of bound parameters)."""
+    return ids if len(ids) <= 500 else clients.values("pk")
+
+
+def _label(values: dict, viewer: User) -> str:
+    stub = Client(
+        pk=values["pk"],
+        full_name=values["full_name"],
+        category=values["category"],
+        office_id=values["office_id"],
+    )
+    return client_label(stub, viewer)
+
+
+def caseload_sort_filter(
+    rows: list[CaseloadRow], *, sort: str = "flags", flag: str = ""
+) -> list[CaseloadRow]:
+    """Filter by one flag, then sort (flagged clients first unless another order is asked for)."""
+    if flag in FLAGS:
+        rows = [r for r in rows if flag in r.flags]
+    earliest = datetime.min.replace(tzinfo=timezone.get_fixed_timezone(0))
+
+    def key(r: CaseloadRow) -> tuple:
+        name = (r.name.lower(), r.client_id)
+        if sort == "name":
+            return name
+        if sort == "attendance":
+            return (r.attendance_rate is None, r.attendance_rate or 0.0, *name)
+        if sort == "last_contact":
+            return (r.last_contact is not None, r.last_contact or earliest, *name)
+        if sort == "next_contact":
+            return (r.next_contact is None, r.next_contact or earliest, *name)
+        return (-len(r.flags), *name)
+
+    return sorted(rows, key=key)
+
+
+def caseload_for_officer(
+    *, viewer: User, officer: User, sort: str = "flags", flag: str = "", now: datetime | None = None
+) -> list[CaseloadRow]:
+    rows = caseload_rows(viewer=viewer, clients=caseload_clients(viewer=viewer, officer=officer), now=now)
+    return caseload_sort_filter(rows, sort=sort, flag=flag)
+
+
+def caseload_row(*, viewer: User, client: Client, now: datetime | None = None) -> CaseloadRow | None:
+    rows = caseload_rows(viewer=viewer, clients=caseload_clients(viewer=viewer).filter(pk=client.pk), now=now)
+    return rows[0] if rows else None
+
+
+def officer_for_caseload(*, viewer: User, officer_id: int | None) -> User:
+    """Whose caseload to show: the viewer's own, or (for heads) an officer they may see. 404 else."""
+    if not officer_id or officer_id == viewer.pk:
+        return viewer
+    if not (viewer.is_superuser or viewer.has_role("office_head", "section_head")):
+        raise Http404
+    officer = User.objects.visible_to(viewer).filter(pk=officer_id, role_officer=True).first()
+    if officer is None:
+        raise Http404
+    return officer
+
+
+# --- roll-ups -------------------------------------------------------------------------------------
+
+
+@dataclass
+class OfficerSummary:
+    officer_id: int | None
+    name: str
+    section: str = ""
+    clients: int = 0
+    flagged: int = 0
+    open_concerns: int = 0
+    overdue_litmas: int = 0
+    flag_counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Rollup:
+    officers: list[OfficerSummary]
+    totals: OfficerSummary
+    flagged_rows: list[CaseloadRow]
+    by_section: dict[str, OfficerSummary]
+
+
+def rollup(*, viewer: User, section: str = "", flag: str = "", now: datetime | None = None) -> Rollup:
+    """Per-officer figures for a section (section head) or the whole office (office head).
+
+    Bounded: the caseload queries (without sparklines), one for overdue Litmas, one for the
+    officers' names (so officers with no clients still show).
+    """
+    now = now or timezone.now()
+    rows = caseload_rows(
+        viewer=viewer, clients=caseload_clients(viewer=viewer, section=section), with_trend=False, now=now
+    )
+    litmas = SocialInquiry.objects.visible_to(viewer).overdue(timezone.localdate(now))
+    if section:
+        litmas = litmas.filter(client__category=section)
+    overdue = dict(
+        litmas.values("officer_id").annotate(n=Count("pk")).values_list("officer_id", "n").order_by()
+    )
+    staff = User.objects.visible_to(viewer).filter(role_officer=True, is_active=True)
+    if viewer.office_id:
+        staff = staff.filter(office_id=viewer.office_id)
+    if section:
+        staff = staff.filter(section=section)
+    summaries: dict[int | None, OfficerSummary] = {
+        u.pk: OfficerSummary(officer_id=u.pk, name=u.full_name, section=u.section)
+        for u in staff.only("pk", "full_name", "section")
+    }
+    totals = OfficerSummary(officer_id=None, name=str(_("Total")))
+    by_section: dict[str, OfficerSummary] = {}
+    for row in rows:
+        summary = summaries.get(row.officer_id)
+        if summary is None:
+            summary = summaries[row.officer_id] = OfficerSummary(
+                officer_id=row.officer_id, name=row.officer_name or str(_("No officer assigned"))
+            )
+        section_summary = by_section.setdefault(
+            row.category, OfficerSummary(officer_id=None, name=row.category)
+        )
+        for target in (summary, totals, section_summary):
+            target.clients += 1
+            target.open_concerns += row.open_concerns
+            if row.flags:
+                target.flagged += 1
+            for code in row.flags:
+                target.flag_counts[code] = target.flag_counts.get(code, 0) + 1
+    for officer_id, n in overdue.items():
+        summary = summaries.get(officer_id)
+        if summary is not None:
+            summary.overdue_litmas = n
+        totals.overdue_litmas += n
+    officers = sorted(summaries.values(), key=lambda s: (-s.flagged, s.name.lower()))
+    flagged = caseload_sort_filter([r for r in rows if r.flags], sort="flags", flag=flag)
+    return Rollup(officers=officers, totals=totals, flagged_rows=flagged, by_section=by_section)

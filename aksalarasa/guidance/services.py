@@ -1,0 +1,264 @@
+"""Writes for guidance: schedule, record, reschedule, resolve concerns, generate report-ins."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from aksalarasa.accounts.models import User
+from aksalarasa.clients.models import Client
+from aksalarasa.core.concurrency import save_with_version
+from aksalarasa.guidance.models import GuidanceSession, Kind, Outcome, Place, ReportInSchedule
+
+RECORD_FIELDS = [
+    "kind",
+    "place",
+    "scheduled_at",
+    "outcome",
+    "not_held_reason",
+    "engagement",
+    "client_said",
+    "response",
+    "concern",
+    "concern_text",
+    "notes",
+    "recorded_at",
+    "recorded_by",
+    "officer",
+    "rescheduled_to",
+]
+
+
+def session_can_write(*, user: User, client: Client) -> bool:
+    """Office staff with a guidance role in the client's office (the caller already checked scope)."""
+    if user.is_superuser:
+        return True
+    return user.office_id == client.office_id and user.has_role("office_head", "section_head", "officer")
+
+
+def concern_can_resolve(*, user: User, session: GuidanceSession) -> bool:
+    """Concerns go up to the heads: the section head (or office head) resolves them."""
+    if user.is_superuser:
+        return True
+    return user.office_id == session.office_id and user.has_role("office_head", "section_head")
+
+
+def _officer_for(client: Client, actor: User) -> User | None:
+    if actor.role_officer and actor.office_id == client.office_id:
+        return actor
+    return client.officer
+
+
+def _history_save(session: GuidanceSession, actor: User, fields: list[str]) -> None:
+    """A plain save after the guarded update writes the history row with its author."""
+    session._history_user = actor  # type: ignore[attr-defined]
+    session.save(update_fields=fields)
+
+
+@transaction.atomic
+def session_schedule(
+    *,
+    client: Client,
+    actor: User,
+    scheduled_at: datetime,
+    kind: str = Kind.REPORT_IN,
+    place: str = Place.OFFICE,
+    notes: str = "",
+    schedule: ReportInSchedule | None = None,
+) -> GuidanceSession:
+    """A new appointment. Scheduling the same client, kind and time twice returns the first one."""
+    existing = GuidanceSession.objects.filter(
+        client=client, kind=kind, scheduled_at=scheduled_at, outcome=""
+    ).first()
+    if existing is not None:
+        return existing
+    session = GuidanceSession(
+        office_id=client.office_id,
+        client=client,
+        officer=_officer_for(client, actor),
+        kind=kind,
+        place=place,
+        scheduled_at=scheduled_at,
+        notes=notes,
+        schedule=schedule,
+    )
+    session._history_user = actor  # type: ignore[attr-defined]
+    session.save()
+    return session
+
+
+@transaction.atomic
+def session_record(
+    *,
+    client: Client,
+    actor: User,
+    data: dict[str, Any],
+    session: GuidanceSession | None = None,
+    expected_version: int | None = None,
+) -> tuple[GuidanceSession, GuidanceSession | None]:
+    """Record what happened (validated by SessionRecordForm) and set the next appointment.
+
+    Without `session`, a new session is created at `scheduled_at` (or now) and recorded at once.
+    Outcome "rescheduled" keeps this appointment and links it to the new one. Returns the recorded
+    session and the next appointment (or None). Raises StaleVersion if someone else saved first.
+    """
+    now = timezone.now()
+    if session is None:
+        session = GuidanceSession(
+            office_id=client.office_id,
+            client=client,
+            scheduled_at=data.get("scheduled_at") or now,
+            officer=_officer_for(client, actor),
+        )
+        session._history_user = actor  # type: ignore[attr-defined]
+        session.save()
+        expected_version = session.version
+    elif data.get("scheduled_at"):
+        session.scheduled_at = data["scheduled_at"]
+    session.kind = data.get("kind") or session.kind
+    session.place = data.get("place") or session.place
+    session.outcome = data["outcome"]
+    session.not_held_reason = data.get("not_held_reason", "")
+    session.engagement = data.get("engagement")
+    session.client_said = data.get("client_said", "")
+    session.response = data.get("response", "")
+    session.concern = bool(data.get("concern"))
+    session.concern_text = data.get("concern_text", "") if session.concern else ""
+    session.notes = data.get("notes", "")
+    session.recorded_at = now
+    session.recorded_by = actor
+    if session.officer_id is None:
+        session.officer = _officer_for(client, actor)
+    next_session = None
+    if data.get("next_at"):
+        next_session = session_schedule(
+            client=client, actor=actor, scheduled_at=data["next_at"], kind=session.kind, place=session.place
+        )
+        if session.outcome == Outcome.RESCHEDULED:
+            session.rescheduled_to = next_session
+    save_with_version(
+        session,
+        expected_version=session.version if expected_version is None else expected_version,
+        update_fields=RECORD_FIELDS,
+    )
+    _history_save(session, actor, RECORD_FIELDS)
+    return session, next_session
+
+
+@transaction.atomic
+def session_reschedule(
+    *, session: GuidanceSession, actor: User, new_at: datetime, expected_version: int, notes: str = ""
+) -> GuidanceSession:
+    """Move an appointment: the old one is kept as "rescheduled" and points to the new one."""
+    new = session_schedule(
+        client=session.client, actor=actor, scheduled_at=new_at, kind=session.kind, place=session.place
+    )
+    session.outcome = Outcome.RESCHEDULED
+    session.rescheduled_to = new
+    session.recorded_at = timezone.now()
+    session.recorded_by = actor
+    if notes:
+        session.notes = f"{session.notes}\n{notes}".strip()
+    fields = ["outcome", "rescheduled_to", "recorded_at", "recorded_by", "notes"]
+    save_with_version(session, expected_version=expected_version, update_fields=fields)
+    _history_save(session, actor, fields)
+    return new
+
+
+@transaction.atomic
+def concern_resolve(
+    *, session: GuidanceSession, actor: User, resolution: str, expected_version: int
+) -> GuidanceSession:
+    session.concern_resolved_at = timezone.now()
+    session.concern_resolved_by = actor
+    session.concern_resolution = resolution
+    fields = ["concern_resolved_at", "concern_resolved_by", "concern_resolution"]
+    save_with_version(session, expected_version=expected_version, update_fields=fields)
+    _history_save(session, actor, fields)
+    return session
+
+
+@transaction.atomic
+def schedule_save(
+    *, client: Client, actor: User, data: dict[str, Any], schedule: ReportInSchedule | None = None
+) -> ReportInSchedule:
+    schedule = schedule or ReportInSchedule(office_id=client.office_id, client=client)
+    for name in ("every_days", "first_at", "until", "place", "active"):
+        setattr(schedule, name, data[name])
+    schedule._history_user = actor  # type: ignore[attr-defined]
+    schedule.save()
+    return schedule
+
+
+def schedule_occurrences(schedule: ReportInSchedule, *, start: datetime, end: datetime) -> list[datetime]:
+    """The appointment times of a schedule within [start, end), counted from first_at."""
+    step = timedelta(days=schedule.every_days)
+    if end <= schedule.first_at:
+        return []
+    skip = max(0, (start - schedule.first_at) // step) if start > schedule.first_at else 0
+    moment = schedule.first_at + skip * step
+    until = schedule.until
+    times = []
+    while moment < end:
+        if until is not None and timezone.localdate(moment) > until:
+            break
+        if moment >= start:
+            times.append(moment)
+        moment += step
+    return times
+
+
+@transaction.atomic
+def schedule_generate(
+    *,
+    schedule: ReportInSchedule,
+    actor: User | None = None,
+    weeks_ahead: int = 8,
+    now: datetime | None = None,
+) -> list[GuidanceSession]:
+    """Create the schedule's report-ins from now up to `weeks_ahead` weeks; existing ones are kept
+    (a second run creates nothing). Wall-clock time is kept in UTC steps of whole days, which is
+    the office's local time too: Indonesian zones have no daylight saving."""
+    if not schedule.active:
+        return []
+    now = now or timezone.now()
+    times = schedule_occurrences(schedule, start=now, end=now + timedelta(weeks=weeks_ahead))
+    if not times:
+        return []
+    client = schedule.client
+    taken = set(
+        GuidanceSession.objects.filter(
+            client=client, kind=Kind.REPORT_IN, scheduled_at__in=times
+        ).values_list("scheduled_at", flat=True)
+    )
+    officer = client.officer
+    new = [
+        GuidanceSession(
+            office_id=schedule.office_id,
+            client=client,
+            officer=officer,
+            schedule=schedule,
+            kind=Kind.REPORT_IN,
+            place=schedule.place,
+            scheduled_at=moment,
+        )
+        for moment in times
+        if moment not in taken
+    ]
+    # bulk_create skips simple-history's signal: this helper writes the history rows too.
+    created = bulk_create_with_history(
+        new, GuidanceSession, default_user=actor, default_change_reason="report-in schedule"
+    )
+    return created
+
+
+def schedules_generate_all(*, weeks_ahead: int = 8, now: datetime | None = None) -> int:
+    """Run every active schedule (the daily job: `manage.py guidance_generate_report_ins`)."""
+    total = 0
+    for schedule in ReportInSchedule.objects.filter(active=True).select_related("client__officer"):
+        total += len(schedule_generate(schedule=schedule, weeks_ahead=weeks_ahead, now=now))
+    return total

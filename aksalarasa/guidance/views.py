@@ -1,0 +1,364 @@
+"""Guidance pages: the caseload, recording a session on a phone, the section and office roll-ups."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aksalarasa.audit.models import AccessLog
+from aksalarasa.audit.selectors import history_for
+from aksalarasa.audit.services import access_record, access_record_many
+from aksalarasa.clients.masking import client_label
+from aksalarasa.clients.models import Client
+from aksalarasa.core.concurrency import StaleVersion
+from aksalarasa.guidance import exporting, reminders, selectors, services
+from aksalarasa.guidance.forms import (
+    CaseloadFilterForm,
+    ConcernResolveForm,
+    ReportInScheduleForm,
+    SessionRecordForm,
+    SessionRescheduleForm,
+    SessionScheduleForm,
+)
+from aksalarasa.guidance.models import GuidanceSession, Kind, Place
+
+
+def _require_write(request: HttpRequest, client: Client) -> None:
+    # Outsiders never reach this (the access helper answers 404); insiders without a guidance
+    # role get 404 too, so the page does not confirm what they cannot use.
+    if not services.session_can_write(user=request.user, client=client):
+        raise Http404
+
+
+# --- caseload -------------------------------------------------------------------------------------
+
+
+@login_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    officer = selectors.officer_for_caseload(viewer=request.user, officer_id=_int(request.GET.get("officer")))
+    if officer == request.user and not (request.user.role_officer or request.user.is_superuser):
+        raise Http404
+    filters = CaseloadFilterForm(request.GET or None)
+    sort, flag = filters.values()
+    rows = selectors.caseload_for_officer(viewer=request.user, officer=officer, sort=sort, flag=flag)
+    context = {
+        "officer": officer,
+        "own": officer == request.user,
+        "rows": rows,
+        "filters": filters,
+        "flagged": sum(1 for r in rows if r.flags),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "guidance/caseload.html", context)
+
+
+@login_required
+def caseload_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in exporting.EXPORTERS:
+        raise Http404
+    officer = selectors.officer_for_caseload(viewer=request.user, officer_id=_int(request.GET.get("officer")))
+    sort, flag = CaseloadFilterForm(request.GET or None).values()
+    rows = selectors.caseload_for_officer(viewer=request.user, officer=officer, sort=sort, flag=flag)
+    data, content_type = exporting.caseload_export(rows=rows, fmt=fmt)
+    access_record_many(
+        user=request.user,
+        objs=[Client(pk=r.client_id, office_id=r.office_id) for r in rows],
+        office_of=lambda c: c.office_id,
+        action=AccessLog.Action.EXPORT,
+        request=request,
+    )
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="caseload.{fmt}"'
+    return response
+
+
+# --- recording ------------------------------------------------------------------------------------
+
+
+def _record_form(session: GuidanceSession | None, client: Client, data=None) -> SessionRecordForm:
+    initial = {
+        "kind": session.kind if session else Kind.REPORT_IN,
+        "place": session.place if session else Place.OFFICE,
+        "version": session.version if session else 0,
+    }
+    if session is not None and session.is_recorded:
+        for name in ("outcome", "not_held_reason", "engagement", "client_said", "response", "concern"):
+            initial[name] = getattr(session, name)
+        initial.update(concern_text=session.concern_text, notes=session.notes)
+    return SessionRecordForm(
+        data,
+        initial=initial,
+        session_at=session.scheduled_at if session else None,
+        auto_id=f"id_c{client.pk}_%s",
+    )
+
+
+def _record(request: HttpRequest, client: Client, session: GuidanceSession | None) -> HttpResponse:
+    _require_write(request, client)
+    form = _record_form(session, client, request.POST if request.method == "POST" else None)
+    saved = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            saved, next_session = services.session_record(
+                client=client,
+                actor=request.user,
+                data=data,
+                session=session,
+                expected_version=data.get("version") if session is not None else None,
+            )
+        except StaleVersion as exc:
+            form.add_error(None, exc.message)
+        else:
+            note = _("Saved.")
+            if next_session is not None:
+                note = _("Saved. Next appointment set.")
+            if not request.htmx:
+                messages.success(request, note)
+                if request.GET.get("next") == "caseload":
+                    return redirect("guidance:caseload")
+                return redirect("guidance:client_sessions", client_pk=client.pk)
+            row = selectors.caseload_row(viewer=request.user, client=client)
+            return render(request, "guidance/_caseload_client.html", {"row": row, "note": note})
+    context = {"client": client, "session": session, "form": form, "name": client_label(client, request.user)}
+    if request.htmx:
+        if request.method == "POST":
+            # Errors: the whole client block again, with the form (and its errors) open.
+            row = selectors.caseload_row(viewer=request.user, client=client)
+            return render(request, "guidance/_caseload_client.html", {"row": row, **context})
+        return render(request, "guidance/_record_form.html", context)
+    return render(request, "guidance/record.html", context, status=422 if request.method == "POST" else 200)
+
+
+@login_required
+def client_record(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """Record the client's due appointment (or a new session now) in one screen."""
+    client = selectors.client_get_for_viewer(viewer=request.user, pk=client_pk)
+    pending = selectors.session_pending_for_client(viewer=request.user, client=client)
+    return _record(request, client, pending)
+
+
+@login_required
+def session_record(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.session_get_for_viewer(viewer=request.user, pk=pk)
+    return _record(request, session.client, session)
+
+
+# --- client timeline ------------------------------------------------------------------------------
+
+
+@login_required
+def client_sessions(request: HttpRequest, client_pk: int) -> HttpResponse:
+    client = selectors.client_get_for_viewer(viewer=request.user, pk=client_pk)
+    can_write = services.session_can_write(user=request.user, client=client)
+    form = SessionScheduleForm(request.POST or None, auto_id="id_new_%s")
+    if request.method == "POST":
+        _require_write(request, client)
+        if form.is_valid():
+            services.session_schedule(client=client, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Appointment scheduled."))
+            return redirect("guidance:client_sessions", client_pk=client.pk)
+    access_record(
+        user=request.user,
+        obj=client,
+        office_id=client.office_id,
+        label=client.register_number,
+        request=request,
+    )
+    upcoming = list(selectors.sessions_upcoming(viewer=request.user, client=client))
+    for session in upcoming:
+        session.whatsapp = reminders.whatsapp_link(session)
+    context = {
+        "client": client,
+        "name": client_label(client, request.user),
+        "sessions": selectors.session_list(viewer=request.user, client=client)[:100],
+        "upcoming": upcoming,
+        "row": selectors.caseload_row(viewer=request.user, client=client),
+        "schedule": selectors.schedule_for_client(client=client),
+        "form": form,
+        "can_write": can_write,
+    }
+    return render(request, "guidance/client_sessions.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+def schedule_edit(request: HttpRequest, client_pk: int) -> HttpResponse:
+    """The recurring report-in (wajib lapor): save it and create the next appointments."""
+    client = selectors.client_get_for_viewer(viewer=request.user, pk=client_pk)
+    _require_write(request, client)
+    schedule = selectors.schedule_for_client(client=client)
+    form = ReportInScheduleForm(request.POST or None, instance=schedule)
+    if request.method == "POST" and form.is_valid():
+        schedule = services.schedule_save(
+            client=client, actor=request.user, data=form.cleaned_data, schedule=schedule
+        )
+        created = services.schedule_generate(schedule=schedule, actor=request.user)
+        messages.success(request, _("Schedule saved; %(n)d new appointments created.") % {"n": len(created)})
+        return redirect("guidance:client_sessions", client_pk=client.pk)
+    context = {"client": client, "name": client_label(client, request.user), "form": form}
+    return render(request, "guidance/schedule_form.html", context, status=422 if form.errors else 200)
+
+
+# --- one session ----------------------------------------------------------------------------------
+
+
+@login_required
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.session_get_for_viewer(viewer=request.user, pk=pk)
+    client = session.client
+    access_record(
+        user=request.user,
+        obj=client,
+        office_id=client.office_id,
+        label=client.register_number,
+        request=request,
+    )
+    context = {
+        "session": session,
+        "client": client,
+        "name": client_label(client, request.user),
+        "history": history_for(session),
+        "can_write": services.session_can_write(user=request.user, client=client),
+        "can_resolve": services.concern_can_resolve(user=request.user, session=session),
+        "reschedule_form": SessionRescheduleForm(initial={"version": session.version}),
+        "resolve_form": ConcernResolveForm(initial={"version": session.version}),
+        "whatsapp": reminders.whatsapp_link(session) if not session.is_recorded else "",
+    }
+    return render(request, "guidance/session_detail.html", context)
+
+
+@login_required
+@require_POST
+def session_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.session_get_for_viewer(viewer=request.user, pk=pk)
+    _require_write(request, session.client)
+    form = SessionRescheduleForm(request.POST)
+    if session.is_recorded:
+        form.add_error(None, _("This session is already recorded; schedule a new appointment instead."))
+    if form.is_valid():
+        try:
+            new = services.session_reschedule(
+                session=session,
+                actor=request.user,
+                new_at=form.cleaned_data["new_at"],
+                expected_version=form.cleaned_data.get("version") or 0,
+                notes=form.cleaned_data.get("notes", ""),
+            )
+        except StaleVersion as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Appointment moved; the old one is kept as rescheduled."))
+            return redirect("guidance:session_detail", pk=new.pk)
+    return _detail_with_errors(request, session, reschedule_form=form)
+
+
+@login_required
+@require_POST
+def concern_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.session_get_for_viewer(viewer=request.user, pk=pk)
+    if not services.concern_can_resolve(user=request.user, session=session) or not session.has_open_concern:
+        raise Http404
+    form = ConcernResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.concern_resolve(
+                session=session,
+                actor=request.user,
+                resolution=form.cleaned_data["resolution"],
+                expected_version=form.cleaned_data.get("version") or 0,
+            )
+        except StaleVersion as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Concern resolved."))
+            if request.POST.get("back") == "section":
+                return redirect("guidance:section")
+            return redirect("guidance:session_detail", pk=session.pk)
+    return _detail_with_errors(request, session, resolve_form=form)
+
+
+def _detail_with_errors(request: HttpRequest, session: GuidanceSession, **forms) -> HttpResponse:
+    context = {
+        "session": session,
+        "client": session.client,
+        "name": client_label(session.client, request.user),
+        "history": history_for(session),
+        "can_write": services.session_can_write(user=request.user, client=session.client),
+        "can_resolve": services.concern_can_resolve(user=request.user, session=session),
+        "reschedule_form": SessionRescheduleForm(initial={"version": session.version}),
+        "resolve_form": ConcernResolveForm(initial={"version": session.version}),
+        **forms,
+    }
+    return render(request, "guidance/session_detail.html", context, status=422)
+
+
+@login_required
+def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.session_get_for_viewer(viewer=request.user, pk=pk)
+    body = reminders.session_ics(session, host=request.get_host().split(":")[0] or "aksalarasa")
+    response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="jadwal-{session.pk}.ics"'
+    return response
+
+
+# --- section and office ---------------------------------------------------------------------------
+
+
+@login_required
+def section(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.role_section_head and user.section and user.office_id):
+        raise Http404
+    filters = CaseloadFilterForm(request.GET or None)
+    _sort, flag = filters.values()
+    data = selectors.rollup(viewer=user, section=user.section, flag=flag)
+    context = {
+        "rollup": data,
+        "filters": filters,
+        "concerns": selectors.concerns_open(viewer=user, section=user.section)[:50],
+        "section_label": user.get_section_display(),
+        "flagged_rows": data.flagged_rows[:100],
+        "resolve_form": ConcernResolveForm(),
+        "reassign_url": _reassign_url_name(),
+    }
+    return render(request, "guidance/section.html", context)
+
+
+@login_required
+def office(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.role_office_head and user.office_id):
+        raise Http404
+    filters = CaseloadFilterForm(request.GET or None)
+    _sort, flag = filters.values()
+    data = selectors.rollup(viewer=user, flag=flag)
+    sections = {"adult": _("Adult clients (BKD)"), "child": _("Child clients (BKA)")}
+    context = {
+        "rollup": data,
+        "filters": filters,
+        "sections": [(sections.get(k, k), v) for k, v in sorted(data.by_section.items())],
+        "concerns": selectors.concerns_open(viewer=user)[:50],
+        "reassign_url": _reassign_url_name(),
+        "flagged_rows": data.flagged_rows[:100],
+    }
+    return render(request, "guidance/office.html", context)
+
+
+def _reassign_url_name() -> str:
+    try:
+        reverse("clients:reassign", args=[1])
+    except Exception:
+        return ""
+    return "clients:reassign"
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except (TypeError, ValueError):
+        return None
