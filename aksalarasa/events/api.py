@@ -1,3 +1,478 @@
-from ninja import Router
+"""Events over the API, scoped like the UI (the program-scoping rule), validated by the UI's forms.
+
+A record the caller may not see answers 404; one they may read but not change answers 403; bad
+input answers 422 with the form's errors; the public registration answers 429 when rate-limited.
+The public operations (`/public/events/...`) need no authentication and see only published events.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, time
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from aksalarasa.audit.services import access_record_many
+from aksalarasa.clients.masking import client_label
+from aksalarasa.events import selectors, services
+from aksalarasa.events.forms import (
+    AgendaItemForm,
+    CheckInForm,
+    EventForm,
+    PublicRegistrationForm,
+    StaffRegistrationForm,
+    TeamFormForm,
+    form_token_new,
+)
+from aksalarasa.events.models import Event, Registration
 
 router = Router(tags=["events"])
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict | list | None = None
+
+
+class AgendaItemOut(Schema):
+    id: int
+    position: int
+    starts_at: time | None
+    title: str
+    lead: str
+
+
+class EventOut(Schema):
+    id: int
+    program_id: int
+    office_id: int
+    name: str
+    theme: str
+    place: str
+    start: datetime
+    end: datetime
+    organising_team: str
+    target_participants: str
+    resource_system: str
+    guests: str
+    published: bool
+    registration_open: bool
+    done: bool
+    version: int
+
+
+class EventDetailOut(EventOut):
+    checklist: list[dict[str, Any]]
+    roles: list[dict[str, Any]]
+    agenda: list[AgendaItemOut]
+    handed_items: list[dict[str, Any]]
+    counts: dict[str, dict[str, int]]
+
+
+class PublicEventOut(Schema):
+    id: int
+    name: str
+    theme: str
+    description: str
+    place: str
+    start: datetime
+    end: datetime
+    registration_open: bool
+    agenda: list[AgendaItemOut]
+    form_token: str
+
+
+class RegistrationOut(Schema):
+    id: int
+    code: str
+    group: str
+    name: str
+    checked_in: bool
+    checked_in_at: datetime | None
+    team_id: int | None
+
+
+class PublicRegistrationIn(Schema):
+    name: str = ""
+    phone: str = ""
+    village_code: str = ""
+    banjar: str = ""
+    consent_data: bool = False
+    website: str = ""
+    form_token: str = ""
+
+
+class PublicRegistrationOut(Schema):
+    code: str
+    event_id: int
+
+
+class StaffRegistrationIn(Schema):
+    group: str = ""
+    name: str = ""
+    phone: str = ""
+    client_id: int | None = None
+
+
+class CheckInIn(Schema):
+    code: str
+    client_uuid: uuid.UUID | None = None
+    source: str = "typed"
+
+
+class CheckInOut(Schema):
+    created: bool
+    already_checked_in: bool
+    code: str
+    group: str
+    name: str
+    at: datetime
+
+
+class TeamsIn(Schema):
+    team_count: int
+
+
+class MoveIn(Schema):
+    registration_id: int
+    team_id: int
+
+
+class TeamOut(Schema):
+    id: int
+    number: int
+    name: str
+    members: list[int]
+    clients: int
+    community: int
+    staff: int
+    ok: bool
+    problems: list[str]
+
+
+class TeamsOut(Schema):
+    teams: list[TeamOut]
+    score: float | None
+    best_score: float | None
+    constraints_met: bool | None
+
+
+class InteractionsIn(Schema):
+    client_id: int
+    other_ids: list[int]
+
+
+class InteractionOut(Schema):
+    id: int
+    first_id: int
+    second_id: int
+    at: datetime
+
+
+def _form_errors(form) -> ValidationError:
+    from config.api import form_errors
+
+    return form_errors(form)
+
+
+def _event_out(e: Event) -> dict[str, Any]:
+    return {f: getattr(e, f) for f in EventOut.model_fields if f not in {"program_id", "office_id"}} | {
+        "id": e.pk,
+        "program_id": e.program_id,
+        "office_id": e.office_id,
+    }
+
+
+def _agenda(e: Event) -> list[dict[str, Any]]:
+    return [
+        {"id": a.pk, "position": a.position, "starts_at": a.starts_at, "title": a.title, "lead": a.lead}
+        for a in e.agenda.all()
+    ]
+
+
+def _label(reg: Registration, viewer) -> str:
+    return client_label(reg.client, viewer) if reg.client_id else reg.name
+
+
+@router.get("/events", response=list[EventOut])
+def events_list(request: HttpRequest, program: int | None = None):
+    return [_event_out(e) for e in selectors.event_list(viewer=request.user, program_id=program)]
+
+
+@router.post(
+    "/programs/{program_id}/events", response={201: EventOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def events_create(request: HttpRequest, program_id: int, payload: dict[str, Any]):
+    """Create an event; `start` and `end` are local times of the office ("2023-06-16T15:00")."""
+    from django.http import Http404
+
+    from aksalarasa.programs.models import Program
+
+    program = Program.objects.visible_to(request.user).select_related("office").filter(pk=program_id).first()
+    if program is None:
+        raise Http404
+    if not selectors.program_can_add_event(request.user, program):
+        raise PermissionDenied
+    form = EventForm(payload, office_zone=program.office.time_zone)
+    if not form.is_valid():
+        raise _form_errors(form)
+    event = services.event_create(program=program, actor=request.user, data=form.cleaned_data)
+    return 201, _event_out(event)
+
+
+@router.get("/events/{event_id}", response={200: EventDetailOut, 404: ErrorOut})
+def events_detail(request: HttpRequest, event_id: int):
+    event = selectors.event_get_for_viewer(viewer=request.user, pk=event_id)
+    parts = selectors.event_detail_parts(event)
+    return {
+        **_event_out(event),
+        "checklist": [
+            {"id": c.pk, "kind": c.kind, "title": c.title, "owner": c.owner, "done": c.done}
+            for c in parts["checklist"]
+        ],
+        "roles": [{"id": r.pk, "kind": r.kind, "person": r.person} for r in parts["roles"]],
+        "agenda": _agenda(event),
+        "handed_items": [
+            {"id": h.pk, "item": h.item, "quantity": h.quantity, "recipient": h.recipient}
+            for h in parts["handed_items"]
+        ],
+        "counts": selectors.registration_counts(event),
+    }
+
+
+@router.get("/events/{event_id}/agenda", response={200: list[AgendaItemOut], 404: ErrorOut})
+def agenda_list(request: HttpRequest, event_id: int):
+    return _agenda(selectors.event_get_for_viewer(viewer=request.user, pk=event_id))
+
+
+@router.post(
+    "/events/{event_id}/agenda", response={201: AgendaItemOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def agenda_add(request: HttpRequest, event_id: int, payload: dict[str, Any]):
+    event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
+    form = AgendaItemForm(payload)
+    if not form.is_valid():
+        raise _form_errors(form)
+    item = services.event_part_add(event=event, form=form)
+    return 201, {
+        "id": item.pk,
+        "position": item.position,
+        "starts_at": item.starts_at,
+        "title": item.title,
+        "lead": item.lead,
+    }
+
+
+@router.get(
+    "/events/{event_id}/registrations", response={200: list[RegistrationOut], 403: ErrorOut, 404: ErrorOut}
+)
+def registrations_list(request: HttpRequest, event_id: int):
+    event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
+    regs = selectors.registration_list(event=event)
+    clients = [r.client for r in regs if r.client_id]
+    if clients:
+        access_record_many(
+            user=request.user, objs=clients, office_of=lambda c: c.office_id, action="view", request=request
+        )
+    return [
+        {
+            "id": r.pk,
+            "code": r.code,
+            "group": r.group,
+            "name": _label(r, request.user),
+            "checked_in": hasattr(r, "checkin"),
+            "checked_in_at": r.checkin.at if hasattr(r, "checkin") else None,
+            "team_id": r.team_member.team_id if hasattr(r, "team_member") else None,
+        }
+        for r in regs
+    ]
+
+
+@router.post(
+    "/events/{event_id}/registrations",
+    response={201: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def registrations_add(request: HttpRequest, event_id: int, payload: StaffRegistrationIn):
+    """Staff register a client (their own, with consent: `client_id`) or an official, speaker, guest..."""
+    from aksalarasa.clients.models import Client
+
+    event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
+    if payload.client_id is not None:
+        client = Client.objects.visible_to(request.user).filter(pk=payload.client_id).first()
+        if client is None:
+            raise ValidationError({"client_id": ["Unknown client."]})
+        reg = services.registration_client_create(event=event, client=client, actor=request.user)
+    else:
+        form = StaffRegistrationForm(payload.dict(exclude={"client_id"}))
+        if not form.is_valid():
+            raise _form_errors(form)
+        reg = services.registration_staff_create(event=event, actor=request.user, **form.cleaned_data)
+    return 201, {
+        "id": reg.pk,
+        "code": reg.code,
+        "group": reg.group,
+        "name": _label(reg, request.user),
+        "checked_in": False,
+        "checked_in_at": None,
+        "team_id": None,
+    }
+
+
+@router.get("/public/events/{event_id}", response={200: PublicEventOut, 404: ErrorOut}, auth=None)
+def public_event(request: HttpRequest, event_id: int):
+    """A published event's public page, with a form token to send back with the registration."""
+    event = selectors.event_get_public(pk=event_id)
+    return {
+        "id": event.pk,
+        "name": event.name,
+        "theme": event.theme,
+        "description": event.description,
+        "place": event.place,
+        "start": event.start,
+        "end": event.end,
+        "registration_open": event.registration_open,
+        "agenda": _agenda(event),
+        "form_token": form_token_new(event.pk),
+    }
+
+
+@router.post(
+    "/public/events/{event_id}/registrations",
+    response={201: PublicRegistrationOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    auth=None,
+)
+def public_register(request: HttpRequest, event_id: int, payload: PublicRegistrationIn):
+    """A resident registers (no account): the same form, honeypot, fill time and rate limit as the page."""
+    event = selectors.event_get_public(pk=event_id)
+    data = payload.dict()
+    data["consent_data"] = "on" if payload.consent_data else ""
+    form = PublicRegistrationForm(data, event_id=event.pk)
+    if not form.is_valid():
+        raise _form_errors(form)
+    try:
+        reg = services.registration_public_create(
+            event=event, data=form.cleaned_data, ip=request.META.get("REMOTE_ADDR", "") or "unknown"
+        )
+    except services.RateLimited as exc:
+        return 429, {"detail": str(exc)}
+    except services.RegistrationClosed as exc:
+        return 409, {"detail": str(exc)}
+    return 201, {"code": reg.code, "event_id": event.pk}
+
+
+@router.post(
+    "/events/{event_id}/checkin", response={200: CheckInOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def checkin(request: HttpRequest, event_id: int, payload: CheckInIn):
+    """Idempotent: a repeat (same code, or the same client UUID from an offline queue) changes nothing."""
+    event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
+    form = CheckInForm(
+        {"code": payload.code, "client_uuid": payload.client_uuid or "", "source": payload.source or "typed"}
+    )
+    if not form.is_valid():
+        raise _form_errors(form)
+    try:
+        outcome = services.event_check_in(
+            event=event,
+            code=form.cleaned_data["code"],
+            actor=request.user,
+            client_uuid=form.cleaned_data.get("client_uuid"),
+            source=form.cleaned_data.get("source") or "typed",
+        )
+    except services.CheckInError as exc:
+        return 404, {"detail": str(exc)}
+    reg = outcome.registration
+    return 200, {
+        "created": outcome.created,
+        "already_checked_in": not outcome.created,
+        "code": reg.code,
+        "group": reg.group,
+        "name": _label(reg, request.user),
+        "at": outcome.checkin.at,
+    }
+
+
+def _teams_out(event: Event) -> dict[str, Any]:
+    teams, report, _unplaced = services.teams_report(event)
+    members = {t.pk: [m.registration_id for m in t.members.all()] for t in selectors.team_list(event)}
+    rows = []
+    for index, team in enumerate(teams):
+        tr = report.teams[index] if report else None
+        rows.append(
+            {
+                "id": team.pk,
+                "number": team.number,
+                "name": str(team),
+                "members": members.get(team.pk, []),
+                "clients": tr.clients if tr else 0,
+                "community": tr.community if tr else 0,
+                "staff": tr.staff if tr else 0,
+                "ok": tr.ok if tr else True,
+                "problems": tr.problems if tr else [],
+            }
+        )
+    return {
+        "teams": rows,
+        "score": report.score if report else None,
+        "best_score": report.best_score if report else None,
+        "constraints_met": report.constraints_met if report else None,
+    }
+
+
+@router.get("/events/{event_id}/teams", response={200: TeamsOut, 403: ErrorOut, 404: ErrorOut})
+def teams_get(request: HttpRequest, event_id: int):
+    return _teams_out(selectors.event_get_for_editor(viewer=request.user, pk=event_id))
+
+
+@router.post(
+    "/events/{event_id}/teams", response={200: TeamsOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def teams_form(request: HttpRequest, event_id: int, payload: TeamsIn):
+    event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
+    form = TeamFormForm({"team_count": payload.team_count})
+    if not form.is_valid():
+        raise _form_errors(form)
+    services.teams_form(event=event, actor=request.user, team_count=form.cleaned_data["team_count"])
+    return _teams_out(event)
+
+
+@router.post(
+    "/events/{event_id}/teams/move", response={200: TeamsOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def teams_move(request: HttpRequest, event_id: int, payload: MoveIn):
+    event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
+    regs = selectors.checked_in_registrations(event)
+    names = {r.pk: _label(r, request.user) for r in regs}
+    services.team_member_move(
+        event=event,
+        registration_id=payload.registration_id,
+        team_id=payload.team_id,
+        actor=request.user,
+        names=names,
+    )
+    return _teams_out(event)
+
+
+@router.get(
+    "/events/{event_id}/interactions", response={200: list[InteractionOut], 403: ErrorOut, 404: ErrorOut}
+)
+def interactions_list(request: HttpRequest, event_id: int):
+    event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
+    return [
+        {"id": i.pk, "first_id": i.first_id, "second_id": i.second_id, "at": i.at}
+        for i in event.interactions.order_by("at", "pk")
+    ]
+
+
+@router.post(
+    "/events/{event_id}/interactions", response={200: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def interactions_add(request: HttpRequest, event_id: int, payload: InteractionsIn):
+    event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
+    created = services.interactions_record(
+        event=event, client_id=payload.client_id, other_ids=payload.other_ids, actor=request.user
+    )
+    return {"created": created, "total": event.interactions.count()}

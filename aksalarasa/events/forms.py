@@ -1,0 +1,295 @@
+"""Forms of the events app. The API validates with the same forms (config.api.form_errors)."""
+
+from __future__ import annotations
+
+import time
+import zoneinfo
+from datetime import datetime
+
+from django import forms
+from django.core import signing
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aksalarasa.events.models import (
+    AgendaItem,
+    ChecklistItem,
+    Event,
+    EventRole,
+    Group,
+    HandedItem,
+)
+from aksalarasa.offices.validators import validate_village_code
+
+# A form filled in faster than this is a robot (a person needs a while to type a name and phone).
+MIN_FILL_SECONDS = 3
+MAX_FILL_SECONDS = 6 * 60 * 60
+_TOKEN_SALT = "aksalarasa.events.public-registration"
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"
+
+
+def form_token_new(event_id: int) -> str:
+    """A signed 'form shown at' stamp, checked when the form comes back (minimum fill time)."""
+    return signing.dumps({"e": event_id, "t": time.time()}, salt=_TOKEN_SALT)
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A datetime entered in the office's zone (the event's, not the browser's)."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("input_formats", [LOCAL_INPUT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
+        super().__init__(*args, **kwargs)
+
+
+class EventForm(forms.ModelForm):
+    start = LocalDateTimeField(label=_("Start"))
+    end = LocalDateTimeField(label=_("End"))
+
+    class Meta:
+        model = Event
+        fields = [
+            "name",
+            "theme",
+            "description",
+            "place",
+            "village_code",
+            "start",
+            "end",
+            "organising_team",
+            "target_participants",
+            "resource_system",
+            "guests",
+            "capacity",
+            "registration_open",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "organising_team": forms.Textarea(attrs={"rows": 2}),
+            "target_participants": forms.Textarea(attrs={"rows": 2}),
+            "resource_system": forms.Textarea(attrs={"rows": 2}),
+            "guests": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {"village_code": _("Kemendagri code, e.g. 51.71.01.2010 for Sanur Kauh (optional)")}
+
+    def __init__(self, *args, office_zone: str, **kwargs) -> None:
+        self.zone = zoneinfo.ZoneInfo(office_zone)
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk:
+            initial = kwargs.setdefault("initial", {})
+            initial.setdefault("start", timezone.localtime(instance.start, self.zone).strftime(LOCAL_INPUT))
+            initial.setdefault("end", timezone.localtime(instance.end, self.zone).strftime(LOCAL_INPUT))
+        super().__init__(*args, **kwargs)
+
+    def _in_zone(self, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        naive = value.replace(tzinfo=None) if timezone.is_aware(value) else value
+        return timezone.make_aware(naive, self.zone)
+
+    def clean_village_code(self) -> str:
+        code = self.cleaned_data.get("village_code", "").strip()
+        validate_village_code(code)
+        return code
+
+    def clean(self) -> dict:
+        data = super().clean()
+        data["start"] = self._in_zone(data.get("start"))
+        data["end"] = self._in_zone(data.get("end"))
+        if data.get("start") and data.get("end") and data["start"] >= data["end"]:
+            self.add_error("end", _("The event must end after it starts."))
+        return data
+
+
+class ChecklistItemForm(forms.ModelForm):
+    class Meta:
+        model = ChecklistItem
+        fields = ["kind", "title", "owner", "done"]
+
+
+class EventRoleForm(forms.ModelForm):
+    class Meta:
+        model = EventRole
+        fields = ["kind", "person"]
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["position", "starts_at", "title", "lead"]
+        widgets = {"starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+
+class HandedItemForm(forms.ModelForm):
+    class Meta:
+        model = HandedItem
+        fields = ["item", "quantity", "recipient"]
+
+
+PART_FORMS: dict[str, type[forms.ModelForm]] = {
+    "checklist": ChecklistItemForm,
+    "roles": EventRoleForm,
+    "agenda": AgendaItemForm,
+    "handed": HandedItemForm,
+}
+
+
+def _phone_clean(value: str) -> str:
+    from lokal import normalize_phone
+
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        normalized = normalize_phone(value)
+    except (ValueError, TypeError):
+        normalized = None
+    if not normalized:
+        raise forms.ValidationError(_("Enter an Indonesian phone number, e.g. 0812 3456 7890."))
+    return normalized
+
+
+class PublicRegistrationForm(forms.Form):
+    """A resident registers without an account. Spam checks: honeypot and minimum fill time."""
+
+    name = forms.CharField(label=_("Your name"), max_length=150)
+    phone = forms.CharField(
+        label=_("Phone (WhatsApp)"),
+        max_length=20,
+        required=False,
+        help_text=_("So the team can reach you about the event. Optional."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    village_code = forms.CharField(
+        label=_("Village (Kemendagri code)"),
+        max_length=13,
+        required=False,
+        help_text=_("Optional."),
+    )
+    banjar = forms.CharField(label=_("Banjar / neighbourhood"), max_length=100, required=False)
+    consent_data = forms.BooleanField(
+        label=_("I agree that the office uses my name and contact for this event and its evaluation."),
+        required=True,
+        error_messages={"required": _("Registration needs your consent to the use of your data.")},
+    )
+    # Honeypot: hidden from people (CSS and aria-hidden), filled in by form-filling robots.
+    website = forms.CharField(label=_("Leave this empty"), required=False)
+    form_token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args, event_id: int, village_choices: list[tuple[str, str]] | None = None, now=None, **kwargs
+    ) -> None:
+        self.event_id = event_id
+        self.now = now
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        if village_choices:
+            # Villages near the event (its district): a list is easier on a phone than a code.
+            self.fields["village_code"] = forms.ChoiceField(
+                label=_("Village (desa/kelurahan)"),
+                required=False,
+                choices=[("", _("— not listed / rather not say —")), *village_choices],
+            )
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if len(name) < 2:
+            raise forms.ValidationError(_("Enter your name."))
+        if "http://" in name or "https://" in name or "www." in name:
+            raise forms.ValidationError(_("A name cannot contain a web address."))
+        return name
+
+    def clean_phone(self) -> str:
+        return _phone_clean(self.cleaned_data.get("phone", ""))
+
+    def clean_village_code(self) -> str:
+        code = self.cleaned_data.get("village_code", "").strip()
+        validate_village_code(code)
+        return code
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("website"):
+            raise forms.ValidationError(_("The form could not be accepted. Please try again."), code="spam")
+        token = self.data.get("form_token", "")
+        try:
+            payload = signing.loads(token, salt=_TOKEN_SALT, max_age=MAX_FILL_SECONDS)
+        except signing.BadSignature:
+            raise forms.ValidationError(
+                _("The form has expired. Reload the page and fill it in again."), code="expired"
+            ) from None
+        if payload.get("e") != self.event_id:
+            raise forms.ValidationError(_("The form has expired. Reload the page and fill it in again."))
+        now = self.now if self.now is not None else time.time()
+        if now - float(payload.get("t", 0)) < MIN_FILL_SECONDS:
+            raise forms.ValidationError(
+                _("That was very fast. Please check your details and send the form again."), code="too_fast"
+            )
+        return data
+
+
+class StaffRegistrationForm(forms.Form):
+    """Staff register officials, speakers, guests, partners or officers by name."""
+
+    group = forms.ChoiceField(
+        label=_("Group"), choices=[(g.value, g.label) for g in Group if g != Group.CLIENT]
+    )
+    name = forms.CharField(label=_("Name"), max_length=150)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+
+    def clean_phone(self) -> str:
+        return _phone_clean(self.cleaned_data.get("phone", ""))
+
+
+class ClientRegistrationForm(forms.Form):
+    client = forms.ModelChoiceField(label=_("Client"), queryset=None)  # type: ignore[arg-type]
+
+    def __init__(self, *args, clients, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients
+        self.fields["client"].label_from_instance = lambda c: f"{c.full_name} ({c.register_number})"
+        self.fields["client"].help_text = _("Only your clients who consented to community activities.")
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Registration code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+    client_uuid = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    source = forms.ChoiceField(
+        required=False,
+        choices=[("scan", "scan"), ("typed", "typed"), ("offline", "offline"), ("list", "list")],
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(ch for ch in self.cleaned_data["code"].upper() if ch.isalnum())
+        # A QR code may carry the full check-in URL; the code is its last segment.
+        code = code[-6:] if len(code) > 6 else code
+        if len(code) != 6:
+            raise forms.ValidationError(_("A code has 6 letters and digits."))
+        return code
+
+
+class TeamFormForm(forms.Form):
+    team_count = forms.IntegerField(label=_("Number of teams"), min_value=1, max_value=100, initial=4)
+
+
+class TeamMoveForm(forms.Form):
+    registration = forms.IntegerField(widget=forms.HiddenInput)
+    team = forms.IntegerField(label=_("Move to team"))
+
+
+class InteractionForm(forms.Form):
+    client = forms.IntegerField(label=_("Client"))
+    others = forms.TypedMultipleChoiceField(label=_("Worked or talked with"), coerce=int, choices=())
+
+    def __init__(self, *args, client_choices, other_choices, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"] = forms.TypedChoiceField(label=_("Client"), coerce=int, choices=client_choices)
+        self.fields["others"].choices = other_choices
+        self.fields["others"].widget = forms.CheckboxSelectMultiple()

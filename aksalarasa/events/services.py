@@ -1,0 +1,403 @@
+"""Writes of the events app: keyword-only, typed, atomic. Views and the API call these only."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aksalarasa.core.concurrency import save_with_version
+from aksalarasa.events import teams as team_algo
+from aksalarasa.events.models import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    STAFF_GROUPS,
+    CheckIn,
+    Event,
+    Group,
+    Interaction,
+    Registration,
+    Team,
+    TeamMember,
+)
+
+if TYPE_CHECKING:
+    from aksalarasa.accounts.models import User
+    from aksalarasa.clients.models import Client
+    from aksalarasa.programs.models import Program
+
+# Public registrations from one address for one event within the window (a family may register
+# several people from one phone, a robot many more).
+PUBLIC_RATE_LIMIT = 8
+PUBLIC_RATE_WINDOW = timedelta(hours=1)
+
+
+class RegistrationClosed(Exception):
+    pass
+
+
+class RateLimited(Exception):
+    pass
+
+
+class CheckInError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    checkin: CheckIn
+    registration: Registration
+    created: bool
+
+
+def ip_hash(ip: str) -> str:
+    """A salted hash: enough to rate-limit, without keeping anyone's address."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}|{ip}".encode()).hexdigest()
+
+
+def _code_new() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _create_with_code(**fields: Any) -> Registration:
+    """Insert a registration with a fresh code; a code clash (1 in 244 million) just retries."""
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                return Registration.objects.create(code=_code_new(), **fields)
+        except IntegrityError as exc:
+            if "code" not in str(exc).lower() and "registration_code_unique" not in str(exc):
+                raise
+    raise RuntimeError("could not find a free registration code")  # pragma: no cover
+
+
+@transaction.atomic
+def event_create(*, program: Program, actor: User, data: dict[str, Any]) -> Event:
+    event = Event(program=program, office_id=program.office_id, created_by=actor, **data)
+    event.full_clean(exclude=["created_by", "program", "office"])
+    event.save()
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, actor: User, data: dict[str, Any], expected_version: int) -> Event:
+    for name, value in data.items():
+        setattr(event, name, value)
+    save_with_version(event, expected_version=expected_version, update_fields=list(data))
+    return event
+
+
+@transaction.atomic
+def event_set_flags(*, event: Event, actor: User, expected_version: int, **flags: bool) -> Event:
+    """Publish/unpublish the public page, or mark the event as held (done)."""
+    allowed = {"published", "done", "registration_open"}
+    data = {k: bool(v) for k, v in flags.items() if k in allowed}
+    return event_update(event=event, actor=actor, data=data, expected_version=expected_version)
+
+
+@transaction.atomic
+def event_part_add(*, event: Event, form: Any) -> Model:
+    obj = form.save(commit=False)
+    obj.event = event
+    if hasattr(obj, "position") and not obj.position:
+        obj.position = type(obj).objects.filter(event=event).count() + 1
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def event_part_delete(*, event: Event, model: type[Model], pk: int) -> None:
+    model._default_manager.filter(event=event, pk=pk).delete()
+
+
+@transaction.atomic
+def checklist_toggle(*, event: Event, pk: int) -> bool:
+    item = event.checklist.filter(pk=pk).first()
+    if item is None:
+        raise ValidationError(_("This checklist item no longer exists."))
+    item.done = not item.done
+    item.save(update_fields=["done"])
+    return item.done
+
+
+def registration_public_create(*, event: Event, data: dict[str, Any], ip: str) -> Registration:
+    """A resident's registration from the public form (the form has already checked honeypot and time)."""
+    if not event.published or not event.registration_open:
+        raise RegistrationClosed(_("Registration for this event is closed."))
+    hashed = ip_hash(ip)
+    with transaction.atomic():
+        # Lock the event row so the rate and capacity counts cannot be raced past.
+        Event.objects.select_for_update().filter(pk=event.pk).first()
+        since = timezone.now() - PUBLIC_RATE_WINDOW
+        recent = Registration.objects.filter(event=event, ip_hash=hashed, created_at__gte=since).count()
+        if recent >= PUBLIC_RATE_LIMIT:
+            raise RateLimited(_("Too many registrations from this connection. Please try again later."))
+        if event.capacity is not None:
+            taken = Registration.objects.filter(event=event, group=Group.RESIDENT).count()
+            if taken >= event.capacity:
+                raise RegistrationClosed(_("This event is full."))
+        return _create_with_code(
+            event=event,
+            office_id=event.office_id,
+            group=Group.RESIDENT,
+            name=data["name"],
+            phone=data.get("phone", ""),
+            village_code=data.get("village_code", ""),
+            banjar=data.get("banjar", ""),
+            consent_data=True,
+            ip_hash=hashed,
+        )
+
+
+def registration_client_create(*, event: Event, client: Client, actor: User) -> Registration:
+    """A client is registered by their own officer, and only with the client's consent."""
+    if not (actor.is_superuser or (client.officer_id == actor.pk and actor.role_officer)):
+        raise PermissionDenied(_("Only the client's own officer (PK) can register them."))
+    if client.office_id != event.office_id:
+        raise ValidationError(_("The client belongs to another office."))
+    if not client.consent_community:
+        raise ValidationError(_("The client has not consented to community activities."))
+    if Registration.objects.filter(event=event, client=client).exists():
+        raise ValidationError(_("This client is already registered."))
+    try:
+        return _create_with_code(
+            event=event,
+            office_id=event.office_id,
+            group=Group.CLIENT,
+            client=client,
+            consent_data=True,
+            registered_by=actor,
+        )
+    except IntegrityError:
+        raise ValidationError(_("This client is already registered.")) from None
+
+
+def registration_staff_create(
+    *, event: Event, actor: User, group: str, name: str, phone: str = "", user: User | None = None
+) -> Registration:
+    if group == Group.CLIENT:
+        raise ValidationError(_("Clients are registered by their officer."))
+    try:
+        return _create_with_code(
+            event=event,
+            office_id=event.office_id,
+            group=group,
+            name=name,
+            phone=phone,
+            user=user,
+            consent_data=True,
+            registered_by=actor,
+        )
+    except IntegrityError:
+        raise ValidationError(_("This person is already registered.")) from None
+
+
+def event_check_in(
+    *,
+    event: Event,
+    code: str,
+    actor: User,
+    client_uuid: uuid.UUID | None = None,
+    source: str = CheckIn.Source.TYPED,
+    at=None,
+) -> CheckInResult:
+    """Check a registration in, at most once, whatever the retries, races or offline queues.
+
+    A second scan answers "already checked in" (created=False). A queued offline check-in carries a
+    UUID made on the phone; sending it again finds the same row. Two scanners racing on the same
+    code: the unique constraint lets one insert win, the other reads the winner's row.
+    """
+    if client_uuid is not None:
+        existing = CheckIn.objects.select_related("registration").filter(client_uuid=client_uuid).first()
+        if existing is not None:
+            if existing.event_id != event.pk:
+                raise CheckInError(_("This queued check-in belongs to another event."))
+            return CheckInResult(existing, existing.registration, False)
+    registration = (
+        Registration.objects.select_related("checkin", "client").filter(event=event, code=code).first()
+    )
+    if registration is None:
+        raise CheckInError(_("No registration with code %(code)s for this event.") % {"code": code})
+    existing = getattr(registration, "checkin", None)
+    if existing is not None:
+        return CheckInResult(existing, registration, False)
+    now = timezone.now()
+    when = at if (at is not None and at <= now) else now
+    try:
+        with transaction.atomic():
+            checkin = CheckIn.objects.create(
+                event=event,
+                registration=registration,
+                by=actor,
+                source=source or CheckIn.Source.TYPED,
+                client_uuid=client_uuid,
+                at=when,
+            )
+        return CheckInResult(checkin, registration, True)
+    except IntegrityError:
+        winner = CheckIn.objects.filter(registration=registration).first()
+        if winner is None and client_uuid is not None:
+            winner = CheckIn.objects.filter(client_uuid=client_uuid).first()
+            if winner is not None and winner.registration_id != registration.pk:
+                raise CheckInError(_("This queued check-in was already used for another code.")) from None
+        if winner is None:  # pragma: no cover - the constraint that fired names one of the two
+            raise
+        return CheckInResult(winner, registration, False)
+
+
+# --- teams ---------------------------------------------------------------------------------------
+
+
+def _person(reg: Registration) -> team_algo.Person:
+    if reg.group == Group.CLIENT:
+        return team_algo.Person(
+            id=reg.pk, kind=team_algo.CLIENT, child=bool(reg.client and reg.client.is_child)
+        )
+    if reg.group in STAFF_GROUPS:
+        return team_algo.Person(id=reg.pk, kind=team_algo.STAFF)
+    return team_algo.Person(id=reg.pk, kind=team_algo.COMMUNITY)
+
+
+def event_people(event: Event) -> tuple[list[Registration], list[team_algo.Person], list[tuple[int, int]]]:
+    """Checked-in participants as algorithm people, with the no-contact pairs among them (2 queries)."""
+    from aksalarasa.clients.models import NoContact
+
+    regs = list(
+        Registration.objects.filter(event=event, checkin__isnull=False)
+        .select_related("client", "team_member__team")
+        .order_by("pk")
+    )
+    by_client = {r.client_id: r.pk for r in regs if r.client_id}
+    pairs: list[tuple[int, int]] = []
+    if by_client:
+        rows = NoContact.objects.filter(
+            client_id__in=list(by_client), other_client_id__in=list(by_client)
+        ).values_list("client_id", "other_client_id")
+        pairs = [(by_client[a], by_client[b]) for a, b in rows]
+    return regs, [_person(r) for r in regs], pairs
+
+
+@transaction.atomic
+def teams_form(*, event: Event, actor: User, team_count: int) -> list[Team]:
+    """Replace the event's teams with a new mixed split of everyone checked in."""
+    Event.objects.select_for_update().filter(pk=event.pk).first()
+    regs, people, pairs = event_people(event)
+    if not people:
+        raise ValidationError(_("Nobody has checked in yet: teams are formed from checked-in participants."))
+    split = team_algo.assign_teams(people, team_count, pairs)
+    event.teams.all().delete()
+    teams = Team.objects.bulk_create(
+        [Team(event=event, number=i + 1, name=_("Team %(n)s") % {"n": i + 1}) for i in range(len(split))]
+    )
+    TeamMember.objects.bulk_create(
+        [
+            TeamMember(team=team, registration_id=rid)
+            for team, ids in zip(teams, split, strict=True)
+            for rid in ids
+        ]
+    )
+    return teams
+
+
+def _problem_text(problem: str, names: dict[int, str]) -> str:
+    if problem.startswith("no-contact:"):
+        _, a, b = problem.split(":")
+        return _("%(a)s and %(b)s are a no-contact pair and may not be in the same team.") % {
+            "a": names.get(int(a), a),
+            "b": names.get(int(b), b),
+        }
+    return _("A team with both a child client and an adult client needs at least one staff member.")
+
+
+@transaction.atomic
+def team_member_move(
+    *, event: Event, registration_id: int, team_id: int, actor: User, names: dict[int, str] | None = None
+) -> TeamMember:
+    """Move one person by hand; the hard constraints are checked again for both teams."""
+    Event.objects.select_for_update().filter(pk=event.pk).first()
+    regs, people, pairs = event_people(event)
+    by_id = {p.id: p for p in people}
+    member = TeamMember.objects.filter(team__event=event, registration_id=registration_id).first()
+    target = event.teams.filter(pk=team_id).first()
+    if member is None or target is None or registration_id not in by_id:
+        raise ValidationError(_("That person or team is not part of this event's teams."))
+    if member.team_id == target.pk:
+        return member
+    current: dict[int, list[int]] = {}
+    for reg in regs:
+        tm = getattr(reg, "team_member", None)
+        if tm is not None:
+            current.setdefault(tm.team_id, []).append(reg.pk)
+    target_people = [by_id[i] for i in current.get(target.pk, [])]
+    source_people = [by_id[i] for i in current.get(member.team_id, []) if i != registration_id]
+    problems = team_algo.person_fits(by_id[registration_id], target_people, pairs)
+    source_report = team_algo.evaluate([[p.id for p in source_people]], source_people, pairs)
+    problems += [p for t in source_report.teams for p in t.problems]
+    if problems:
+        label = names or {}
+        raise ValidationError([_problem_text(p, label) for p in dict.fromkeys(problems)])
+    member.team = target
+    member.save(update_fields=["team"])
+    return member
+
+
+def teams_report(event: Event) -> tuple[list[Team], team_algo.Report | None, list[Registration]]:
+    """The current teams with their explanation; also the checked-in people not in any team."""
+    regs, people, pairs = event_people(event)
+    teams = list(event.teams.all())
+    members: dict[int, list[int]] = {t.pk: [] for t in teams}
+    unplaced = []
+    for reg in regs:
+        tm = getattr(reg, "team_member", None)
+        if tm is not None and tm.team_id in members:
+            members[tm.team_id].append(reg.pk)
+        else:
+            unplaced.append(reg)
+    if not teams:
+        return teams, None, unplaced
+    report = team_algo.evaluate([members[t.pk] for t in teams], people, pairs)
+    return teams, report, unplaced
+
+
+# --- interactions --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def interactions_record(*, event: Event, client_id: int, other_ids: list[int], actor: User) -> int:
+    """Record that a client worked or talked with others: one row per pair, whatever the repeats.
+
+    Returns the number of new pairs. Both sides must be checked in to this event.
+    """
+    ids = {client_id, *other_ids}
+    present = set(
+        Registration.objects.filter(event=event, pk__in=ids, checkin__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+    client_reg = Registration.objects.filter(event=event, pk=client_id, group=Group.CLIENT).first()
+    if client_reg is None or client_id not in present:
+        raise ValidationError(_("Choose a checked-in client."))
+    others = [o for o in dict.fromkeys(other_ids) if o != client_id]
+    if not others:
+        raise ValidationError(_("Choose at least one person the client worked or talked with."))
+    missing = [o for o in others if o not in present]
+    if missing:
+        raise ValidationError(_("Everyone in an interaction must be checked in to this event."))
+    rows = [
+        Interaction(event=event, first_id=min(client_id, o), second_id=max(client_id, o), recorded_by=actor)
+        for o in others
+    ]
+    before = Interaction.objects.filter(event=event).count()
+    Interaction.objects.bulk_create(rows, ignore_conflicts=True)
+    return Interaction.objects.filter(event=event).count() - before

@@ -1,0 +1,516 @@
+"""Thin views: access check, form, one service call, response."""
+
+from __future__ import annotations
+
+import json
+import zoneinfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aksalarasa.audit.selectors import history_for
+from aksalarasa.audit.services import access_record_many
+from aksalarasa.clients.masking import client_label
+from aksalarasa.core.concurrency import StaleVersion
+from aksalarasa.events import selectors, services
+from aksalarasa.events.forms import (
+    PART_FORMS,
+    CheckInForm,
+    ClientRegistrationForm,
+    EventForm,
+    InteractionForm,
+    PublicRegistrationForm,
+    StaffRegistrationForm,
+    TeamFormForm,
+    form_token_new,
+)
+from aksalarasa.events.models import CheckIn, Event, Group, Registration
+from aksalarasa.events.qr import qr_svg
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _label(reg: Registration, viewer) -> str:
+    if reg.client_id and reg.client is not None:
+        return client_label(reg.client, viewer)
+    return reg.name or reg.code
+
+
+def _log_client_reads(request: HttpRequest, regs: list[Registration]) -> None:
+    """Showing a participant list that names clients is a read of their records: log it."""
+    clients = [r.client for r in regs if r.client_id]
+    if clients:
+        access_record_many(
+            user=request.user, objs=clients, office_of=lambda c: c.office_id, action="view", request=request
+        )
+
+
+def _group_rows(counts: dict[str, dict[str, int]]) -> list[dict]:
+    rows = []
+    for group in Group:
+        c = counts.get(group.value, {})
+        rows.append(
+            {"label": group.label, "registered": c.get("registered", 0), "checked_in": c.get("checked_in", 0)}
+        )
+    return rows
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+# --- staff pages -----------------------------------------------------------------------------------
+
+
+@login_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    program_id = request.GET.get("program")
+    program_id = int(program_id) if program_id and program_id.isdigit() else None
+    events = list(selectors.event_list(viewer=request.user, program_id=program_id))
+    return render(
+        request,
+        "events/event_list.html",
+        {"events": events, "nav_current": "events", "program_id": program_id},
+    )
+
+
+@login_required
+def event_create(request: HttpRequest, program_id: int) -> HttpResponse:
+    from aksalarasa.programs.models import Program
+
+    program = Program.objects.visible_to(request.user).filter(pk=program_id).first()
+    if program is None:
+        raise Http404
+    if not selectors.program_can_add_event(request.user, program):
+        raise PermissionDenied(_("You may read this program but not add events to it."))
+    form = EventForm(request.POST or None, office_zone=program.office.time_zone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_create(program=program, actor=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Event saved. Add its checklist, roles and agenda."))
+            return redirect("events:detail", pk=event.pk)
+    return render(request, "events/event_form.html", {"form": form, "program": program, "event": None})
+
+
+@login_required
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
+    form = EventForm(request.POST or None, instance=event, office_zone=event.office.time_zone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = int(request.POST.get("version", "0"))
+            services.event_update(
+                event=event, actor=request.user, data=form.cleaned_data, expected_version=version
+            )
+        except (StaleVersion, ValueError):
+            form.add_error(None, StaleVersion.message)
+        else:
+            messages.success(request, _("Event saved."))
+            return redirect("events:detail", pk=event.pk)
+    return render(request, "events/event_form.html", {"form": form, "program": event.program, "event": event})
+
+
+@login_required
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_get_for_viewer(viewer=request.user, pk=pk)
+    can_edit = selectors.event_can_edit(request.user, event)
+    context = {
+        "event": event,
+        "can_edit": can_edit,
+        "group_rows": _group_rows(selectors.registration_counts(event)),
+        "nav_current": "events",
+        "part_forms": {name: cls(prefix=name) for name, cls in PART_FORMS.items()} if can_edit else {},
+        "history": history_for(event, limit=10) if can_edit else [],
+        "public_url": request.build_absolute_uri(reverse("events:public", args=[event.pk])),
+        **selectors.event_detail_parts(event),
+    }
+    return render(request, "events/event_detail.html", context)
+
+
+@login_required
+@require_POST
+def event_flags(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
+    flag = request.POST.get("flag", "")
+    value = request.POST.get("value") == "1"
+    if flag not in {"published", "done", "registration_open"}:
+        raise Http404
+    try:
+        services.event_set_flags(
+            event=event,
+            actor=request.user,
+            expected_version=int(request.POST.get("version", "0")),
+            **{flag: value},
+        )
+    except (StaleVersion, ValueError):
+        messages.error(request, StaleVersion.message)
+    else:
+        messages.success(request, _("Event updated."))
+    return redirect("events:detail", pk=event.pk)
+
+
+@login_required
+@require_POST
+def event_part_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+    event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
+    form_class = PART_FORMS.get(part)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST, prefix=part)
+    if form.is_valid():
+        services.event_part_add(event=event, form=form)
+        messages.success(request, _("Added."))
+        return redirect(f"{reverse('events:detail', args=[event.pk])}#{part}")
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+    return redirect(f"{reverse('events:detail', args=[event.pk])}#{part}")
+
+
+@login_required
+@require_POST
+def event_part_delete(request: HttpRequest, pk: int, part: str, item: int) -> HttpResponse:
+    event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
+    form_class = PART_FORMS.get(part)
+    if form_class is None:
+        raise Http404
+    services.event_part_delete(event=event, model=form_class._meta.model, pk=item)
+    messages.success(request, _("Removed."))
+    return redirect(f"{reverse('events:detail', args=[event.pk])}#{part}")
+
+
+@login_required
+@require_POST
+def checklist_toggle(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
+    try:
+        services.checklist_toggle(event=event, pk=item)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(f"{reverse('events:detail', args=[event.pk])}#checklist")
+
+
+# --- registrations -----------------------------------------------------------------------------
+
+
+def _officer_clients(user, event: Event):
+    from aksalarasa.clients.models import Client
+
+    if not user.role_officer:
+        return Client.objects.none()
+    return (
+        Client.objects.visible_to(user)
+        .filter(officer=user, office_id=event.office_id, consent_community=True, anonymised_at__isnull=True)
+        .exclude(event_registrations__event=event)
+        .order_by("full_name")
+    )
+
+
+@login_required
+def registration_list(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
+    staff_form = StaffRegistrationForm(prefix="staff")
+    client_form = ClientRegistrationForm(prefix="client", clients=_officer_clients(request.user, event))
+    if request.method == "POST":
+        kind = request.POST.get("kind")
+        try:
+            if kind == "client":
+                client_form = ClientRegistrationForm(
+                    request.POST, prefix="client", clients=_officer_clients(request.user, event)
+                )
+                if client_form.is_valid():
+                    reg = services.registration_client_create(
+                        event=event, client=client_form.cleaned_data["client"], actor=request.user
+                    )
+                    messages.success(request, _("Client registered with code %(code)s.") % {"code": reg.code})
+                    return redirect("events:registrations", pk=event.pk)
+            elif kind == "staff":
+                staff_form = StaffRegistrationForm(request.POST, prefix="staff")
+                if staff_form.is_valid():
+                    reg = services.registration_staff_create(
+                        event=event, actor=request.user, **staff_form.cleaned_data
+                    )
+                    messages.success(request, _("Registered with code %(code)s.") % {"code": reg.code})
+                    return redirect("events:registrations", pk=event.pk)
+        except ValidationError as exc:
+            _apply_errors(client_form if kind == "client" else staff_form, exc)
+    regs = selectors.registration_list(event=event)
+    _log_client_reads(request, regs)
+    rows = [{"reg": r, "label": _label(r, request.user), "checked_in": hasattr(r, "checkin")} for r in regs]
+    context = {
+        "event": event,
+        "rows": rows,
+        "staff_form": staff_form,
+        "client_form": client_form,
+        "is_officer": request.user.role_officer,
+        "group_rows": _group_rows(selectors.registration_counts(event)),
+        "nav_current": "events",
+    }
+    return render(request, "events/registration_list.html", context)
+
+
+@login_required
+def registration_qr(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
+    if not Registration.objects.filter(event=event, code=code).exists():
+        raise Http404
+    return HttpResponse(qr_svg(code), content_type="image/svg+xml")
+
+
+# --- check-in -------------------------------------------------------------------------------------
+
+
+def _checkin_payload(request: HttpRequest) -> dict:
+    if request.content_type == "application/json":
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            body = {}
+        return body if isinstance(body, dict) else {}
+    return request.POST
+
+
+@login_required
+def checkin(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    result = None
+    form = CheckInForm()
+    if request.method == "POST":
+        form = CheckInForm(_checkin_payload(request))
+        if form.is_valid():
+            try:
+                outcome = services.event_check_in(
+                    event=event,
+                    code=form.cleaned_data["code"],
+                    actor=request.user,
+                    client_uuid=form.cleaned_data.get("client_uuid"),
+                    source=form.cleaned_data.get("source") or CheckIn.Source.TYPED,
+                )
+            except services.CheckInError as exc:
+                if wants_json:
+                    return JsonResponse({"ok": False, "detail": str(exc)}, status=404)
+                form.add_error("code", str(exc))
+            else:
+                label = _label(outcome.registration, request.user)
+                result = {
+                    "ok": True,
+                    "created": outcome.created,
+                    "code": outcome.registration.code,
+                    "name": label,
+                    "group": str(Group(outcome.registration.group).label),
+                    "message": (
+                        _("%(name)s checked in.")
+                        if outcome.created
+                        else _("%(name)s was already checked in.")
+                    )
+                    % {"name": label},
+                }
+                if wants_json:
+                    n = selectors.checkin_count(event)
+                    result["checked_in"] = n
+                    result["checked_in_text"] = _("%(n)s of %(total)s checked in") % {
+                        "n": n,
+                        "total": event.registrations.count(),
+                    }
+                    return JsonResponse(result)
+                form = CheckInForm()
+        elif wants_json:
+            errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
+            return JsonResponse({"ok": False, "detail": _("Invalid input."), "errors": errors}, status=422)
+    context = {
+        "event": event,
+        "form": form,
+        "result": result,
+        "checked_in": selectors.checkin_count(event),
+        "registered": event.registrations.count(),
+        "nav_current": "events",
+    }
+    return render(request, "events/checkin.html", context)
+
+
+# --- teams and interactions -----------------------------------------------------------------------
+
+
+_PROBLEMS = {
+    "child-adult-without-staff": _("child and adult clients without staff"),
+}
+
+
+@login_required
+def teams(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
+    form = TeamFormForm(request.POST or None, prefix="form")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "form" and form.is_valid():
+            try:
+                services.teams_form(
+                    event=event, actor=request.user, team_count=form.cleaned_data["team_count"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("Teams formed."))
+                return redirect("events:teams", pk=event.pk)
+        elif action == "move":
+            regs = selectors.checked_in_registrations(event)
+            names = {r.pk: _label(r, request.user) for r in regs}
+            try:
+                services.team_member_move(
+                    event=event,
+                    registration_id=int(request.POST.get("registration", "0")),
+                    team_id=int(request.POST.get("team", "0")),
+                    actor=request.user,
+                    names=names,
+                )
+            except (ValidationError, ValueError) as exc:
+                text = " ".join(exc.messages) if isinstance(exc, ValidationError) else _("Invalid input.")
+                messages.error(request, _("Not moved: %(reason)s") % {"reason": text})
+            else:
+                messages.success(request, _("Moved."))
+            return redirect("events:teams", pk=event.pk)
+    team_rows, report, unplaced = services.teams_report(event)
+    members = selectors.team_list(event)
+    regs = [m.registration for t in members for m in t.members.all()]
+    _log_client_reads(request, regs + unplaced)
+    rows = []
+    for index, team in enumerate(members):
+        team_report = report.teams[index] if report else None
+        rows.append(
+            {
+                "team": team,
+                "report": team_report,
+                "members": [
+                    {"reg": m.registration, "label": _label(m.registration, request.user)}
+                    for m in team.members.all()
+                ],
+            }
+        )
+    context = {
+        "event": event,
+        "form": form,
+        "rows": rows,
+        "report": report,
+        "unplaced": [{"reg": r, "label": _label(r, request.user)} for r in unplaced],
+        "teams_all": team_rows,
+        "nav_current": "events",
+    }
+    return render(request, "events/teams.html", context)
+
+
+@login_required
+def interactions(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
+    regs = selectors.checked_in_registrations(event)
+    labels = {r.pk: _label(r, request.user) for r in regs}
+    client_choices = [(r.pk, labels[r.pk]) for r in regs if r.group == Group.CLIENT]
+    other_choices = [
+        (r.pk, f"{labels[r.pk]} · {Group(r.group).label}") for r in regs if r.group != Group.CLIENT
+    ]
+    form = InteractionForm(request.POST or None, client_choices=client_choices, other_choices=other_choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.interactions_record(
+                event=event,
+                client_id=form.cleaned_data["client"],
+                other_ids=form.cleaned_data["others"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(n)s new interaction(s) recorded.") % {"n": created})
+            return redirect("events:interactions", pk=event.pk)
+    _log_client_reads(request, regs)
+    recorded = selectors.interaction_list(event)
+    context = {
+        "event": event,
+        "form": form,
+        "recorded": [
+            {"a": _label(i.first, request.user), "b": _label(i.second, request.user), "at": i.at}
+            for i in recorded
+        ],
+        "nav_current": "events",
+    }
+    return render(request, "events/interactions.html", context)
+
+
+# --- public pages (no account) --------------------------------------------------------------------
+
+_SESSION_KEY = "aks_event_registrations"
+
+
+def _village_choices(event: Event) -> list[tuple[str, str]]:
+    from aksalarasa.offices.selectors import region_children
+
+    if not event.village_code or len(event.village_code) < 8:
+        return []
+    return [(v["code"], v["name"]) for v in region_children(event.village_code[:8])]
+
+
+def _office_zone(event: Event) -> None:
+    """Visitors have no office: show times in the event's office zone."""
+    timezone.activate(zoneinfo.ZoneInfo(event.office.time_zone))
+
+
+def public_event(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.event_get_public(pk=pk)
+    _office_zone(event)
+    form = PublicRegistrationForm(
+        request.POST or None,
+        event_id=event.pk,
+        village_choices=_village_choices(event),
+        initial={"form_token": form_token_new(event.pk)},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                reg = services.registration_public_create(
+                    event=event, data=form.cleaned_data, ip=_client_ip(request)
+                )
+            except (services.RegistrationClosed, services.RateLimited) as exc:
+                form.add_error(None, str(exc))
+                status = 429 if isinstance(exc, services.RateLimited) else 409
+            else:
+                request.session[_SESSION_KEY] = [*request.session.get(_SESSION_KEY, [])[-9:], reg.pk]
+                return redirect("events:public_registered", pk=event.pk, code=reg.code)
+        else:
+            status = 400
+        # A fresh token, so a correction does not have to wait out an expired one.
+        form.data = form.data.copy()
+        form.data["form_token"] = form_token_new(event.pk)
+    context = {"event": event, "form": form, **selectors.event_detail_parts(event)}
+    return render(request, "events/public_event.html", context, status=status)
+
+
+def public_registered(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """The code and QR, shown only in the browser that registered (kept in its session)."""
+    event = selectors.event_get_public(pk=pk)
+    _office_zone(event)
+    reg = Registration.objects.filter(
+        event=event, code=code, pk__in=request.session.get(_SESSION_KEY, [])
+    ).first()
+    if reg is None:
+        raise Http404
+    return render(
+        request, "events/public_registered.html", {"event": event, "reg": reg, "qr": qr_svg(reg.code)}
+    )
