@@ -376,3 +376,27 @@ def make_client(office: Office, officer: User | None = None, *, child: bool = Fa
     if officer is not None:
         OfficerAssignment.objects.create(office=office, client=client, officer=officer)
     return client
+
+
+# --- programs app (Program and its stage records) --------------------------------------------
+
+
+def make_program(office: Office, *, team: list[tuple[User, bool]] | None = None, **extra):
+    """A program of `office`; `team` lists (user, can_edit) members."""
+    import datetime
+
+    from aksalarasa.programs.models import Program, ProgramMember
+
+    fields = {
+        "office": office,
+        "title": extra.pop("title", "Program komunitas uji"),
+        "acronym": "PKU",
+        "start": datetime.date(2026, 5, 30),
+        "end": datetime.date(2026, 7, 12),
+        "created_by": extra.pop("created_by", None) or make_user("office_head", office),
+    }
+    fields.update(extra)
+    program = Program.objects.create(**fields)
+    for user, can_edit in team or []:
+        ProgramMember.objects.create(office=office, program=program, user=user, role="Anggota", can_edit=can_edit)
+    return program
