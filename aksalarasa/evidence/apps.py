@@ -1,6 +1,22 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EvidenceConfig(AppConfig):
     name = "aksalarasa.evidence"
     label = "evidence"
+    verbose_name = _("Evidence")
+
+    def ready(self) -> None:
+        from aksalarasa.core.navigation import NavItem, nav_register
+        from aksalarasa.evidence.selectors import can_see_evidence
+
+        nav_register(
+            NavItem(
+                key="evidence",
+                label=_("Evidence"),
+                url_name="evidence:home",
+                allowed=can_see_evidence,
+                order=70,
+            )
+        )

@@ -1,0 +1,302 @@
+"""Charts as server-rendered SVG strings: no JavaScript, the same function feeds the page and the
+reports (WeasyPrint embeds SVG in PDF directly; see docs/instruments.md for DOCX).
+
+Every chart is an <svg role="img"> with a <title> and a <desc> that states the numbers in words,
+so a screen reader gets the content, and colours are paired with shapes or labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from aksalarasa.evidence import stats
+
+INK = "#1f2933"
+MUTED = "#7b8794"
+BEFORE = "#9aa5b1"
+AFTER = "#0b6e4f"
+COMPARE = "#b44d12"
+GRID = "#e4e7eb"
+FONT = 'font-family="system-ui, sans-serif"'
+
+
+def _num(value: float, digits: int = 2) -> str:
+    return f"{value:.{digits}f}"
+
+
+def _open(width: int, height: int, title: str, desc: str, css_class: str) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" aria-labelledby="t-{css_class} d-{css_class}" {FONT} font-size="12">',
+        f'<title id="t-{css_class}">{escape(title)}</title>',
+        f'<desc id="d-{css_class}">{escape(desc)}</desc>',
+    ]
+
+
+def before_after_svg(
+    rows: Sequence[dict[str, Any]], *, scale_min: int, scale_max: int, title: str, key: str = "ba"
+) -> str:
+    """Dumbbell chart: per subscale, the mean before (grey circle) and after (green square)."""
+    width, left, right, row_h, top = 640, 210, 30, 34, 40
+    height = top + row_h * max(len(rows), 1) + 40
+    span = max(scale_max - scale_min, 1)
+
+    def x(v: float) -> float:
+        return left + (v - scale_min) / span * (width - left - right)
+
+    words = "; ".join(
+        f"{r['label']}: {_('before')} {_num(r['before']) if r['before'] is not None else '—'}, "
+        f"{_('after')} {_num(r['after']) if r['after'] is not None else '—'}"
+        for r in rows
+    )
+    out = _open(width, height, title, words, f"chart-{key}")
+    for tick in range(scale_min, scale_max + 1):
+        out.append(
+            f'<line x1="{x(tick):.1f}" y1="{top - 10}" x2="{x(tick):.1f}" y2="{height - 30}" stroke="{GRID}"/>'
+        )
+        out.append(
+            f'<text x="{x(tick):.1f}" y="{height - 14}" text-anchor="middle" fill="{MUTED}">{tick}</text>'
+        )
+    out.append(
+        f'<circle cx="{left}" cy="14" r="6" fill="{BEFORE}"/><text x="{left + 10}" y="18" fill="{INK}">{escape(_("Before"))}</text>'
+    )
+    out.append(
+        f'<rect x="{left + 90}" y="8" width="12" height="12" fill="{AFTER}"/>'
+        f'<text x="{left + 108}" y="18" fill="{INK}">{escape(_("After"))}</text>'
+    )
+    for i, r in enumerate(rows):
+        y = top + i * row_h + row_h / 2
+        out.append(
+            f'<text x="{left - 10}" y="{y + 4:.1f}" text-anchor="end" fill="{INK}">{escape(r["label"][:34])}</text>'
+        )
+        b, a = r.get("before"), r.get("after")
+        if b is not None and a is not None:
+            out.append(
+                f'<line x1="{x(b):.1f}" y1="{y:.1f}" x2="{x(a):.1f}" y2="{y:.1f}" stroke="{MUTED}" stroke-width="3"/>'
+            )
+        if b is not None:
+            out.append(f'<circle cx="{x(b):.1f}" cy="{y:.1f}" r="7" fill="{BEFORE}"/>')
+        if a is not None:
+            out.append(f'<rect x="{x(a) - 6:.1f}" y="{y - 6:.1f}" width="12" height="12" fill="{AFTER}"/>')
+            out.append(
+                f'<text x="{x(a):.1f}" y="{y - 10:.1f}" text-anchor="middle" fill="{INK}">{_num(a)}</text>'
+            )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def timeline_svg(
+    timeline: Sequence[dict[str, Any]], *, measure: str, low: float, high: float, title: str, window: int
+) -> str:
+    """Two lines over days relative to the event (0 = the event): participants (green, squares)
+    and comparison clients (orange, circles, dashed)."""
+    width, height, left, right, top, bottom = 640, 260, 50, 20, 30, 40
+    span = high - low or 1
+
+    def x(day: float) -> float:
+        return left + (day + window) / (2 * window) * (width - left - right)
+
+    def y(v: float) -> float:
+        return top + (1 - (v - low) / span) * (height - top - bottom)
+
+    series = {
+        "participants": (AFTER, "", "rect", _("Participants")),
+        "comparison": (COMPARE, ' stroke-dasharray="5 4"', "circle", _("Comparison clients")),
+    }
+    words = []
+    for name, (_c, _d, _s, label) in series.items():
+        points = [
+            f"{row['day']}: {_num(row[f'{name}_{measure}'])}"
+            for row in timeline
+            if row.get(f"{name}_{measure}") is not None
+        ]
+        words.append(f"{label}: " + (", ".join(points) or "—"))
+    out = _open(width, height, title, "; ".join(words), f"chart-{measure}")
+    for frac in (0, 0.25, 0.5, 0.75, 1):
+        v = low + frac * span
+        out.append(
+            f'<line x1="{left}" y1="{y(v):.1f}" x2="{width - right}" y2="{y(v):.1f}" stroke="{GRID}"/>'
+        )
+        out.append(
+            f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end" fill="{MUTED}">{_num(v, 2 if span <= 1 else 1)}</text>'
+        )
+    out.append(
+        f'<line x1="{x(0):.1f}" y1="{top}" x2="{x(0):.1f}" y2="{height - bottom}" stroke="{INK}" stroke-dasharray="2 3"/>'
+    )
+    out.append(
+        f'<text x="{x(0):.1f}" y="{top - 8}" text-anchor="middle" fill="{INK}">{escape(_("Event"))}</text>'
+    )
+    for day in (-window, -window // 2, window // 2, window):
+        out.append(
+            f'<text x="{x(day):.1f}" y="{height - bottom + 16}" text-anchor="middle" fill="{MUTED}">{day:+d}</text>'
+        )
+    out.append(
+        f'<text x="{width / 2:.0f}" y="{height - 6}" text-anchor="middle" fill="{MUTED}">{escape(_("days from the event"))}</text>'
+    )
+    legend_x = left + 10
+    for name, (colour, dash, shape, label) in series.items():
+        pts = [
+            (row["day"] + 7, row[f"{name}_{measure}"])
+            for row in timeline
+            if row.get(f"{name}_{measure}") is not None
+        ]
+        if len(pts) > 1:
+            path = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in pts)
+            out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>')
+        for d, v in pts:
+            if shape == "rect":
+                out.append(
+                    f'<rect x="{x(d) - 4:.1f}" y="{y(v) - 4:.1f}" width="8" height="8" fill="{colour}"/>'
+                )
+            else:
+                out.append(f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="4.5" fill="{colour}"/>')
+        out.append(
+            f'<line x1="{legend_x}" y1="{top + 6}" x2="{legend_x + 22}" y2="{top + 6}" stroke="{colour}" stroke-width="3"{dash}/>'
+        )
+        out.append(f'<text x="{legend_x + 28}" y="{top + 10}" fill="{INK}">{escape(label)}</text>')
+        legend_x += 190
+    out.append("</svg>")
+    return "".join(out)
+
+
+def indicators_svg(outcomes: Sequence[stats.IndicatorOutcome], *, title: str) -> str:
+    """Horizontal bars: each indicator's achievement (0-100 %) with its weight."""
+    width, left, right, row_h, top = 640, 250, 60, 30, 20
+    height = top + row_h * max(len(outcomes), 1) + 30
+
+    def x(p: float) -> float:
+        return left + p / 100 * (width - left - right)
+
+    words = "; ".join(
+        f"{o.name}: {_num(o.achievement, 0) + '%' if o.achievement is not None else _('not measured')} ({_('weight')} {_num(o.weight, 0)}%)"
+        for o in outcomes
+    )
+    out = _open(width, height, title, words, "chart-indicators")
+    for p in (0, 50, 100):
+        out.append(
+            f'<line x1="{x(p):.1f}" y1="{top - 4}" x2="{x(p):.1f}" y2="{height - 24}" stroke="{GRID}"/>'
+        )
+        out.append(f'<text x="{x(p):.1f}" y="{height - 10}" text-anchor="middle" fill="{MUTED}">{p}%</text>')
+    for i, o in enumerate(outcomes):
+        y = top + i * row_h
+        label = f"{o.name[:38]} ({_num(o.weight, 0)}%)"
+        out.append(f'<text x="{left - 8}" y="{y + 17}" text-anchor="end" fill="{INK}">{escape(label)}</text>')
+        if o.achievement is None:
+            out.append(f'<text x="{left + 4}" y="{y + 17}" fill="{MUTED}">{escape(_("not measured"))}</text>')
+            continue
+        out.append(
+            f'<rect x="{left}" y="{y + 5}" width="{x(o.achievement) - left:.1f}" height="18" fill="{AFTER}"/>'
+        )
+        out.append(
+            f'<text x="{x(o.achievement) + 4:.1f}" y="{y + 18}" fill="{INK}">{_num(o.achievement, 0)}%</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+NODE_STYLE = {
+    "client": (AFTER, "rect"),
+    "resident": (COMPARE, "circle"),
+}
+
+
+def network_svg(network: stats.NetworkResult, *, title: str, seed: int = 7) -> str:
+    """The interaction network: clients as green squares, residents as orange circles, others grey
+    diamonds; positions from a seeded spring layout so the picture is the same every time."""
+    import networkx as nx
+
+    width = height = 420
+    graph = nx.Graph()
+    graph.add_nodes_from(network.nodes)
+    graph.add_edges_from(network.edges)
+    pos = nx.spring_layout(graph, seed=seed) if graph.number_of_nodes() else {}
+    counts: dict[str, int] = {}
+    for kind in network.nodes.values():
+        counts[kind] = counts.get(kind, 0) + 1
+    words = _("%(nodes)s people, %(edges)s ties; %(clients)s clients, %(residents)s residents.") % {
+        "nodes": len(network.nodes),
+        "edges": len(network.edges),
+        "clients": counts.get("client", 0),
+        "residents": counts.get("resident", 0),
+    }
+    out = _open(width, height + 30, title, words, "chart-network")
+
+    def px(p) -> tuple[float, float]:
+        return 20 + (p[0] + 1) / 2 * (width - 40), 20 + (p[1] + 1) / 2 * (height - 40)
+
+    for a, b in network.edges:
+        (x1, y1), (x2, y2) = px(pos[a]), px(pos[b])
+        mixed = {network.nodes[a], network.nodes[b]} == {"client", "resident"}
+        out.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{INK if mixed else GRID}" '
+            f'stroke-width="{1.6 if mixed else 1}" stroke-opacity="{0.7 if mixed else 1}"/>'
+        )
+    for node, kind in network.nodes.items():
+        cx, cy = px(pos[node])
+        colour, shape = NODE_STYLE.get(kind, (MUTED, "diamond"))
+        if shape == "rect":
+            out.append(f'<rect x="{cx - 5:.1f}" y="{cy - 5:.1f}" width="10" height="10" fill="{colour}"/>')
+        elif shape == "circle":
+            out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5.5" fill="{colour}"/>')
+        else:
+            out.append(
+                f'<polygon points="{cx:.1f},{cy - 6:.1f} {cx + 6:.1f},{cy:.1f} {cx:.1f},{cy + 6:.1f} {cx - 6:.1f},{cy:.1f}" fill="{colour}"/>'
+            )
+    y = height + 16
+    out.append(
+        f'<rect x="20" y="{y - 9}" width="10" height="10" fill="{AFTER}"/><text x="36" y="{y}" fill="{INK}">{escape(_("Client"))}</text>'
+    )
+    out.append(
+        f'<circle cx="125" cy="{y - 4}" r="5.5" fill="{COMPARE}"/><text x="136" y="{y}" fill="{INK}">{escape(_("Resident"))}</text>'
+    )
+    out.append(
+        f'<polygon points="235,{y - 10} 241,{y - 4} 235,{y + 2} 229,{y - 4}" fill="{MUTED}"/>'
+        f'<text x="248" y="{y}" fill="{INK}">{escape(_("Staff and others"))}</text>'
+    )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def program_charts(result, *, language: str) -> dict[str, Any]:
+    """Every chart of a ProgramAnalysis, keyed for templates and reports."""
+    charts: dict[str, Any] = {"surveys": []}
+    for index, survey in enumerate(result.surveys):
+        rows = [
+            {"label": sub.name(language), "before": sub.mean_before, "after": sub.mean_after}
+            for sub in survey.subscales
+        ]
+        charts["surveys"].append(
+            before_after_svg(
+                rows,
+                scale_min=survey.scale_min,
+                scale_max=survey.scale_max,
+                title=_("Before and after: %(name)s") % {"name": survey.name(language)},
+                key=f"ba{index}",
+            )
+        )
+    if result.timeline:
+        charts["attendance"] = timeline_svg(
+            result.timeline,
+            measure="attendance",
+            low=0,
+            high=1,
+            title=_("Guidance attendance rate, participants and comparison clients"),
+            window=result.window_days,
+        )
+        charts["engagement"] = timeline_svg(
+            result.timeline,
+            measure="engagement",
+            low=1,
+            high=4,
+            title=_("Engagement in guidance (1-4), participants and comparison clients"),
+            window=result.window_days,
+        )
+    if result.indicators:
+        charts["indicators"] = indicators_svg(result.indicators.indicators, title=_("Indicator achievement"))
+    if result.network:
+        charts["network"] = network_svg(result.network, title=_("Who interacted with whom at the event"))
+    return charts

@@ -1,0 +1,13 @@
+"""Install the two default questionnaires (idempotent): `manage.py evidence_install_instruments`."""
+
+from django.core.management.base import BaseCommand
+
+from aksalarasa.evidence.services import instruments_install_defaults
+
+
+class Command(BaseCommand):
+    help = "Create the default instruments (client interaction and motivation; resident attitude) if missing."
+
+    def handle(self, *args, **options) -> None:
+        created = instruments_install_defaults()
+        self.stdout.write(f"Default instruments created: {created}")

@@ -1,0 +1,93 @@
+"""Reads of the evidence app, always taking the viewer. Access helpers answer 404 to outsiders."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from aksalarasa.evidence.models import Administration, Instrument, InstrumentVersion, Response
+
+if TYPE_CHECKING:
+    from aksalarasa.accounts.models import User
+    from aksalarasa.programs.models import Program
+
+
+def can_see_evidence(viewer: User) -> bool:
+    """Everyone with a staff role except partner-only staff (domain.md: survey responses, partner: no)."""
+    return bool(
+        viewer.is_authenticated and viewer.is_active and (viewer.is_superuser or not viewer.is_partner_only)
+    ) and (viewer.is_superuser or bool(viewer.roles))
+
+
+def aggregates_only(viewer: User) -> bool:
+    """National and regional viewers see aggregates with cells under 5 suppressed."""
+    if viewer.is_superuser:
+        return False
+    return viewer.has_role("national", "regional") and not (viewer.office_id and viewer.has_office_role)
+
+
+def instrument_list() -> QuerySet[Instrument]:
+    return Instrument.objects.annotate(version_count=Count("versions")).order_by("key")
+
+
+def instrument_version_get(*, pk: int) -> InstrumentVersion:
+    version = (
+        InstrumentVersion.objects.select_related("instrument")
+        .prefetch_related("subscales", "items__subscale")
+        .filter(pk=pk)
+        .first()
+    )
+    if version is None:
+        raise Http404
+    return version
+
+
+def program_administrations(*, viewer: User, program: Program) -> QuerySet[Administration]:
+    return (
+        Administration.objects.visible_to(viewer)
+        .filter(program=program)
+        .select_related("instrument_version__instrument", "event")
+        .annotate(response_count=Count("responses"))
+        .order_by("created_at", "pk")
+    )
+
+
+def administration_get_for_viewer(*, viewer: User, pk: int) -> Administration:
+    """The administration, or 404 for one the viewer may not see (never 403)."""
+    administration = (
+        Administration.objects.visible_to(viewer)
+        .select_related("program", "event", "instrument_version__instrument", "office")
+        .filter(pk=pk)
+        .first()
+    )
+    if administration is None:
+        raise Http404
+    return administration
+
+
+def administration_get_public(*, token: str) -> Administration:
+    administration = (
+        Administration.objects.select_related("program", "event", "instrument_version__instrument", "office")
+        .filter(public_token=token)
+        .first()
+    )
+    if administration is None or not token:
+        raise Http404
+    return administration
+
+
+def response_list(*, viewer: User, administration: Administration) -> QuerySet[Response]:
+    """Individual responses the viewer may see (domain.md, survey responses)."""
+    return (
+        Response.objects.visible_to(viewer)
+        .filter(administration=administration)
+        .select_related("client", "entered_by")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def response_counts(*, administration: Administration) -> dict[str, int]:
+    rows = administration.responses.values("channel").annotate(n=Count("pk"))
+    return {row["channel"]: row["n"] for row in rows}
