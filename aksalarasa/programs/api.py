@@ -9,7 +9,7 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils.translation import gettext as _
-from ninja import Body, Field, Router, Schema
+from ninja import Body, Field, Router, Schema, Status
 
 from aksalarasa.programs import forms, selectors, services
 from aksalarasa.programs.models import (
@@ -160,7 +160,7 @@ def program_create(request: HttpRequest, payload: ProgramIn):
     if not services.program_can_create(user=request.user):
         raise PermissionDenied(_("Only the office head and the program team create programs."))
     data = _valid(forms.ProgramForm(_data(payload.dict())))
-    return 201, _program_out(services.program_create(actor=request.user, data=data))
+    return Status(201, _program_out(services.program_create(actor=request.user, data=data)))
 
 
 @router.get(
@@ -263,13 +263,14 @@ def member_set(request: HttpRequest, program_id: int, payload: MemberIn):
     )
     data = _valid(form)
     m = services.program_member_set(program=program, **data)
-    return 201, {
+    out = {
         "id": m.pk,
         "user_id": m.user_id,
         "full_name": m.user.full_name,
         "role": m.role,
         "can_edit": m.can_edit,
     }
+    return Status(201, out)
 
 
 # --- Simple stage records ----------------------------------------------------------------------
@@ -333,7 +334,7 @@ def record_add(request: HttpRequest, program_id: int, kind: RecordKind, payload:
         record = services.plan_action_add(program=program, data=data)
     else:
         record = services.record_add(program=program, model=model, data=data, actor=request.user)
-    return 201, _record_out(record, names)
+    return Status(201, _record_out(record, names))
 
 
 @router.delete(
@@ -347,7 +348,7 @@ def record_delete(request: HttpRequest, program_id: int, kind: RecordKind, recor
     if record is None:
         raise Http404
     services.record_delete(record=record)
-    return 204, None
+    return Status(204, None)
 
 
 # --- Assessment (MPA) ---------------------------------------------------------------------------
@@ -391,7 +392,7 @@ def assessment_list(request: HttpRequest, program_id: int):
 def assessment_create(request: HttpRequest, program_id: int, payload: AssessmentIn):
     program = _editor(request, program_id)
     data = _valid(forms.AssessmentForm(_data(payload.dict())))
-    return 201, _assessment_out(services.assessment_create(program=program, data=data))
+    return Status(201, _assessment_out(services.assessment_create(program=program, data=data)))
 
 
 def _results_out(results: dict[str, Any]) -> dict[str, Any]:
@@ -453,7 +454,7 @@ def assessment_item_add(request: HttpRequest, program_id: int, assessment_id: in
     a = _assessment_for_editor(request, program_id, assessment_id)
     data = _valid(forms.AssessmentItemForm(_data(payload.dict())))
     item = services.assessment_item_add(assessment=a, data=data)
-    return 201, _record_out(item, ["id", "kind", "title", "causes", "effects"])
+    return Status(201, _record_out(item, ["id", "kind", "title", "causes", "effects"]))
 
 
 class ParticipantIn(Schema):
@@ -475,10 +476,11 @@ def assessment_participant_add(
     a = _assessment_for_editor(request, program_id, assessment_id)
     data = _valid(forms.ParticipantForm(_data(payload.dict())))
     p = services.assessment_participant_add(assessment=a, **data)
-    return 201, {
+    out = {
         **_record_out(p, ["id", "name", "group", "sex"]),
         "ballot_url": reverse("programs:ballot", args=[p.ballot_token]),
     }
+    return Status(201, out)
 
 
 class VotingIn(Schema):
@@ -592,7 +594,7 @@ def workshop_list(request: HttpRequest, program_id: int):
 def workshop_create(request: HttpRequest, program_id: int, payload: WorkshopIn):
     program = _editor(request, program_id)
     data = _valid(forms.WorkshopForm(_data(payload.dict())))
-    return 201, _record_out(services.workshop_create(program=program, data=data), WORKSHOP_FIELDS)
+    return Status(201, _record_out(services.workshop_create(program=program, data=data), WORKSHOP_FIELDS))
 
 
 @router.get(
@@ -622,7 +624,7 @@ def card_add(request: HttpRequest, program_id: int, workshop_id: int, payload: C
     w = _workshop_for_editor(request, program_id, workshop_id)
     data = _valid(forms.CardForm(_data(payload.dict())))
     card = services.card_add(workshop=w, **data)
-    return 201, {"id": card.pk, "text": card.text, "author": card.author}
+    return Status(201, {"id": card.pk, "text": card.text, "author": card.author})
 
 
 class ClusterIn(Schema):
@@ -638,7 +640,7 @@ def cluster_add(request: HttpRequest, program_id: int, workshop_id: int, payload
     w = _workshop_for_editor(request, program_id, workshop_id)
     data = _valid(forms.ClusterForm(_data(payload.dict())))
     c = services.cluster_add(workshop=w, name=data["name"])
-    return 201, {"id": c.pk, "symbol": c.symbol, "name": c.name}
+    return Status(201, {"id": c.pk, "symbol": c.symbol, "name": c.name})
 
 
 @router.patch(
