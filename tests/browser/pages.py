@@ -1,0 +1,228 @@
+"""Every page of the app, who may see it and how to reach it. The accessibility test walks this list.
+
+To add a page of a new app, append a `PageCase` to `PAGES` (keep pages that change something,
+like the recovery codes, near the end). A page reached by a plain GET needs `url`; a page reached
+through a form (the result of a POST, a step of a login) needs `visit` instead, which must leave
+the tab on that page. A page that needs its own rows (a client, a program) creates them in
+`setup`, which runs once when the world is built; it may keep what it made in `world.extra`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page
+
+from aksalarasa.accounts.models import User
+from aksalarasa.accounts.roles import Role
+from aksalarasa.audit.services import access_record
+from aksalarasa.offices.models import Office
+from tests.browser import helpers
+from tests.factories import PASSWORD, OfficeFactory, make_user
+
+ANONYMOUS = "anonymous"
+STAFF = frozenset(role.value for role in Role)
+HEADS = frozenset({Role.OFFICE_HEAD.value, Role.ADMIN.value})
+STAFF_BROWSERS = HEADS | {Role.SECTION_HEAD.value, Role.NATIONAL.value, Role.REGIONAL.value}
+
+
+@dataclass
+class World:
+    """The rows the pages show: one office, one user per role there, a colleague to manage."""
+
+    office: Office
+    users: dict[str, User]
+    colleague: User
+    password: str = PASSWORD
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PageCase:
+    name: str
+    roles: frozenset[str]
+    url: Callable[[World], str] | None = None
+    visit: Callable[[Page, World], None] | None = None
+    setup: Callable[[World], None] | None = None
+
+    def open(self, page: Page, world: World) -> None:
+        """Bring the tab to this page, failing if it answers with an error or redirects away."""
+        if self.visit is not None:
+            self.visit(page, world)
+            return
+        assert self.url is not None, f"{self.name}: give either url or visit"
+        url = self.url(world)
+        response = page.goto(url)
+        assert response is not None and response.ok, (
+            f"{self.name}: {url} answered {response and response.status}"
+        )
+        final = page.url.split("://", 1)[-1].split("/", 1)[-1]
+        assert "/" + final == url, f"{self.name}: {url} redirected to /{final}"
+
+
+# Pages reached through a form.
+
+
+def _login_with_errors(page: Page, world: World) -> None:
+    page.goto(reverse("accounts:login"))
+    helpers.submit_main_form(page)
+    page.wait_for_selector(".errorlist")
+
+
+def _setup_two_factor_user(world: World) -> None:
+    user = make_user(Role.OFFICER.value, world.office, username="dua.faktor")
+    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    world.extra["two_factor_user"] = user
+
+
+def _login_verify(page: Page, world: World) -> None:
+    helpers.browser_login(page, world.extra["two_factor_user"].username, world.password)
+    assert page.url.endswith(reverse("accounts:login_verify")), page.url
+
+
+def _setup_locked_user(world: World) -> None:
+    world.extra["locked_user"] = make_user(Role.OFFICER.value, world.office, username="terkunci")
+
+
+def _locked_out(page: Page, world: World) -> None:
+    statuses = []
+    for _attempt in range(5):
+        page.goto(reverse("accounts:login"))
+        page.fill("#id_username", world.extra["locked_user"].username)
+        page.fill("#id_password", "salah-sekali-2026")
+        with page.expect_navigation() as nav:
+            page.click(helpers.MAIN_SUBMIT)
+        statuses.append(nav.value.status if nav.value else None)
+    assert statuses[-1] == 429, f"expected the lock-out page (429) on the 5th failure, got {statuses}"
+
+
+def _staff_search(page: Page, world: World) -> None:
+    page.goto(reverse("accounts:staff_list"))
+    with page.expect_response(lambda r: "/accounts/staff/?q=" in r.url):
+        page.fill("#staff-q", world.colleague.full_name[:6])
+    page.wait_for_selector(f"#staff-rows >> text={world.colleague.full_name}")
+
+
+def _staff_create_errors(page: Page, world: World) -> None:
+    page.goto(reverse("accounts:staff_create"))
+    helpers.submit_main_form(page)
+    page.wait_for_selector(".errorlist")
+
+
+def _staff_password_reset(page: Page, world: World) -> None:
+    page.goto(reverse("accounts:staff_detail", args=[world.colleague.pk]))
+    with page.expect_navigation():
+        page.click(
+            f"form[action='{reverse('accounts:staff_reset_password', args=[world.colleague.pk])}'] button"
+        )
+    page.wait_for_selector("#temp-password")
+
+
+def _api_token_created(page: Page, world: World) -> None:
+    page.goto(reverse("accounts:profile"))
+    page.fill("#id_name", "skrip laptop")
+    with page.expect_navigation():
+        page.click(f"form[action='{reverse('accounts:api_token_create')}'] button[type=submit]")
+    page.wait_for_selector("#token-value")
+
+
+def _recovery_codes(page: Page, world: World) -> None:
+    """Set up two-factor login (it leaves the tab on the recovery codes)."""
+    page.goto(reverse("accounts:second_factor_setup"))
+    key = helpers.totp_key(page.inner_text("#totp-secret"))
+    page.fill("#id_token", helpers.totp_code(key))
+    helpers.submit_main_form(page)
+    page.wait_for_selector("#recovery-codes li")
+
+
+def _setup_access_log(world: World) -> None:
+    head = world.users[Role.OFFICE_HEAD.value]
+    access_record(user=head, obj=world.colleague, office_id=world.office.pk, label="Contoh catatan")
+
+
+PAGES: list[PageCase] = [
+    # Before login.
+    PageCase("login", frozenset({ANONYMOUS}), url=lambda w: reverse("accounts:login")),
+    PageCase("login with errors", frozenset({ANONYMOUS}), visit=_login_with_errors),
+    PageCase(
+        "two-factor code step", frozenset({ANONYMOUS}), visit=_login_verify, setup=_setup_two_factor_user
+    ),
+    PageCase("locked out", frozenset({ANONYMOUS}), visit=_locked_out, setup=_setup_locked_user),
+    # Core and offices.
+    PageCase("home", STAFF, url=lambda w: reverse("core:home")),
+    PageCase("offices", STAFF, url=lambda w: reverse("offices:list")),
+    PageCase("office", STAFF, url=lambda w: reverse("offices:detail", args=[w.office.pk])),
+    PageCase("office settings", HEADS, url=lambda w: reverse("offices:edit", args=[w.office.pk])),
+    # Staff.
+    PageCase("staff", STAFF_BROWSERS, url=lambda w: reverse("accounts:staff_list")),
+    PageCase("staff search (htmx)", STAFF_BROWSERS, visit=_staff_search),
+    PageCase(
+        "staff member", STAFF_BROWSERS, url=lambda w: reverse("accounts:staff_detail", args=[w.colleague.pk])
+    ),
+    PageCase("new account", HEADS, url=lambda w: reverse("accounts:staff_create")),
+    PageCase("new account with errors", HEADS, visit=_staff_create_errors),
+    PageCase("edit account", HEADS, url=lambda w: reverse("accounts:staff_edit", args=[w.colleague.pk])),
+    PageCase("one-time password", HEADS, visit=_staff_password_reset),
+    # Own account.
+    PageCase("password change", STAFF, url=lambda w: reverse("accounts:password_change")),
+    PageCase("profile", STAFF, url=lambda w: reverse("accounts:profile")),
+    PageCase("new API token", STAFF, visit=_api_token_created),
+    PageCase("two-factor set-up", STAFF, url=lambda w: reverse("accounts:second_factor_setup")),
+    # Audit.
+    PageCase(
+        "access log",
+        frozenset({Role.OFFICE_HEAD.value}),
+        url=lambda w: reverse("audit:access_log"),
+        setup=_setup_access_log,
+    ),
+    # Last: turns two-factor login on for the person walking the pages.
+    PageCase("recovery codes", STAFF, visit=_recovery_codes),
+]
+
+
+# The main navigation: which roles see each entry (by URL name), for a person with that one role
+# at an office (a section head with a section) and no partner memberships. An app that registers
+# a nav item (aksalarasa/core/navigation.py) adds it here too; the navigation test fails until it does.
+_R = Role
+NAVIGATION: dict[str, frozenset[str]] = {
+    "core:home": STAFF,
+    "clients:list": frozenset({_R.OFFICE_HEAD, _R.SECTION_HEAD, _R.OFFICER}),
+    "guidance:caseload": frozenset({_R.OFFICER}),
+    "guidance:section": frozenset({_R.SECTION_HEAD}),
+    "guidance:office": frozenset({_R.OFFICE_HEAD}),
+    "clients:counts": frozenset({_R.NATIONAL, _R.REGIONAL}),
+    "clients:litmas_list": frozenset({_R.OFFICE_HEAD, _R.SECTION_HEAD, _R.OFFICER}),
+    "partners:referral_list": frozenset({_R.OFFICE_HEAD, _R.SECTION_HEAD, _R.OFFICER, _R.PARTNER_STAFF}),
+    "partners:partner_list": STAFF - {_R.PARTNER_STAFF},
+    "programs:list": STAFF - {_R.PARTNER_STAFF},
+    "events:list": frozenset({_R.OFFICE_HEAD, _R.SECTION_HEAD, _R.OFFICER, _R.ADMIN, _R.PROGRAM_TEAM}),
+    "evidence:home": STAFF - {_R.PARTNER_STAFF},
+    "offices:list": frozenset({_R.NATIONAL, _R.REGIONAL}),
+    "accounts:staff_list": STAFF_BROWSERS,
+    "audit:access_log": frozenset({_R.OFFICE_HEAD}),
+}
+
+
+def navigation_for(roles: list[str]) -> set[str]:
+    """The URL names a person with these roles must see in the main navigation."""
+    return {name for name, allowed in NAVIGATION.items() if allowed & set(roles)}
+
+
+def pages_for(role: str) -> list[PageCase]:
+    return [case for case in PAGES if role in case.roles]
+
+
+def build_world() -> World:
+    office = OfficeFactory(name="Bapas Kelas I Denpasar")
+    OfficeFactory(name="Bapas Kelas I Surabaya")  # a second office, so lists have more than one row
+    users = {role: make_user(role, office, username=f"uji.{role}") for role in sorted(STAFF)}
+    colleague = make_user(Role.OFFICER.value, office, username="kolega", full_name="Kolega Sejawat")
+    world = World(office=office, users=users, colleague=colleague)
+    for case in PAGES:
+        if case.setup is not None:
+            case.setup(world)
+    return world
