@@ -232,6 +232,21 @@ def event_check_in(
     existing = getattr(registration, "checkin", None)
     if existing is not None:
         return CheckInResult(existing, registration, False)
+    return check_in_insert(
+        event=event, registration=registration, actor=actor, client_uuid=client_uuid, source=source, at=at
+    )
+
+
+def check_in_insert(
+    *,
+    event: Event,
+    registration: Registration,
+    actor: User,
+    client_uuid: uuid.UUID | None = None,
+    source: str = CheckIn.Source.TYPED,
+    at=None,
+) -> CheckInResult:
+    """Insert the check-in; if another scanner won the race, answer with the winner's row."""
     now = timezone.now()
     when = at if (at is not None and at <= now) else now
     try:
@@ -312,7 +327,7 @@ def teams_form(*, event: Event, actor: User, team_count: int) -> list[Team]:
 
 def _problem_text(problem: str, names: dict[int, str]) -> str:
     if problem.startswith("no-contact:"):
-        _, a, b = problem.split(":")
+        _kind, a, b = problem.split(":")
         return _("%(a)s and %(b)s are a no-contact pair and may not be in the same team.") % {
             "a": names.get(int(a), a),
             "b": names.get(int(b), b),
