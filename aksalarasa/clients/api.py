@@ -8,7 +8,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Body, Query, Router, Schema
+from ninja import Body, Query, Router, Schema, Status
 
 from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record, access_record_many
@@ -210,7 +210,9 @@ def clients_create(request: HttpRequest, payload: Body[dict[str, Any]]):
         form.add_error("birth_date", problem)
         raise form_errors(form)
     client = services.client_create(actor=viewer, office=viewer.office, data=form.cleaned_data)
-    return 201, ClientSaved(client=client_out(_annotated(viewer, client.pk), viewer), warnings=form.warnings)
+    return Status(
+        201, ClientSaved(client=client_out(_annotated(viewer, client.pk), viewer), warnings=form.warnings)
+    )
 
 
 @router.patch(
@@ -267,7 +269,7 @@ def supervisions_create(request: HttpRequest, client_id: int, payload: Body[dict
     form = SupervisionForm({"status": Supervision.Status.ACTIVE, **payload}, birth_date=client.birth_date)
     if not form.is_valid():
         raise form_errors(form)
-    return 201, services.supervision_create(actor=viewer, client=client, data=form.cleaned_data)
+    return Status(201, services.supervision_create(actor=viewer, client=client, data=form.cleaned_data))
 
 
 @router.get("/litmas", response=list[LitmasOut], summary="Litmas the caller may see, overdue first")
