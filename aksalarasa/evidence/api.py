@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from aksalarasa.evidence import analysis, selectors, services, stats
 from aksalarasa.evidence.forms import AdministrationForm, ResponseForm
@@ -200,7 +200,7 @@ def administration_create(request: HttpRequest, payload: AdministrationIn):
     if not form.is_valid():
         raise form_errors(form)
     administration = services.administration_create(actor=request.user, program=program, **form.cleaned_data)
-    return 201, _administration_out(request, administration, 0)
+    return Status(201, _administration_out(request, administration, 0))
 
 
 @router.get("/evidence/administrations/{pk}", response=AdministrationOut)
@@ -243,12 +243,15 @@ def response_create(request: HttpRequest, pk: int, payload: ResponseIn):
         client=form.cleaned_data.get("client"),
         code=form.cleaned_data.get("code", ""),
     )
-    return 201, {
-        "id": response.pk,
-        "administration_id": administration.pk,
-        "scores": response.scores,
-        "submitted_at": response.submitted_at,
-    }
+    return Status(
+        201,
+        {
+            "id": response.pk,
+            "administration_id": administration.pk,
+            "scores": response.scores,
+            "submitted_at": response.submitted_at,
+        },
+    )
 
 
 def _figure(fig: stats.Figure | None, language: str) -> dict[str, Any] | None:

@@ -719,16 +719,19 @@ def difference_in_differences(
     x = np.column_stack([np.ones_like(y), treated, post, treated * post])
     codes = {c: i for i, c in enumerate(sorted({str(r.client) for r in rows}))}
     groups = np.array([codes[str(r.client)] for r in rows])
-    fit = sm.OLS(y, x).fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
-    estimate = float(fit.params[3])
-    se = float(fit.bse[3])
-    if not math.isfinite(se) or se == 0:
-        ci = None
-        p = None
-    else:
-        low, high = fit.conf_int(alpha=1 - level)[3]
-        ci = Interval(float(low), float(high), level)
-        p = float(fit.pvalues[3])
+    with np.errstate(invalid="ignore"):  # other coefficients' variance may be 0 or slightly negative
+        fit = sm.OLS(y, x).fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
+        estimate = float(fit.params[3])
+        se = float(fit.bse[3])
+        if not math.isfinite(se) or se == 0:
+            ci = None
+            p = None
+            t_value = None
+        else:
+            low, high = fit.conf_int(alpha=1 - level)[3]
+            ci = Interval(float(low), float(high), level)
+            p = float(fit.pvalues[3])
+            t_value = float(fit.tvalues[3])
     means = {
         f"{'participants' if t else 'comparison'}_{'after' if p_ else 'before'}": float(np.mean(v))
         for (t, p_), v in cells.items()
@@ -742,7 +745,7 @@ def difference_in_differences(
         estimate=estimate,
         ci=ci,
         p_value=p,
-        statistic=float(fit.tvalues[3]) if ci else None,
+        statistic=t_value,
         n=n_clients,
         method=method,
         reading_id=(
