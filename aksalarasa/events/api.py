@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Body, Router, Schema, Status
 
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
@@ -30,6 +30,7 @@ from aksalarasa.events.forms import (
 from aksalarasa.events.models import Event, Registration
 
 router = Router(tags=["events"])
+_JSON_BODY = Body(...)  # a free-form JSON object, validated by the UI's form
 
 
 class ErrorOut(Schema):
@@ -205,7 +206,7 @@ def events_list(request: HttpRequest, program: int | None = None):
 @router.post(
     "/programs/{program_id}/events", response={201: EventOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 )
-def events_create(request: HttpRequest, program_id: int, payload: dict[str, Any]):
+def events_create(request: HttpRequest, program_id: int, payload: dict[str, Any] = _JSON_BODY):
     """Create an event; `start` and `end` are local times of the office ("2023-06-16T15:00")."""
     from django.http import Http404
 
@@ -220,7 +221,7 @@ def events_create(request: HttpRequest, program_id: int, payload: dict[str, Any]
     if not form.is_valid():
         raise _form_errors(form)
     event = services.event_create(program=program, actor=request.user, data=form.cleaned_data)
-    return 201, _event_out(event)
+    return Status(201, _event_out(event))
 
 
 @router.get("/events/{event_id}", response={200: EventDetailOut, 404: ErrorOut})
@@ -251,19 +252,22 @@ def agenda_list(request: HttpRequest, event_id: int):
 @router.post(
     "/events/{event_id}/agenda", response={201: AgendaItemOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 )
-def agenda_add(request: HttpRequest, event_id: int, payload: dict[str, Any]):
+def agenda_add(request: HttpRequest, event_id: int, payload: dict[str, Any] = _JSON_BODY):
     event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
     form = AgendaItemForm(payload)
     if not form.is_valid():
         raise _form_errors(form)
     item = services.event_part_add(event=event, form=form)
-    return 201, {
-        "id": item.pk,
-        "position": item.position,
-        "starts_at": item.starts_at,
-        "title": item.title,
-        "lead": item.lead,
-    }
+    return Status(
+        201,
+        {
+            "id": item.pk,
+            "position": item.position,
+            "starts_at": item.starts_at,
+            "title": item.title,
+            "lead": item.lead,
+        },
+    )
 
 
 @router.get(
@@ -310,15 +314,18 @@ def registrations_add(request: HttpRequest, event_id: int, payload: StaffRegistr
         if not form.is_valid():
             raise _form_errors(form)
         reg = services.registration_staff_create(event=event, actor=request.user, **form.cleaned_data)
-    return 201, {
-        "id": reg.pk,
-        "code": reg.code,
-        "group": reg.group,
-        "name": _label(reg, request.user),
-        "checked_in": False,
-        "checked_in_at": None,
-        "team_id": None,
-    }
+    return Status(
+        201,
+        {
+            "id": reg.pk,
+            "code": reg.code,
+            "group": reg.group,
+            "name": _label(reg, request.user),
+            "checked_in": False,
+            "checked_in_at": None,
+            "team_id": None,
+        },
+    )
 
 
 @router.get("/public/events/{event_id}", response={200: PublicEventOut, 404: ErrorOut}, auth=None)
@@ -357,10 +364,10 @@ def public_register(request: HttpRequest, event_id: int, payload: PublicRegistra
             event=event, data=form.cleaned_data, ip=request.META.get("REMOTE_ADDR", "") or "unknown"
         )
     except services.RateLimited as exc:
-        return 429, {"detail": str(exc)}
+        return Status(429, {"detail": str(exc)})
     except services.RegistrationClosed as exc:
-        return 409, {"detail": str(exc)}
-    return 201, {"code": reg.code, "event_id": event.pk}
+        return Status(409, {"detail": str(exc)})
+    return Status(201, {"code": reg.code, "event_id": event.pk})
 
 
 @router.post(
@@ -383,16 +390,19 @@ def checkin(request: HttpRequest, event_id: int, payload: CheckInIn):
             source=form.cleaned_data.get("source") or "typed",
         )
     except services.CheckInError as exc:
-        return 404, {"detail": str(exc)}
+        return Status(404, {"detail": str(exc)})
     reg = outcome.registration
-    return 200, {
-        "created": outcome.created,
-        "already_checked_in": not outcome.created,
-        "code": reg.code,
-        "group": reg.group,
-        "name": _label(reg, request.user),
-        "at": outcome.checkin.at,
-    }
+    return Status(
+        200,
+        {
+            "created": outcome.created,
+            "already_checked_in": not outcome.created,
+            "code": reg.code,
+            "group": reg.group,
+            "name": _label(reg, request.user),
+            "at": outcome.checkin.at,
+        },
+    )
 
 
 def _teams_out(event: Event) -> dict[str, Any]:
