@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -161,8 +161,12 @@ def _program_flags(program: Program) -> dict[str, Any]:
             goal_statement=sub(Evaluation, program=pk, goal_achievement__gt=""),
             handover_report=sub(ProgramHandover, program=pk, report_to__gt="", report_date__isnull=False),
             handover_owner=sub(ProgramHandover, program=pk, owner_institution__gt="", next_steps__gt=""),
-            indicator_weight=Sum("indicators__weight"),
-            contact_count=Count("contacts", distinct=True),
+            indicator_weight=Subquery(
+                Indicator.objects.filter(program=pk)
+                .values("program")
+                .annotate(total=Sum("weight"))
+                .values("total")
+            ),
         )
         .values()
         .first()
