@@ -10,7 +10,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record_many
@@ -205,7 +205,9 @@ def session_create(request: HttpRequest, payload: SessionScheduleIn):
     if not form.is_valid():
         raise form_errors(form)
     session = services.session_schedule(client=client, actor=request.user, **form.cleaned_data)
-    return 201, _out(selectors.session_get_for_viewer(viewer=request.user, pk=session.pk), request.user)
+    return Status(
+        201, _out(selectors.session_get_for_viewer(viewer=request.user, pk=session.pk), request.user)
+    )
 
 
 @router.post("/guidance/sessions/{session_id}/record", response=SessionOut)
@@ -248,7 +250,7 @@ def session_reschedule(request: HttpRequest, session_id: int, payload: SessionRe
         expected_version=payload.version,
         notes=form.cleaned_data.get("notes", ""),
     )
-    return 201, _out(selectors.session_get_for_viewer(viewer=request.user, pk=new.pk), request.user)
+    return Status(201, _out(selectors.session_get_for_viewer(viewer=request.user, pk=new.pk), request.user))
 
 
 @router.get("/guidance/caseload", response=list[CaseloadRowOut])

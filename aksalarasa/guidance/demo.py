@@ -1,7 +1,203 @@
-"""Demo data for the guidance app (idempotent; see aksalarasa/core/demo.py)."""
+"""Demo guidance: a year of sessions for the Denpasar demo clients (fiction on the reference case).
 
+The pattern follows the problems the cadets found at Bapas Kelas I Denpasar: many clients "just
+show up" (engagement 2), a group avoids (unexcused absences, engagement 1), motivation declines
+over the year, and guidance is centred in the office (few community contacts). Some concerns are
+open; every client has a report-in in the next two weeks, so reminders show.
+
+Idempotent: a client that already has sessions is skipped. Deterministic: each client's random
+stream is seeded by its register number.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from aksalarasa.clients.models import Client
 from aksalarasa.core.demo import DemoContext
+from aksalarasa.guidance.models import GuidanceSession, Kind, Outcome, Place, ReportInSchedule
+
+DAYS_OF_HISTORY = 365
+# Assigned in turn (clients sorted by register number), so any slice of clients keeps the mix:
+# half "just show up", a fifth decline, a fifth take part, a tenth avoid.
+PROFILES = [
+    "passive",
+    "declining",
+    "passive",
+    "engaged",
+    "passive",
+    "avoider",
+    "passive",
+    "declining",
+    "passive",
+    "engaged",
+]
+
+SAID = [
+    "Masih bekerja sebagai buruh bangunan di Badung.",
+    "Belum dapat pekerjaan tetap, bantu orang tua di warung.",
+    "Sudah ikut kegiatan banjar bulan ini.",
+    "Mengeluh jarak ke kantor jauh dan ongkos mahal.",
+    "Ingin ikut pelatihan barista atau tata boga.",
+    "Tidak banyak bicara, menjawab seperlunya.",
+    "Cerita soal anaknya yang baru masuk sekolah.",
+    "Merasa malu bertemu tetangga.",
+]
+RESPONSES = [
+    "Mendengarkan, tetapi pasif.",
+    "Aktif bertanya tentang pelatihan kerja.",
+    "Menjawab singkat, sering melihat ponsel.",
+    "Menyusun rencana mencari kerja bersama PK.",
+    "Terlihat lelah dan kurang bersemangat.",
+]
+CONCERNS = [
+    "Mengaku kehilangan pekerjaan dan mulai bergaul lagi dengan teman lama.",
+    "Keluarga melaporkan klien sering tidak pulang.",
+    "Klien menyebut ada tekanan dari pihak korban.",
+]
+
+
+def _weekday(moment: datetime) -> datetime:
+    while moment.weekday() >= 5:
+        moment += timedelta(days=1)
+    return moment
+
+
+def _at(day, hour: int, minute: int, zone) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=zone)
+
+
+def _attendance(profile: str, progress: float, rng: random.Random) -> tuple[str, int | None]:
+    """Outcome and engagement for one expected session; progress runs 0 (a year ago) to 1 (now)."""
+    roll = rng.random()
+    if profile == "avoider":
+        if roll < 0.45:
+            return Outcome.UNEXCUSED, None
+        if roll < 0.55:
+            return Outcome.EXCUSED, None
+        return (Outcome.LATE if roll < 0.75 else Outcome.ATTENDED), 1 if rng.random() < 0.7 else 2
+    if profile == "declining":
+        if roll < 0.05 + 0.35 * progress:
+            return Outcome.UNEXCUSED, None
+        level = 3 if progress < 0.35 else (2 if progress < 0.75 else rng.choice([1, 2]))
+        return (Outcome.LATE if rng.random() < 0.2 else Outcome.ATTENDED), level
+    if profile == "engaged":
+        if roll < 0.05:
+            return Outcome.EXCUSED, None
+        return Outcome.ATTENDED, rng.choice([3, 3, 4])
+    # passive: comes, sits, goes
+    if roll < 0.08:
+        return Outcome.UNEXCUSED, None
+    if roll < 0.14:
+        return Outcome.EXCUSED, None
+    return (Outcome.LATE if rng.random() < 0.15 else Outcome.ATTENDED), 2 if rng.random() < 0.7 else 3
+
+
+def _client_sessions(
+    client: Client, profile: str, zone, now: datetime
+) -> tuple[list[GuidanceSession], ReportInSchedule]:
+    rng = random.Random(f"aksalarasa-guidance-{client.register_number}")
+    every = 14 if client.category == Client.Category.CHILD else 28
+    today = timezone.localdate(now)
+    start = today - timedelta(days=DAYS_OF_HISTORY)
+    day = start + timedelta(days=rng.randrange(every))
+    sessions: list[GuidanceSession] = []
+    counter = 0
+    while True:
+        moment = _weekday(_at(day, rng.choice([8, 9, 10, 11, 13]), rng.choice([0, 30]), zone))
+        if moment >= now:
+            break
+        counter += 1
+        progress = (day - start).days / DAYS_OF_HISTORY
+        kind, place = Kind.REPORT_IN, Place.OFFICE
+        if counter % 4 == 0:
+            kind = rng.choice([Kind.PERSONALITY, Kind.INDEPENDENCE])
+            place = Place.COMMUNITY if rng.random() < 0.12 else Place.OFFICE
+        elif counter % 7 == 0:
+            kind, place = Kind.HOME_VISIT, Place.HOME
+        session = GuidanceSession(
+            office_id=client.office_id,
+            client=client,
+            officer_id=client.officer_id,
+            kind=kind,
+            place=place,
+            scheduled_at=moment,
+            recorded_at=moment + timedelta(hours=2),
+            recorded_by_id=client.officer_id,
+        )
+        if rng.random() < 0.04:
+            session.outcome = Outcome.NOT_HELD
+            session.not_held_reason = rng.choice(["client", "officer", "logistics"])
+        else:
+            session.outcome, session.engagement = _attendance(profile, progress, rng)
+        if session.engagement is not None:
+            session.client_said = rng.choice(SAID)
+            session.response = rng.choice(RESPONSES)
+        sessions.append(session)
+        day += timedelta(days=every)
+    # An open concern on the latest attended session of some drifting clients; a resolved one too.
+    attended = [s for s in sessions if s.engagement is not None]
+    if attended and profile in ("avoider", "declining") and rng.random() < 0.4:
+        worry = attended[-1]
+        worry.concern, worry.concern_text = True, rng.choice(CONCERNS)
+    if len(attended) > 6 and rng.random() < 0.15:
+        old = attended[-6]
+        old.concern, old.concern_text = True, rng.choice(CONCERNS)
+        old.concern_resolved_at = old.scheduled_at + timedelta(days=3)
+        old.concern_resolved_by_id = client.officer_id
+        old.concern_resolution = "Dibahas dengan keluarga; klien dirujuk ke konselor."
+    # The next report-in within two weeks, from the recurring schedule.
+    upcoming = _weekday(_at(today + timedelta(days=1 + rng.randrange(13)), rng.choice([9, 10, 13]), 0, zone))
+    schedule = ReportInSchedule(
+        office_id=client.office_id, client=client, every_days=every, first_at=upcoming, place=Place.OFFICE
+    )
+    sessions.append(
+        GuidanceSession(
+            office_id=client.office_id,
+            client=client,
+            officer_id=client.officer_id,
+            kind=Kind.REPORT_IN,
+            place=Place.OFFICE,
+            scheduled_at=upcoming,
+        )
+    )
+    return sessions, schedule
 
 
 def load(ctx: DemoContext) -> None:
-    pass
+    clients = ctx.objects.get("clients")
+    if clients is None:
+        denpasar = ctx.objects.get("denpasar")
+        clients = list(Client.objects.filter(office=denpasar)) if denpasar else []
+    clients = [c for c in clients if c.officer_id and c.anonymised_at is None]
+    done = set(
+        GuidanceSession.objects.filter(client__in=[c.pk for c in clients]).values_list("client_id", flat=True)
+    )
+    todo = sorted((c for c in clients if c.pk not in done), key=lambda c: (c.office_id, c.register_number))
+    if not todo:
+        return
+    now = timezone.now()
+    zones = {}
+    all_sessions: list[GuidanceSession] = []
+    schedules: list[ReportInSchedule] = []
+    for index, client in enumerate(todo):
+        if client.office_id not in zones:
+            from zoneinfo import ZoneInfo
+
+            zones[client.office_id] = ZoneInfo(client.office.time_zone)
+        profile = PROFILES[index % len(PROFILES)]
+        sessions, schedule = _client_sessions(client, profile, zones[client.office_id], now)
+        all_sessions.extend(sessions)
+        schedules.append(schedule)
+    schedules = bulk_create_with_history(schedules, ReportInSchedule, default_change_reason="demo")
+    by_client = {s.client_id: s for s in schedules}
+    for session in all_sessions:
+        if session.outcome == "" and session.kind == Kind.REPORT_IN:
+            session.schedule = by_client.get(session.client_id)
+    bulk_create_with_history(all_sessions, GuidanceSession, batch_size=500, default_change_reason="demo")
+    ctx.created["guidance sessions"] = ctx.created.get("guidance sessions", 0) + len(all_sessions)
+    ctx.created["report-in schedules"] = ctx.created.get("report-in schedules", 0) + len(schedules)
