@@ -254,16 +254,20 @@ def _did(
     if not participants:
         return None, None, []
     day = event.start.date()
+    # Stratum of each client of the office: (category, program type of the supervision active on
+    # the event day, else of the supervision nearest to it; "" without any supervision).
+    periods: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for client_id, program_type, p_start, p_end in Supervision.objects.filter(
+        office_id=program.office_id
+    ).values_list("client_id", "program_type", "start", "end"):
+        distance = 0 if p_start <= day <= p_end else min(abs((p_start - day).days), abs((p_end - day).days))
+        periods[client_id].append((distance, program_type))
     strata: dict[int, tuple[str, str]] = {}
-    for client_id, category, program_type in (
-        Supervision.objects.filter(office_id=program.office_id, start__lte=day, end__gte=day)
-        .order_by("client_id", "-start")
-        .values_list("client_id", "client__category", "program_type")
+    for client_id, category in Client.objects.filter(office_id=program.office_id).values_list(
+        "pk", "category"
     ):
-        strata.setdefault(client_id, (category, program_type))
-    # participants without an active supervision still count, stratified by category only
-    for client_id, category in Client.objects.filter(pk__in=participants).values_list("pk", "category"):
-        strata.setdefault(client_id, (category, ""))
+        nearest = min(periods[client_id]) if periods.get(client_id) else (0, "")
+        strata[client_id] = (category, nearest[1])
     wanted = {strata[c] for c in participants if c in strata}
     comparison = {c for c, s in strata.items() if s in wanted and c not in participants}
     start = event.start - timedelta(days=WINDOW_DAYS)
