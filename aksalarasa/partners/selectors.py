@@ -298,9 +298,12 @@ def referral_counts(*, viewer: User) -> list[dict[str, Any]]:
 
 # --- suggestions ------------------------------------------------------------------------------
 
-_WORD = re.compile(r"[\w-]{4,}", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 # Words that say nothing about a need (English and Indonesian).
 _STOP = {
+    "and",
+    "the",
+    "for",
     "with",
     "that",
     "this",
@@ -308,14 +311,45 @@ _STOP = {
     "have",
     "needs",
     "need",
+    "wants",
     "client",
     "klien",
     "yang",
+    "dan",
     "dengan",
     "untuk",
     "ingin",
     "perlu",
+    "mau",
+    "butuh",
+    "belajar",
+    "bisa",
+    "agar",
 }
+_PREFIXES = ("meng", "meny", "mem", "men", "me", "peng", "peny", "pem", "pen", "pe", "ber", "ter", "di", "ke")
+_SUFFIXES = ("nya", "kan", "an")
+
+
+def _stem(word: str) -> str:
+    """A crude Indonesian stem, enough to match "membuat" with "pembuatan" (both "buat")."""
+    for prefix in _PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix) :]
+            break
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word
+
+
+def _stems(text: str) -> dict[str, str]:
+    """stem -> the first word that produced it."""
+    out: dict[str, str] = {}
+    for word in _WORD.findall(text.lower()):
+        if word not in _STOP:
+            out.setdefault(_stem(word), word)
+    return out
 
 
 @dataclass
@@ -345,7 +379,7 @@ def service_suggestions(
         .exclude(partner__agreement_end__lt=today)
         .prefetch_related("partner__regions")
     )
-    words = {w.lower() for w in _WORD.findall(need_text or "")} - _STOP
+    need_stems = _stems(need_text or "")
     kind_labels = dict(PartnerService.Kind.choices)
     results = []
     for service in services:
@@ -371,10 +405,17 @@ def service_suggestions(
         if need_kind and need_kind == service.kind:
             score += 3
             reasons.append(_("Matches the stated need: %(kind)s") % {"kind": kind_labels[service.kind]})
-        haystack = " ".join(
-            [service.name, service.description, service.partner.focus_areas, str(kind_labels[service.kind])]
-        ).lower()
-        matched = sorted(w for w in words if w in haystack)[:3]
+        haystack = _stems(
+            " ".join(
+                [
+                    service.name,
+                    service.description,
+                    service.partner.focus_areas,
+                    str(kind_labels[service.kind]),
+                ]
+            )
+        )
+        matched = sorted(word for stem, word in need_stems.items() if stem in haystack)[:3]
         if matched:
             score += len(matched)
             reasons.append(_("The need mentions: %(words)s") % {"words": ", ".join(matched)})
