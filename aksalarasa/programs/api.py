@@ -893,3 +893,47 @@ def handover_save(request: HttpRequest, program_id: int, payload: HandoverIn):
     data = _valid(forms.HandoverForm(_data(payload.dict())))
     services.handover_save(program=program, actor=request.user, data=data, expected_version=payload.version)
     return _handover_out(program)
+
+
+class ReferralLinkIn(Schema):
+    referral_id: int
+    note: str = Field("", max_length=300)
+
+
+def _referrals_out(program: Program, viewer) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r["link"].pk,
+            "referral_id": r["referral"].pk,
+            "partner": r["referral"].partner.name,
+            "service": r["referral"].service.name,
+            "status": r["referral"].status,
+            "client": r["client"] or None,
+            "note": r["link"].note,
+        }
+        for r in selectors.program_referrals(program, viewer)
+    ]
+
+
+@router.get(
+    "/programs/{program_id}/referrals",
+    response={200: list[dict], 404: ErrorOut},
+    summary="Client referrals linked to the program (the client only for those who may see the referral)",
+)
+def referral_list(request: HttpRequest, program_id: int):
+    return _referrals_out(_reader(request, program_id), request.user)
+
+
+@router.post(
+    "/programs/{program_id}/referrals",
+    response={201: list[dict], **ERRORS},
+    summary="Link a client referral you may see to the program",
+)
+def referral_link(request: HttpRequest, program_id: int, payload: ReferralLinkIn):
+    program = _editor(request, program_id)
+    form = forms.ProgramReferralForm(
+        _data({"referral": payload.referral_id, "note": payload.note}), program=program, viewer=request.user
+    )
+    data = _valid(form)
+    services.program_referral_link(program=program, **data)
+    return Status(201, _referrals_out(program, request.user))

@@ -409,3 +409,20 @@ class HandoverForm(VersionedForm):
             "follow_up_date": DATE,
             "next_steps": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class ProgramReferralForm(forms.Form):
+    """Link a client referral (made in the partners app) to the program; only referrals the person may see."""
+
+    referral = forms.ModelChoiceField(label=_("Client referral"), queryset=None)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, program: Program, viewer: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        from aksalarasa.partners.selectors import referral_label, referral_list
+
+        field = self.fields["referral"]
+        field.queryset = referral_list(viewer=viewer).filter(office_id=program.office_id)
+        field.label_from_instance = lambda r: (
+            f"#{r.pk} {referral_label(viewer=viewer, referral=r)} → {r.partner.name} · {r.service.name} ({r.get_status_display()})"
+        )

@@ -26,6 +26,7 @@ from aksalarasa.programs.models import (
     ProgramHandover,
     ProgramMember,
     ProgramPartner,
+    ProgramReferral,
     Stage,
     StakeholderGroup,
     Tally,
@@ -406,8 +407,37 @@ def evaluation_data(program: Program) -> dict[str, Any]:
     }
 
 
-def termination_data(program: Program) -> dict[str, Any]:
+def termination_data(program: Program, viewer: User | None = None) -> dict[str, Any]:
     return {
         "closing": list(program.closing_activities.all()),
         "handover": ProgramHandover.objects.filter(program=program).first(),
+        "referrals": program_referrals(program, viewer) if viewer is not None else [],
     }
+
+
+def program_referrals(program: Program, viewer: User) -> list[dict[str, Any]]:
+    """The program's client referrals. The client is named only to people who may see the referral
+    itself (partners app rule); everyone else sees the partner, service and state."""
+    from aksalarasa.partners.selectors import referral_base, referral_label
+
+    links = list(
+        ProgramReferral.objects.filter(program=program).select_related(
+            "referral__client", "referral__partner", "referral__service"
+        )
+    )
+    visible = set(
+        referral_base(viewer=viewer)
+        .filter(pk__in=[link.referral_id for link in links])
+        .values_list("pk", flat=True)
+    )
+    return [
+        {
+            "link": link,
+            "referral": link.referral,
+            "visible": link.referral_id in visible,
+            "client": referral_label(viewer=viewer, referral=link.referral)
+            if link.referral_id in visible
+            else "",
+        }
+        for link in links
+    ]

@@ -29,6 +29,7 @@ from aksalarasa.programs.models import (
     Program,
     ProgramHandover,
     ProgramMember,
+    ProgramReferral,
     StageChange,
     Tally,
     Vote,
@@ -449,6 +450,18 @@ def evaluation_save(
 
 
 # --- Termination -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def program_referral_link(*, program: Program, referral: Any, note: str = "") -> ProgramReferral:
+    """Record that a client referral to a partner belongs to this program's termination."""
+    if referral.office_id != program.office_id:
+        raise ValidationError({"referral": [_("Choose a referral of the program's office.")]})
+    link, _created = ProgramReferral.objects.get_or_create(
+        program=program, referral=referral, defaults={"note": note}
+    )
+    return link
+
 
 HANDOVER_FIELDS = [
     "report_to",

@@ -727,7 +727,7 @@ def termination(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _termination_page(request: HttpRequest, program: Program, bound: dict) -> HttpResponse:
-    data = selectors.termination_data(program)
+    data = selectors.termination_data(program, request.user)
     handover = data["handover"]
     context = {
         **_base(request, program, "termination"),
@@ -738,6 +738,8 @@ def _termination_page(request: HttpRequest, program: Program, bound: dict) -> Ht
             instance=handover, prefix="handover", initial={"version": handover.version if handover else 1}
         ),
         "handover_history": history_for(handover) if handover else [],
+        "referral_form": bound.get("referral")
+        or forms.ProgramReferralForm(program=program, viewer=request.user, prefix="referral"),
     }
     return render(request, "programs/termination.html", context, status=422 if bound else 200)
 
@@ -763,6 +765,22 @@ def handover_save(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Handover saved."))
             return redirect("programs:termination", pk=program.pk)
     return _termination_page(request, program, {"handover": form})
+
+
+@login_required
+@require_POST
+def referral_link(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _editor(request, pk)
+    form = forms.ProgramReferralForm(request.POST, program=program, viewer=request.user, prefix="referral")
+    if form.is_valid():
+        try:
+            services.program_referral_link(program=program, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Referral linked to the program."))
+            return redirect("programs:termination", pk=program.pk)
+    return _termination_page(request, program, {"referral": form})
 
 
 PAGES = {
