@@ -33,6 +33,11 @@ def test_officer_links_own_clients_referral_and_sees_the_name(w, client):
     assert ProgramReferral.objects.filter(program=program, referral=w["r_sent"]).exists()
     page = client.get(reverse("programs:termination", args=[program.pk])).content.decode()
     assert "Wayan Uji Dewasa" in page
+    from aksalarasa.audit.models import AccessLog
+
+    assert AccessLog.objects.filter(
+        user=w["pk"], object_type="clients.client", object_id=str(w["adult"].pk), action="view"
+    ).exists()
 
 
 def test_referral_of_another_officer_or_office_cannot_be_linked(w, client):

@@ -11,6 +11,8 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
 
+from aksalarasa.audit.models import AccessLog
+from aksalarasa.audit.services import access_record_many
 from aksalarasa.programs import forms, selectors, services
 from aksalarasa.programs.models import (
     Card,
@@ -900,7 +902,17 @@ class ReferralLinkIn(Schema):
     note: str = Field("", max_length=300)
 
 
-def _referrals_out(program: Program, viewer) -> list[dict[str, Any]]:
+def _referrals_out(program: Program, viewer, request: HttpRequest) -> list[dict[str, Any]]:
+    rows = selectors.program_referrals(program, viewer)
+    clients = [row["referral"].client for row in rows if row["visible"]]
+    if clients:
+        access_record_many(
+            user=viewer,
+            objs=clients,
+            office_of=lambda c: c.office_id,
+            action=AccessLog.Action.API,
+            request=request,
+        )
     return [
         {
             "id": r["link"].pk,
@@ -911,7 +923,7 @@ def _referrals_out(program: Program, viewer) -> list[dict[str, Any]]:
             "client": r["client"] or None,
             "note": r["link"].note,
         }
-        for r in selectors.program_referrals(program, viewer)
+        for r in rows
     ]
 
 
@@ -921,7 +933,7 @@ def _referrals_out(program: Program, viewer) -> list[dict[str, Any]]:
     summary="Client referrals linked to the program (the client only for those who may see the referral)",
 )
 def referral_list(request: HttpRequest, program_id: int):
-    return _referrals_out(_reader(request, program_id), request.user)
+    return _referrals_out(_reader(request, program_id), request.user, request)
 
 
 @router.post(
@@ -936,4 +948,4 @@ def referral_link(request: HttpRequest, program_id: int, payload: ReferralLinkIn
     )
     data = _valid(form)
     services.program_referral_link(program=program, **data)
-    return Status(201, _referrals_out(program, request.user))
+    return Status(201, _referrals_out(program, request.user, request))

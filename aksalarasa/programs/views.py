@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.selectors import history_for
+from aksalarasa.audit.services import access_record_many
 from aksalarasa.core.concurrency import StaleVersion
 from aksalarasa.programs import forms, selectors, services
 from aksalarasa.programs.models import (
@@ -61,6 +63,15 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def _log_client_reads(request: HttpRequest, referrals: list[dict], action: str) -> None:
+    """Every read of a client's record is logged: the clients named in the program's referrals."""
+    clients = [row["referral"].client for row in referrals if row["visible"]]
+    if clients:
+        access_record_many(
+            user=request.user, objs=clients, office_of=lambda c: c.office_id, action=action, request=request
+        )
 
 
 # --- Programs ----------------------------------------------------------------------------------
@@ -728,6 +739,7 @@ def termination(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _termination_page(request: HttpRequest, program: Program, bound: dict) -> HttpResponse:
     data = selectors.termination_data(program, request.user)
+    _log_client_reads(request, data["referrals"], AccessLog.Action.VIEW)
     handover = data["handover"]
     context = {
         **_base(request, program, "termination"),
