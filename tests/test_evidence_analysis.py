@@ -34,6 +34,12 @@ def _answers(version: InstrumentVersion, plain: int, reverse: int) -> dict[str, 
 
 @pytest.fixture
 def evaluated(office_a, office_b):
+    return build_evaluated(office_a, office_b)
+
+
+def build_evaluated(office_a, office_b) -> dict:
+    """A program with an event, before/after answers, guidance sessions, interactions, indicators
+    (also used by the browser test)."""
     from aksalarasa.events.models import CheckIn, Interaction
     from aksalarasa.programs.models import Indicator
 
