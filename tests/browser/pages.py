@@ -144,6 +144,33 @@ def _setup_access_log(world: World) -> None:
     access_record(user=head, obj=world.colleague, office_id=world.office.pk, label="Contoh catatan")
 
 
+CLIENT_STAFF = frozenset({Role.OFFICE_HEAD.value, Role.SECTION_HEAD.value, Role.OFFICER.value})
+CLIENT_HEADS = frozenset({Role.OFFICE_HEAD.value, Role.SECTION_HEAD.value})
+
+
+def _setup_client(world: World) -> None:
+    from aksalarasa.clients import services as client_services
+    from tests.factories import SupervisionFactory, make_client
+
+    officer = world.users[Role.OFFICER.value]
+    subject = make_client(world.office, officer, full_name="I Made Halaman Uji", phone="+6281234567890")
+    SupervisionFactory(client=subject)
+    client_services.litmas_request(
+        actor=officer,
+        client=subject,
+        data={"purpose": "guidance", "requested_on": subject.created_at.date(), "officer": officer.pk},
+    )
+    world.extra["client"] = subject
+
+
+def _client_create_errors(page: Page, world: World) -> None:
+    page.goto(reverse("clients:create"))
+    page.fill("#id_nik", "123")
+    with page.expect_navigation():
+        page.click(helpers.MAIN_SUBMIT)
+    assert page.locator(".errorlist").count() >= 1
+
+
 PAGES: list[PageCase] = [
     # Before login.
     PageCase("login", frozenset({ANONYMOUS}), url=lambda w: reverse("accounts:login")),
@@ -179,6 +206,29 @@ PAGES: list[PageCase] = [
         url=lambda w: reverse("audit:access_log"),
         setup=_setup_access_log,
     ),
+    # Clients (owner: clients). The client is the officer's (adult section), so the office head, the
+    # adult section head and the officer all see it.
+    PageCase("clients", CLIENT_STAFF, url=lambda w: reverse("clients:list"), setup=_setup_client),
+    PageCase("client", CLIENT_STAFF, url=lambda w: reverse("clients:detail", args=[w.extra["client"].pk])),
+    PageCase("edit client", CLIENT_STAFF, url=lambda w: reverse("clients:edit", args=[w.extra["client"].pk])),
+    PageCase("new client", CLIENT_STAFF, url=lambda w: reverse("clients:create")),
+    PageCase("new client with errors", CLIENT_STAFF, visit=_client_create_errors),
+    PageCase(
+        "add supervision period",
+        CLIENT_STAFF,
+        url=lambda w: reverse("clients:supervision_create", args=[w.extra["client"].pk]),
+    ),
+    PageCase(
+        "reassign officer",
+        CLIENT_HEADS,
+        url=lambda w: reverse("clients:reassign", args=[w.extra["client"].pk]),
+    ),
+    PageCase(
+        "request Litmas", CLIENT_STAFF, url=lambda w: reverse("clients:litmas_create", args=[w.extra["client"].pk])
+    ),
+    PageCase("Litmas list", CLIENT_STAFF, url=lambda w: reverse("clients:litmas_list")),
+    PageCase("import clients", CLIENT_HEADS, url=lambda w: reverse("clients:import")),
+    PageCase("client counts", frozenset({Role.NATIONAL.value, Role.REGIONAL.value}), url=lambda w: reverse("clients:counts")),
     # Last: turns two-factor login on for the person walking the pages.
     PageCase("recovery codes", STAFF, visit=_recovery_codes),
 ]
