@@ -368,3 +368,39 @@ def test_notifications_page_lists_and_marks_read(w, client):
     assert len(page.context["notifications"]) == 1
     client.post(reverse("partners:notification_list"))
     assert selectors.notification_unread_count(viewer=w["pk"]) == 0
+
+
+def test_partner_pages_have_bounded_queries(w, client, django_assert_max_num_queries):
+    from tests.factories import PartnerServiceFactory
+
+    for i in range(12):
+        partner = PartnerFactory(office=w["office_a"], name=f"Mitra Tambahan {i}")
+        PartnerServiceFactory(partner=partner)
+    client.force_login(w["office_head"])
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("partners:partner_list")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/api/v1/partners").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("partners:directory")).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get("/api/v1/services").status_code == 200
+
+
+def test_referral_detail_queries_do_not_grow_with_sessions(w, client, django_assert_max_num_queries):
+    referral = services.referral_transition(
+        referral=w["r_sent"], actor=w["staff1"], target="accepted", expected_version=w["r_sent"].version
+    )
+    for days in range(1, 9):
+        services.partner_session_record(
+            referral=referral,
+            actor=w["staff1"],
+            scheduled_at=timezone.now() - timedelta(days=days),
+            outcome="attended",
+            engagement=3,
+            expected_version=referral.version,
+        )
+        referral.refresh_from_db()
+    client.force_login(w["pk"])
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("partners:referral_detail", args=[referral.pk])).status_code == 200

@@ -198,3 +198,11 @@ def test_referral_list_and_api_have_bounded_queries(w, client, django_assert_max
         assert client.get(reverse("partners:referral_list")).status_code == 200
     with django_assert_max_num_queries(12):
         assert len(client.get("/api/v1/referrals").json()) == 17
+
+
+def test_partner_name_shared_for_other_apps_client_pages(w):
+    assert selectors.partner_name_shared(w["staff1"], w["adult"])  # shares the name, with consent
+    assert not selectors.partner_name_shared(w["staff2"], w["adult2"])  # no consent, nothing shared
+    assert not selectors.partner_name_shared(w["staff1"], w["child"])  # no guardian consent
+    assert not selectors.partner_name_shared(w["staff2"], w["adult"])  # not their referral
+    assert not selectors.partner_name_shared(w["pk"], w["adult"])  # not partner staff

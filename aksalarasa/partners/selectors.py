@@ -447,3 +447,20 @@ def home_referral_summary(viewer: User) -> dict[str, Any]:
         active=Count("pk", filter=Q(status__in=(Status.ACCEPTED, Status.IN_PROGRESS))),
     )
     return {"partner": partner, "unread": notification_unread_count(viewer=viewer), **counts}
+
+
+def partner_name_shared(viewer: User, client: Client) -> bool:
+    """For client pages outside this app: may partner staff `viewer` see this client's name?
+
+    Only when a referral to their organisation, in a state that shares data, lists the name and
+    the consent (and a child's guardian's) still holds. Pass it as `name_shared` to
+    clients.masking.client_label for partner staff.
+    """
+    if not viewer.role_partner_staff or not sharing_allowed(client):
+        return False
+    referrals = Referral.objects.filter(
+        client_id=client.pk,
+        partner_id__in=PartnerMembership.objects.filter(user_id=viewer.pk).values("partner_id"),
+        status__in=PARTNER_SHARING_STATES,
+    ).only("shared_fields")
+    return any(SharedField.NAME in r.shared_fields for r in referrals)
