@@ -83,7 +83,8 @@ class ClientImporter(Importer):
         self.work_area = set(self.office.work_area.values_list("code", flat=True))
         self.existing = {c.register_number: c for c in Client.objects.filter(office=self.office)}
         self.seen: dict[str, int] = {}
-        self.status_choices = set(Supervision.Status.values)
+        self.client_form = ClientForm(officers=self.officer_choices, work_area=self.work_area)
+        self.period_form = SupervisionForm()
 
     def validate_row(self, number: int, row: dict[str, str]) -> tuple[Any, list[RowIssue], list[RowIssue]]:
         issues: list[RowIssue] = []
@@ -115,7 +116,8 @@ class ClientImporter(Importer):
             )
         elif register:
             self.seen[register] = number
-        form = ClientForm(data, officers=self.officer_choices, work_area=self.work_area)
+        form = self.client_form
+        form.rebind(data)
         valid = form.is_valid()
         for name, errors in form.errors.items():
             issues.extend(RowIssue(number, name if name != "__all__" else "", str(e)) for e in errors)
@@ -125,7 +127,8 @@ class ClientImporter(Importer):
             period_data = {field: row.get(column, "") for column, field in PERIOD_COLUMNS.items()}
             period_data["status"] = period_data["status"] or "active"
             birth = form.cleaned_data.get("birth_date") if valid else None
-            period_form = SupervisionForm(period_data, birth_date=birth)
+            period_form = self.period_form
+            period_form.rebind(period_data, birth_date=birth)
             if period_form.is_valid():
                 period = period_form.cleaned_data
             for name, errors in period_form.errors.items():
@@ -133,7 +136,7 @@ class ClientImporter(Importer):
                 issues.extend(RowIssue(number, column, str(e)) for e in errors)
         if not valid or issues:
             return None, issues, warnings
-        return (form.cleaned_data, period), issues, warnings
+        return (dict(form.cleaned_data), dict(period) if period else None), issues, warnings
 
     def commit(self, items: list[Any], result: ImportResult) -> None:
         now = timezone.now()

@@ -28,6 +28,26 @@ def regency_choices() -> tuple[tuple[str, str], ...]:
     )
 
 
+@lru_cache(maxsize=1)
+def regency_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in regency_choices())
+
+
+def regency_choices_with_blank() -> list[tuple[str, str]]:
+    return [("", "—"), *regency_choices()]
+
+
+class RegencyField(forms.ChoiceField):
+    """A regency/city by Kemendagri code. The ~500 choices are a callable, so building a form does not
+    copy and normalise them (imports build one form per row), and validity is a set lookup."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=regency_choices_with_blank, **kwargs)
+
+    def valid_value(self, value: str) -> bool:
+        return value in regency_codes()
+
+
 def nik_problem(value: str) -> str | None:
     """A translated reason why `value` cannot be a NIK, or None when it can."""
     from lokal import parse_nik
@@ -60,7 +80,19 @@ def phone_normalised(value: str, *, label: str) -> str:
     return normal
 
 
-class ClientForm(forms.Form):
+class RebindableForm(forms.Form):
+    """A form that can validate many rows in turn (imports): building a form copies every field,
+    which costs more than validating a row, so the importer builds one and rebinds it per row."""
+
+    def rebind(self, data: dict) -> None:
+        self.data = data
+        self.is_bound = True
+        self._errors = None
+        self.warnings: list[str] = []
+        self.__dict__.pop("cleaned_data", None)
+
+
+class ClientForm(RebindableForm):
     """A client's identity, contact, consents and officer. The category is derived, never typed."""
 
     register_number = forms.CharField(label=_("register number"), max_length=40)
@@ -69,7 +101,7 @@ class ClientForm(forms.Form):
     sex = forms.ChoiceField(label=_("sex"), choices=Client.Sex.choices)
     birth_date = forms.DateField(label=_("date of birth"), widget=DATE_WIDGET, input_formats=DATE_FORMATS)
     address = forms.CharField(label=_("address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    regency = forms.ChoiceField(label=_("regency/city"), required=False)
+    regency = RegencyField(label=_("regency/city"), required=False)
     village_code = forms.CharField(
         label=_("village (desa/kelurahan)"),
         max_length=13,
@@ -103,7 +135,6 @@ class ClientForm(forms.Form):
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["regency"].choices = [("", "—"), *regency_choices()]
         self.fields["officer"].choices = [("", "—"), *officers]
         self.work_area = set(work_area)
         self.register_taken = register_taken or set()
@@ -164,7 +195,7 @@ class ClientForm(forms.Form):
         return data
 
 
-class SupervisionForm(forms.Form):
+class SupervisionForm(RebindableForm):
     program_type = forms.ChoiceField(label=_("program type"), choices=Supervision.ProgramType.choices)
     start = forms.DateField(label=_("start"), widget=DATE_WIDGET, input_formats=DATE_FORMATS)
     end = forms.DateField(label=_("end"), widget=DATE_WIDGET, input_formats=DATE_FORMATS)
@@ -174,6 +205,10 @@ class SupervisionForm(forms.Form):
 
     def __init__(self, *args, birth_date: date | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.birth_date = birth_date
+
+    def rebind(self, data: dict, birth_date: date | None = None) -> None:  # type: ignore[override]
+        super().rebind(data)
         self.birth_date = birth_date
 
     def clean(self) -> dict:
