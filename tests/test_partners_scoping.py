@@ -206,3 +206,20 @@ def test_partner_name_shared_for_other_apps_client_pages(w):
     assert not selectors.partner_name_shared(w["staff1"], w["child"])  # no guardian consent
     assert not selectors.partner_name_shared(w["staff2"], w["adult"])  # not their referral
     assert not selectors.partner_name_shared(w["pk"], w["adult"])  # not partner staff
+
+
+@pytest.mark.parametrize(
+    ("viewer", "expected"),
+    [
+        ("pk", {"adult", "adult2"}),
+        ("pk_child", {"child"}),
+        ("section_child", {"child"}),
+        ("office_head", {"adult", "adult2", "child"}),
+        ("staff1", set()),
+        ("program_team", set()),
+        ("head_b", {"client_b"}),
+    ],
+)
+def test_referable_clients_are_the_ones_the_viewer_may_refer(w, viewer, expected):
+    seen = selectors.referable_clients(viewer=w[viewer])
+    assert _keys(w, seen, ("adult", "adult2", "child", "client_b")) == expected

@@ -464,3 +464,21 @@ def partner_name_shared(viewer: User, client: Client) -> bool:
         status__in=PARTNER_SHARING_STATES,
     ).only("shared_fields")
     return any(SharedField.NAME in r.shared_fields for r in referrals)
+
+
+REFERABLE_LIMIT = 500
+
+
+def referable_clients(*, viewer: User) -> list[Client]:
+    """The clients this person may refer (own clients; heads: their office or section)."""
+    if not viewer.office_id or not viewer.has_role("officer", "section_head", "office_head"):
+        return []
+    condition = Q(pk__in=[])
+    if viewer.role_office_head:
+        condition |= Q(office_id=viewer.office_id)
+    if viewer.role_section_head and viewer.section:
+        condition |= Q(office_id=viewer.office_id, category=viewer.section)
+    if viewer.role_officer:
+        condition |= Q(office_id=viewer.office_id, officer_id=viewer.pk)
+    qs = Client.objects.visible_to(viewer).filter(condition, anonymised_at__isnull=True)
+    return list(qs.only("pk", "full_name", "register_number").order_by("full_name")[:REFERABLE_LIMIT])

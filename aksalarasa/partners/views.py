@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -206,6 +207,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         "statuses": Status.choices,
         "unread": selectors.notification_unread_count(viewer=request.user),
         "partner": selectors.partner_of(request.user) if request.user.role_partner_staff else None,
+        "referable": selectors.referable_clients(viewer=request.user),
     }
     return render(request, "partners/referral_list.html", context)
 
@@ -362,7 +364,10 @@ def partner_session_create(request: HttpRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_get_for_viewer(viewer=request.user, pk=pk)
     if selectors.referral_side(viewer=request.user, referral=referral) != Side.PARTNER:
         raise Http404
-    form = PartnerSessionForm(request.POST or None, initial={"version": referral.version})
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    form = PartnerSessionForm(
+        request.POST or None, initial={"version": referral.version, "scheduled_at": now}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

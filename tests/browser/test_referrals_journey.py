@@ -73,7 +73,10 @@ def test_officer_refers_partner_accepts_records_two_sessions_officer_sees_timeli
 
     # 1. The officer refers the client, guided by the suggestions.
     browser_login(page, officer.username, PASSWORD)
-    page.goto(f"/partners/referrals/new/?client={client.pk}")
+    page.goto("/partners/referrals/")
+    page.select_option("#refer-client", str(client.pk))
+    with page.expect_navigation():
+        page.click("form:has(#refer-client) button[type=submit]")
     expect(page.locator("#suggestions")).to_contain_text("Pelatihan pembuatan kue")
     page.fill("#need_s", "ingin belajar membuat kue")
     page.click("form[hx-get] button")
