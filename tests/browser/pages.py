@@ -144,6 +144,48 @@ def _setup_access_log(world: World) -> None:
     access_record(user=head, obj=world.colleague, office_id=world.office.pk, label="Contoh catatan")
 
 
+# Programs: one program of the office with the program-team user as an editing member.
+PROGRAM_READERS = STAFF - {Role.PARTNER_STAFF.value}
+
+
+def _setup_program(world: World) -> None:
+    import datetime
+
+    from aksalarasa.programs import services as program_services
+    from tests.factories import make_program
+
+    program = make_program(world.office, team=[(world.users[Role.PROGRAM_TEAM.value], True)])
+    assessment = program_services.assessment_create(
+        program=program,
+        data={"title": "Rembug", "date": datetime.date(2026, 6, 8), "facilitator": "Fasilitator"},
+    )
+    for title in ("Motivasi rendah", "Interaksi kurang"):
+        program_services.assessment_item_add(assessment=assessment, data={"kind": "problem", "title": title})
+    program_services.assessment_voting_set(assessment=assessment, open=True)
+    participant = program_services.assessment_participant_add(
+        assessment=assessment, name="Warga", group="resident", sex="F"
+    )
+    workshop = program_services.workshop_create(
+        program=program,
+        data={
+            "date": datetime.date(2026, 6, 11),
+            "focus_question": "Apa yang kita lakukan?",
+            "facilitator": "F",
+        },
+    )
+    card = program_services.card_add(workshop=workshop, text="Bersih pantai")
+    cluster = program_services.cluster_add(workshop=workshop, name="Aksi")
+    program_services.card_add(workshop=workshop, text="Makan bersama")
+    program_services.card_assign(card=card, cluster=cluster)
+    world.extra.update(
+        program=program, assessment=assessment, workshop=workshop, ballot_token=participant.ballot_token
+    )
+
+
+def _program_url(world: World, name: str, *args) -> str:
+    return reverse(name, args=[world.extra["program"].pk, *args])
+
+
 EVIDENCE_READERS = STAFF - {Role.PARTNER_STAFF.value}
 EVIDENCE_MANAGERS = frozenset(
     {
@@ -183,6 +225,33 @@ def _setup_evidence(world: World) -> None:
     )
 
 
+CLIENT_STAFF = frozenset({Role.OFFICE_HEAD.value, Role.SECTION_HEAD.value, Role.OFFICER.value})
+CLIENT_HEADS = frozenset({Role.OFFICE_HEAD.value, Role.SECTION_HEAD.value})
+
+
+def _setup_client(world: World) -> None:
+    from aksalarasa.clients import services as client_services
+    from tests.factories import SupervisionFactory, make_client
+
+    officer = world.users[Role.OFFICER.value]
+    subject = make_client(world.office, officer, full_name="I Made Halaman Uji", phone="+6281234567890")
+    SupervisionFactory(client=subject)
+    client_services.litmas_request(
+        actor=officer,
+        client=subject,
+        data={"purpose": "guidance", "requested_on": subject.created_at.date(), "officer": officer.pk},
+    )
+    world.extra["client"] = subject
+
+
+def _client_create_errors(page: Page, world: World) -> None:
+    page.goto(reverse("clients:create"))
+    page.fill("#id_nik", "123")
+    with page.expect_navigation():
+        page.click(helpers.MAIN_SUBMIT)
+    assert page.locator(".errorlist").count() >= 1
+
+
 PAGES: list[PageCase] = [
     # Before login.
     PageCase("login", frozenset({ANONYMOUS}), url=lambda w: reverse("accounts:login")),
@@ -218,6 +287,56 @@ PAGES: list[PageCase] = [
         url=lambda w: reverse("audit:access_log"),
         setup=_setup_access_log,
     ),
+    # Programs (the program cycle). Readers: office staff, the program team member, national and regional.
+    PageCase("programs", PROGRAM_READERS, url=lambda w: reverse("programs:list"), setup=_setup_program),
+    PageCase(
+        "new program",
+        frozenset({Role.OFFICE_HEAD.value, Role.PROGRAM_TEAM.value}),
+        url=lambda w: reverse("programs:create"),
+    ),
+    PageCase("program stages", PROGRAM_READERS, url=lambda w: _program_url(w, "programs:detail")),
+    PageCase("program initiation", PROGRAM_READERS, url=lambda w: _program_url(w, "programs:initiation")),
+    PageCase("program assessments", PROGRAM_READERS, url=lambda w: _program_url(w, "programs:assessments")),
+    PageCase(
+        "program assessment",
+        PROGRAM_READERS,
+        url=lambda w: _program_url(w, "programs:assessment", w.extra["assessment"].pk),
+    ),
+    PageCase(
+        "program projector (MPA)",
+        PROGRAM_READERS,
+        url=lambda w: _program_url(w, "programs:assessment_projector", w.extra["assessment"].pk),
+    ),
+    PageCase("program planning", PROGRAM_READERS, url=lambda w: _program_url(w, "programs:planning")),
+    PageCase(
+        "program workshop",
+        PROGRAM_READERS,
+        url=lambda w: _program_url(w, "programs:workshop", w.extra["workshop"].pk),
+    ),
+    PageCase(
+        "program projector (TOP)",
+        PROGRAM_READERS,
+        url=lambda w: _program_url(w, "programs:workshop_projector", w.extra["workshop"].pk),
+    ),
+    PageCase("program intervention", PROGRAM_READERS, url=lambda w: _program_url(w, "programs:intervention")),
+    PageCase("program evaluation", PROGRAM_READERS, url=lambda w: _program_url(w, "programs:evaluation")),
+    PageCase("program termination", PROGRAM_READERS, url=lambda w: _program_url(w, "programs:termination")),
+    PageCase("vote: enter code", frozenset({ANONYMOUS}), url=lambda w: reverse("programs:vote_start")),
+    PageCase(
+        "vote: join",
+        frozenset({ANONYMOUS}),
+        url=lambda w: reverse("programs:vote_open", args=[w.extra["assessment"].code]),
+    ),
+    PageCase(
+        "vote: ballot",
+        frozenset({ANONYMOUS}),
+        url=lambda w: reverse("programs:ballot", args=[w.extra["ballot_token"]]),
+    ),
+    PageCase(
+        "idea cards",
+        frozenset({ANONYMOUS}),
+        url=lambda w: reverse("programs:cards_open", args=[w.extra["workshop"].code]),
+    ),
     # Evidence (questionnaires and the evaluation).
     PageCase("evidence", EVIDENCE_READERS, url=lambda w: reverse("evidence:home"), setup=_setup_evidence),
     PageCase("questionnaires", EVIDENCE_READERS, url=lambda w: reverse("evidence:instruments")),
@@ -251,6 +370,29 @@ PAGES: list[PageCase] = [
         frozenset({ANONYMOUS}),
         url=lambda w: reverse("evidence:public", args=[w.extra["evidence_before"].public_token]),
     ),
+    # Clients (owner: clients). The client is the officer's (adult section), so the office head, the
+    # adult section head and the officer all see it.
+    PageCase("clients", CLIENT_STAFF, url=lambda w: reverse("clients:list"), setup=_setup_client),
+    PageCase("client", CLIENT_STAFF, url=lambda w: reverse("clients:detail", args=[w.extra["client"].pk])),
+    PageCase("edit client", CLIENT_STAFF, url=lambda w: reverse("clients:edit", args=[w.extra["client"].pk])),
+    PageCase("new client", CLIENT_STAFF, url=lambda w: reverse("clients:create")),
+    PageCase("new client with errors", CLIENT_STAFF, visit=_client_create_errors),
+    PageCase(
+        "add supervision period",
+        CLIENT_STAFF,
+        url=lambda w: reverse("clients:supervision_create", args=[w.extra["client"].pk]),
+    ),
+    PageCase(
+        "reassign officer",
+        CLIENT_HEADS,
+        url=lambda w: reverse("clients:reassign", args=[w.extra["client"].pk]),
+    ),
+    PageCase(
+        "request Litmas", CLIENT_STAFF, url=lambda w: reverse("clients:litmas_create", args=[w.extra["client"].pk])
+    ),
+    PageCase("Litmas list", CLIENT_STAFF, url=lambda w: reverse("clients:litmas_list")),
+    PageCase("import clients", CLIENT_HEADS, url=lambda w: reverse("clients:import")),
+    PageCase("client counts", frozenset({Role.NATIONAL.value, Role.REGIONAL.value}), url=lambda w: reverse("clients:counts")),
     # Last: turns two-factor login on for the person walking the pages.
     PageCase("recovery codes", STAFF, visit=_recovery_codes),
 ]
@@ -298,3 +440,108 @@ def build_world() -> World:
         if case.setup is not None:
             case.setup(world)
     return world
+
+
+# --- partners app: partners, services, staff links, referrals, partner feedback ---------------
+# Inserted before the last entry: "recovery codes" must stay last (it turns two-factor login on).
+
+
+def _setup_partners(world: World) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from aksalarasa.partners import services as partner_services
+    from tests.factories import PartnerFactory, PartnerServiceFactory, make_membership, make_partner_client
+
+    partner = PartnerFactory(office=world.office, name="Yayasan Gerasa Uji", public_listing=True)
+    service = PartnerServiceFactory(partner=partner, name="Pelatihan pembuatan kue")
+    make_membership(world.users[Role.PARTNER_STAFF.value], partner)
+    officer = world.users[Role.OFFICER.value]
+    client = make_partner_client(
+        world.office, officer, full_name="Wayan Uji Halaman", consent_share_partners=True
+    )
+    referral = partner_services.referral_create(
+        client=client,
+        service=service,
+        actor=officer,
+        reason="Butuh keterampilan",
+        goals="Menyelesaikan pelatihan",
+        shared_fields=["name"],
+        send=True,
+    )
+    staff = world.users[Role.PARTNER_STAFF.value]
+    partner_services.referral_transition(
+        referral=referral, actor=staff, target="accepted", expected_version=referral.version
+    )
+    partner_services.partner_session_record(
+        referral=referral,
+        actor=staff,
+        scheduled_at=timezone.now() - timedelta(days=1),
+        outcome="attended",
+        engagement=3,
+        concern=True,
+        concern_text="Terlambat",
+        expected_version=referral.version,
+    )
+    world.extra.update(partner=partner, partner_service=service, referral=referral, referred_client=client)
+
+
+_PARTNER_READERS = STAFF - {Role.PARTNER_STAFF.value}
+_PARTNER_KEEPERS = frozenset(
+    {Role.OFFICE_HEAD.value, Role.SECTION_HEAD.value, Role.PROGRAM_TEAM.value, Role.ADMIN.value}
+)
+# The officer role's walkers include a second officer (the phone walk) who is not this client's
+# officer: pages of one referral are walked by the heads, who see the same templates.
+_REFERRAL_OFFICE = frozenset({Role.OFFICE_HEAD.value, Role.SECTION_HEAD.value})
+_REFERRAL_READERS = _REFERRAL_OFFICE | {Role.PARTNER_STAFF.value}
+_REFERRAL_LISTS = _REFERRAL_READERS | {Role.OFFICER.value}
+_PARTNER_ONLY = frozenset({Role.PARTNER_STAFF.value})
+
+PAGES[-1:-1] = [
+    PageCase(
+        "partners", _PARTNER_READERS, url=lambda w: reverse("partners:partner_list"), setup=_setup_partners
+    ),
+    PageCase(
+        "partner", STAFF, url=lambda w: reverse("partners:partner_detail", args=[w.extra["partner"].pk])
+    ),
+    PageCase("new partner", _PARTNER_KEEPERS, url=lambda w: reverse("partners:partner_create")),
+    PageCase(
+        "edit partner",
+        _PARTNER_KEEPERS,
+        url=lambda w: reverse("partners:partner_edit", args=[w.extra["partner"].pk]),
+    ),
+    PageCase(
+        "new partner service",
+        _PARTNER_KEEPERS,
+        url=lambda w: reverse("partners:service_create", args=[w.extra["partner"].pk]),
+    ),
+    PageCase(
+        "partner staff accounts",
+        HEADS,
+        url=lambda w: reverse("partners:partner_staff", args=[w.extra["partner"].pk]),
+    ),
+    PageCase("partner directory", frozenset({ANONYMOUS}), url=lambda w: reverse("partners:directory")),
+    PageCase("referrals", _REFERRAL_LISTS, url=lambda w: reverse("partners:referral_list")),
+    PageCase(
+        "referral",
+        _REFERRAL_READERS,
+        url=lambda w: reverse("partners:referral_detail", args=[w.extra["referral"].pk]),
+    ),
+    PageCase(
+        "refer a client",
+        _REFERRAL_OFFICE,
+        url=lambda w: reverse("partners:referral_create") + f"?client={w.extra['referred_client'].pk}",
+    ),
+    PageCase(
+        "partner session",
+        _PARTNER_ONLY,
+        url=lambda w: reverse("partners:session_create", args=[w.extra["referral"].pk]),
+    ),
+    PageCase(
+        "end-of-service report",
+        _PARTNER_ONLY,
+        url=lambda w: reverse("partners:report_create", args=[w.extra["referral"].pk]),
+    ),
+    PageCase("notifications", _REFERRAL_LISTS, url=lambda w: reverse("partners:notification_list")),
+]
