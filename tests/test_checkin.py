@@ -290,7 +290,9 @@ def test_interactions_are_one_row_per_pair(event, staff, office_a, client):
     url = reverse("events:interactions", args=[event.pk])
     client.post(url, {"client": rc.pk, "others": [r1.pk]})
     assert Interaction.objects.count() == 2
-    assert "2 interactions recorded" in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "2 interactions recorded" in page
+    assert f'name="others" value="{r1.pk}"' in page  # the people to tap are offered as checkboxes
 
 
 def test_program_event_summary_counts_by_group_and_client_share(event, staff, office_a):

@@ -271,3 +271,14 @@ def test_event_detail_query_count_is_bounded(users_a, login, event_a, django_ass
     client = login(users_a["office_head"])
     with django_assert_max_num_queries(25):
         assert client.get(reverse("events:detail", args=[event_a.pk])).status_code == 200
+
+
+def test_event_list_offers_new_event_only_for_programs_one_may_edit(world, users_a, login):
+    from aksalarasa.events.selectors import programs_for_new_event
+
+    assert {p.title for p in programs_for_new_event(viewer=users_a["program_team"])} == {"P1"}
+    assert {p.title for p in programs_for_new_event(viewer=users_a["officer"])} == {"P1", "P2"}
+    assert programs_for_new_event(viewer=users_a["national"]) == []
+    page = login(users_a["program_team"]).get(reverse("events:list")).content.decode()
+    assert reverse("events:create", args=[world["E1"].program_id]) in page
+    assert reverse("events:create", args=[world["E2"].program_id]) not in page

@@ -291,5 +291,5 @@ class InteractionForm(forms.Form):
     def __init__(self, *args, client_choices, other_choices, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["client"] = forms.TypedChoiceField(label=_("Client"), coerce=int, choices=client_choices)
-        self.fields["others"].choices = other_choices
         self.fields["others"].widget = forms.CheckboxSelectMultiple()
+        self.fields["others"].choices = other_choices  # after the widget: the setter passes them on

@@ -52,6 +52,25 @@ def program_can_add_event(viewer: User, program: Program) -> bool:
     return viewer.role_program_team and program.members.filter(user_id=viewer.pk, can_edit=True).exists()
 
 
+def programs_for_new_event(*, viewer: User) -> list[Program]:
+    """Programs the viewer may add an event to (two queries)."""
+    from aksalarasa.programs.models import Program
+
+    if not viewer.is_authenticated or not viewer.is_active:
+        return []
+    qs = Program.objects.visible_to(viewer).order_by("-start")
+    if viewer.is_superuser:
+        return list(qs[:50])
+    if not viewer.office_id:
+        return []
+    qs = qs.filter(office_id=viewer.office_id)
+    if viewer.has_role(*EDIT_ROLES):
+        return list(qs[:50])
+    if viewer.role_program_team:
+        return list(qs.filter(members__user_id=viewer.pk, members__can_edit=True).distinct()[:50])
+    return []
+
+
 def event_list(*, viewer: User, program_id: int | None = None) -> QuerySet[Event]:
     qs = Event.objects.visible_to(viewer).select_related("program", "office")
     if program_id is not None:

@@ -218,12 +218,8 @@ def event_check_in(
     UUID made on the phone; sending it again finds the same row. Two scanners racing on the same
     code: the unique constraint lets one insert win, the other reads the winner's row.
     """
-    if client_uuid is not None:
-        existing = CheckIn.objects.select_related("registration").filter(client_uuid=client_uuid).first()
-        if existing is not None:
-            if existing.event_id != event.pk:
-                raise CheckInError(_("This queued check-in belongs to another event."))
-            return CheckInResult(existing, existing.registration, False)
+    # The common paths cost one query (a repeat) or one query and one insert (a new check-in); a
+    # re-sent UUID is recognised by the registration's own check-in or by the UUID's unique index.
     registration = (
         Registration.objects.select_related("checkin", "client").filter(event=event, code=code).first()
     )
@@ -263,8 +259,10 @@ def check_in_insert(
     except IntegrityError:
         winner = CheckIn.objects.filter(registration=registration).first()
         if winner is None and client_uuid is not None:
-            winner = CheckIn.objects.filter(client_uuid=client_uuid).first()
-            if winner is not None and winner.registration_id != registration.pk:
+            used = CheckIn.objects.filter(client_uuid=client_uuid).first()
+            if used is not None:
+                if used.event_id != event.pk:
+                    raise CheckInError(_("This queued check-in belongs to another event.")) from None
                 raise CheckInError(_("This queued check-in was already used for another code.")) from None
         if winner is None:  # pragma: no cover - the constraint that fired names one of the two
             raise

@@ -80,11 +80,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
     program_id = request.GET.get("program")
     program_id = int(program_id) if program_id and program_id.isdigit() else None
     events = list(selectors.event_list(viewer=request.user, program_id=program_id))
-    return render(
-        request,
-        "events/event_list.html",
-        {"events": events, "nav_current": "events", "program_id": program_id},
-    )
+    programs = selectors.programs_for_new_event(viewer=request.user)
+    if program_id is not None:
+        programs = [p for p in programs if p.pk == program_id]
+    context = {"events": events, "nav_current": "events", "program_id": program_id, "programs": programs}
+    return render(request, "events/event_list.html", context)
 
 
 @login_required
