@@ -441,7 +441,6 @@ def build_world() -> World:
             case.setup(world)
     return world
 
-
 # --- partners app: partners, services, staff links, referrals, partner feedback ---------------
 # Inserted before the last entry: "recovery codes" must stay last (it turns two-factor login on).
 
@@ -545,3 +544,4 @@ PAGES[-1:-1] = [
     ),
     PageCase("notifications", _REFERRAL_LISTS, url=lambda w: reverse("partners:notification_list")),
 ]
+
