@@ -441,6 +441,7 @@ def build_world() -> World:
             case.setup(world)
     return world
 
+
 # --- partners app: partners, services, staff links, referrals, partner feedback ---------------
 # Inserted before the last entry: "recovery codes" must stay last (it turns two-factor login on).
 
@@ -544,4 +545,3 @@ PAGES[-1:-1] = [
     ),
     PageCase("notifications", _REFERRAL_LISTS, url=lambda w: reverse("partners:notification_list")),
 ]
-
