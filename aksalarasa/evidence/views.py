@@ -416,3 +416,23 @@ def program_analysis(request: HttpRequest, pk: int) -> HttpResponse:
             "nav_current": "evidence",
         },
     )
+
+
+@login_required
+def program_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The program report as PDF or DOCX (aggregates only; national and regional viewers get
+    small cells hidden, as on the page)."""
+    from aksalarasa.evidence import report
+
+    program = _program_for(request, pk)
+    data = report.report_data(viewer=request.user, program=program)
+    name = f"laporan-{(program.acronym or 'program').lower()}-{program.pk}"
+    if fmt == "pdf":
+        response = HttpResponse(report.report_pdf(data), content_type="application/pdf")
+    else:
+        response = HttpResponse(
+            report.report_docx(data),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
