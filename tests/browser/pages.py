@@ -545,3 +545,79 @@ PAGES[-1:-1] = [
     ),
     PageCase("notifications", _REFERRAL_LISTS, url=lambda w: reverse("partners:notification_list")),
 ]
+
+
+# --- events app: event pages for staff, the public page and registration ------------------------
+
+_EVENT_READERS = STAFF - {Role.PARTNER_STAFF.value}
+_EVENT_EDITORS = frozenset(
+    {Role.OFFICE_HEAD.value, Role.SECTION_HEAD.value, Role.OFFICER.value, Role.ADMIN.value, Role.PROGRAM_TEAM.value}
+)
+
+
+def _setup_event(world: World) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from aksalarasa.events import services as event_services
+    from aksalarasa.events.models import Event
+    from aksalarasa.programs.models import ProgramMember
+    from tests.factories import EventFactory, RegistrationFactory, make_event_program
+
+    program = make_event_program(world.office, title="Program acara uji")
+    ProgramMember.objects.create(
+        office=world.office, program=program, user=world.users[Role.PROGRAM_TEAM.value], role="Fasilitator"
+    )
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=3)
+    event = EventFactory(
+        office=world.office,
+        program=program,
+        name="Bakti sosial uji",
+        start=start,
+        end=start + datetime.timedelta(hours=2),
+        village_code="51.71.01.2010",
+    )
+    Event.objects.filter(pk=event.pk).update(published=True)
+    event.agenda.create(position=1, title="Registrasi peserta", lead="Panitia")
+    event.checklist.create(kind="venue", title="Menyiapkan lokasi", owner="Tim")
+    actor = world.users[Role.OFFICER.value]
+    for name in ("Warga Satu", "Warga Dua", "Warga Tiga"):
+        reg = RegistrationFactory(event=event, name=name)
+        event_services.event_check_in(event=event, code=reg.code, actor=actor)
+    event_services.teams_form(event=event, actor=actor, team_count=2)
+    world.extra["event"] = event
+
+
+def _event_url(world: World, name: str) -> str:
+    return reverse(name, args=[world.extra["event"].pk])
+
+
+def _public_registration_errors(page: Page, world: World) -> None:
+    page.goto(_event_url(world, "events:public"))
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".errorlist")
+
+
+def _public_registered(page: Page, world: World) -> None:
+    page.goto(_event_url(world, "events:public"))
+    page.fill("#id_name", "Ni Made Uji")
+    page.check("#id_consent_data")
+    page.wait_for_timeout(3200)  # the minimum fill time
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    page.wait_for_selector("#registration-code")
+
+
+PAGES[-1:-1] = [  # before the last page (it turns two-factor login on)
+    PageCase("events", STAFF, url=lambda w: reverse("events:list"), setup=_setup_event),
+    PageCase("event", _EVENT_READERS, url=lambda w: _event_url(w, "events:detail")),
+    PageCase("edit event", _EVENT_EDITORS, url=lambda w: _event_url(w, "events:edit")),
+    PageCase("event registrations", _EVENT_EDITORS, url=lambda w: _event_url(w, "events:registrations")),
+    PageCase("event check-in", _EVENT_EDITORS, url=lambda w: _event_url(w, "events:checkin")),
+    PageCase("event teams", _EVENT_EDITORS, url=lambda w: _event_url(w, "events:teams")),
+    PageCase("event interactions", _EVENT_EDITORS, url=lambda w: _event_url(w, "events:interactions")),
+    PageCase("public event page", frozenset({ANONYMOUS}), url=lambda w: _event_url(w, "events:public")),
+    PageCase("public registration with errors", frozenset({ANONYMOUS}), visit=_public_registration_errors),
+    PageCase("public registration done", frozenset({ANONYMOUS}), visit=_public_registered),
+]
