@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from aksalarasa.evidence import stats
@@ -25,7 +26,8 @@ FONT = 'font-family="system-ui, sans-serif"'
 
 
 def _num(value: float, digits: int = 2) -> str:
-    return f"{value:.{digits}f}"
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if (get_language() or "id").startswith("id") else text
 
 
 def _open(width: int, height: int, title: str, desc: str, css_class: str) -> list[str]:
@@ -94,7 +96,7 @@ def timeline_svg(
 ) -> str:
     """Two lines over days relative to the event (0 = the event): participants (green, squares)
     and comparison clients (orange, circles, dashed)."""
-    width, height, left, right, top, bottom = 640, 260, 50, 20, 30, 40
+    width, height, left, right, top, bottom = 640, 280, 50, 20, 50, 40
     span = high - low or 1
 
     def x(day: float) -> float:
@@ -128,7 +130,7 @@ def timeline_svg(
         f'<line x1="{x(0):.1f}" y1="{top}" x2="{x(0):.1f}" y2="{height - bottom}" stroke="{INK}" stroke-dasharray="2 3"/>'
     )
     out.append(
-        f'<text x="{x(0):.1f}" y="{top - 8}" text-anchor="middle" fill="{INK}">{escape(_("Event"))}</text>'
+        f'<text x="{x(0) + 4:.1f}" y="{top + 12}" fill="{INK}">{escape(_("Event"))}</text>'
     )
     for day in (-window, -window // 2, window // 2, window):
         out.append(
@@ -155,9 +157,9 @@ def timeline_svg(
             else:
                 out.append(f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="4.5" fill="{colour}"/>')
         out.append(
-            f'<line x1="{legend_x}" y1="{top + 6}" x2="{legend_x + 22}" y2="{top + 6}" stroke="{colour}" stroke-width="3"{dash}/>'
+            f'<line x1="{legend_x}" y1="{top - 30}" x2="{legend_x + 22}" y2="{top - 30}" stroke="{colour}" stroke-width="3"{dash}/>'
         )
-        out.append(f'<text x="{legend_x + 28}" y="{top + 10}" fill="{INK}">{escape(label)}</text>')
+        out.append(f'<text x="{legend_x + 28}" y="{top - 26}" fill="{INK}">{escape(label)}</text>')
         legend_x += 190
     out.append("</svg>")
     return "".join(out)
