@@ -282,3 +282,25 @@ def test_event_list_offers_new_event_only_for_programs_one_may_edit(world, users
     page = login(users_a["program_team"]).get(reverse("events:list")).content.decode()
     assert reverse("events:create", args=[world["E1"].program_id]) in page
     assert reverse("events:create", args=[world["E2"].program_id]) not in page
+
+
+def test_partner_staff_read_events_of_programs_their_organisation_takes_part_in(
+    world, users_a, login, office_a
+):
+    from aksalarasa.partners.models import PartnerMembership
+    from aksalarasa.programs.models import ProgramPartner
+    from tests.factories import PartnerFactory
+
+    partner = PartnerFactory(office=office_a)
+    PartnerMembership.objects.create(user=users_a["partner_staff"], partner=partner)
+    ProgramPartner.objects.create(program=world["E1"].program, partner=partner, role="Pokmas Lipas")
+    assert {e.name for e in event_list(viewer=users_a["partner_staff"])} == {"E1"}
+    client = login(users_a["partner_staff"])
+    assert client.get(reverse("events:detail", args=[world["E1"].pk])).status_code == 200
+    assert client.get(reverse("events:detail", args=[world["E2"].pk])).status_code == 404
+    # Read only: no participant pages, no changes.
+    assert client.get(reverse("events:registrations", args=[world["E1"].pk])).status_code == 403
+    response = client.post(
+        reverse("events:flags", args=[world["E1"].pk]), {"flag": "done", "value": "1", "version": 1}
+    )
+    assert response.status_code == 403
