@@ -47,8 +47,21 @@ def test_aksalarasa_demo_fills_every_stage_and_loads_idempotently():
     load_demo()
     assert _counts() == first
     stages = {s.value: s for s in selectors.stage_checklist(program=program)}
-    for value in ("initiation", "organising", "assessment", "planning", "evaluation", "termination"):
+    # All seven: the events loader (after this one) adds the 16 June 2023 event, held.
+    for value in (
+        "initiation",
+        "organising",
+        "assessment",
+        "planning",
+        "intervention",
+        "evaluation",
+        "termination",
+    ):
         assert stages[value].complete, (value, stages[value].missing)
+    # The interaction indicator reads the share of invited clients who checked in from the events app.
+    figures = selectors.evaluation_data(program)
+    from_events = [r for r in figures["rows"] if r["indicator"].source == "event_checkin"]
+    assert len(from_events) == 1 and from_events[0]["achievement"] is not None
     # The vote makes the two priorities of the reference case: motivation and interaction.
     assessment = program.assessments.get()
     results = selectors.assessment_results(assessment=assessment)
