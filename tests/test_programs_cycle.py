@@ -284,6 +284,7 @@ def test_projector_partial_shows_new_votes(program, team, assessment, client):
     url = reverse("programs:assessment_projector", args=[program.pk, assessment.pk])
     full = client.get(url)
     assert 'hx-trigger="every 3s"' in full.content.decode()
+    assert 'class="qr" role="img"' in full.content.decode() and "<svg" in full.content.decode()
     p = services.assessment_participant_add(assessment=assessment, name="Baru", group="partner", sex="F")
     services.ballot_cast(participant=p, allocation={_problems(assessment)[2].pk: 3})
     partial = client.get(url, HTTP_HX_REQUEST="true")
