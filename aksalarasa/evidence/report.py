@@ -250,7 +250,7 @@ def _points(text: str) -> list[tuple[float, float]]:
 
 
 def svg_to_png(svg: str, *, scale: float = 2.0) -> bytes:
-    """Rasterise the SVG subset charts.py produces (line, polyline, polygon, rect, circle, text)."""
+    """Rasterise the SVG subset charts.py produces (line, polyline, M/L path, polygon, rect, circle, text)."""
     from PIL import Image, ImageDraw, ImageFont
 
     root = ET.fromstring(svg)
@@ -281,6 +281,12 @@ def svg_to_png(svg: str, *, scale: float = 2.0) -> bytes:
                     fill=_colour(el.get("stroke")) or "black",
                     width=max(1, int(float(el.get("stroke-width", 1)) * scale)),
                 )
+        elif tag == "path":  # only the M/L segments charts.py writes
+            colour = _colour(el.get("stroke")) or "black"
+            line_width = max(1, int(float(el.get("stroke-width", 1)) * scale))
+            for segment in re.findall(r"M([-\d.]+) ([-\d.]+)L([-\d.]+) ([-\d.]+)", el.get("d", "")):
+                x1, y1, x2, y2 = (float(v) * scale for v in segment)
+                draw.line([(x1, y1), (x2, y2)], fill=colour, width=line_width)
         elif tag == "polygon":
             pts = [(x * scale, y * scale) for x, y in _points(el.get("points", ""))]
             if len(pts) > 2:
