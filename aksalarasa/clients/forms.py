@@ -308,7 +308,12 @@ class ClientFilterForm(forms.Form):
         "end": "current_end",
         "-end": "-current_end",
     }
-    q = forms.CharField(label=_("Search"), required=False, help_text=_("Name, register number or NIK"))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        help_text=_("Name, register number or NIK"),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     category = forms.ChoiceField(
         label=_("category"), required=False, choices=[("", _("All")), *Client.Category.choices]
     )

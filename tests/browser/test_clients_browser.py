@@ -6,10 +6,22 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from aksalarasa.clients.client_import import ClientImporter
 from aksalarasa.clients.models import Client
 from tests.browser.helpers import assert_no_serious_axe_violations
 from tests.factories import PASSWORD, OfficeFactory, SupervisionFactory, make_client, make_user
+
+
+@pytest.fixture(autouse=True)
+def _warm_live_server(live_server) -> None:
+    """The live server's first answer imports much of the app; on a busy machine that can take
+    longer than the browser's navigation timeout, so ask for one page before the browser does."""
+    from urllib.request import urlopen
+
+    with urlopen(live_server.url + "/accounts/login/", timeout=120) as response:
+        assert response.status == 200
 
 
 def test_officer_on_a_phone_opens_a_client_and_edits_the_phone_number(phone_page, browser_login):
