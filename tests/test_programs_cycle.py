@@ -485,3 +485,9 @@ def test_api_ballot_limit_through_tally_rejects_unknown_items(program, team, ass
     )
     assert response.status_code == 200
     assert response.json()["rows"][0]["by_group"]["client"] == 4
+
+
+def test_home_shows_the_team_members_programs_and_stage(program, team, client):
+    client.force_login(team)
+    page = client.get(reverse("core:home")).content.decode()
+    assert reverse("programs:detail", args=[program.pk]) in page

@@ -441,3 +441,14 @@ def program_referrals(program: Program, viewer: User) -> list[dict[str, Any]]:
         }
         for link in links
     ]
+
+
+def home_programs(viewer: User) -> dict[str, Any]:
+    """The home block of a program-team member: their programs and where each stands."""
+    programs = list(
+        Program.objects.visible_to(viewer)
+        .filter(members__user_id=viewer.pk)
+        .distinct()
+        .order_by("-start", "pk")[:6]
+    )
+    return {"programs": programs}
