@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.db.models import (
-    CharField,
     Count,
     F,
-    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -165,7 +164,7 @@ def concerns_open(*, viewer: User, section: str = "") -> QuerySet[GuidanceSessio
 @dataclass
 class CaseloadRow:
     client_id: int
-    name: str
+    full_name: str
     register_number: str
     category: str
     office_id: int
@@ -180,6 +179,15 @@ class CaseloadRow:
     open_concerns: int = 0
     engagement_trend: list[int] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    viewer: User | None = field(default=None, repr=False)
+
+    @cached_property
+    def name(self) -> str:
+        """The name this viewer may see (initials for a protected child), computed only when shown."""
+        stub = Client(
+            pk=self.client_id, full_name=self.full_name, category=self.category, office_id=self.office_id
+        )
+        return client_label(stub, self.viewer) if self.viewer is not None else stub.initials
 
     @property
     def attendance_rate(self) -> float | None:
@@ -195,10 +203,6 @@ class CaseloadRow:
         return [(code, str(FLAGS[code])) for code in self.flags]
 
 
-def _latest(qs: QuerySet, column: str, index: int, output_field) -> Subquery:
-    return Subquery(qs.values(column)[index : index + 1], output_field=output_field)
-
-
 def caseload_clients(*, viewer: User, officer: User | None = None, section: str = "") -> QuerySet[Client]:
     """The clients a caseload or roll-up covers: in the viewer's scope, not anonymised."""
     qs = Client.objects.visible_to(viewer).filter(anonymised_at__isnull=True)
@@ -209,6 +213,26 @@ def caseload_clients(*, viewer: User, officer: User | None = None, section: str 
     return qs
 
 
+def _latest_per_client(sessions: QuerySet, column: str, depth: int) -> dict[int, list]:
+    """The newest `depth` values of `column` per client, newest first, in ONE window query."""
+    ranked = (
+        sessions.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("client_id")],
+                order_by=[F("scheduled_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank__lte=depth)
+        .values_list("client_id", "rank", column)
+        .order_by()
+    )
+    latest: dict[int, list] = defaultdict(list)
+    for client_id, _rank, value in sorted(ranked, key=lambda r: (r[0], r[1])):
+        latest[client_id].append(value)
+    return latest
+
+
 def caseload_rows(
     *,
     viewer: User,
@@ -216,27 +240,21 @@ def caseload_rows(
     with_trend: bool = True,
     now: datetime | None = None,
 ) -> list[CaseloadRow]:
-    """One row per client with attendance, trend, last/next contact and flags. Three queries at most."""
+    """One row per client with attendance, trend, last/next contact and flags.
+
+    Four queries whatever the number of clients: the clients (with the supervision end as a
+    subquery), one aggregate over their sessions, and two window queries (the last two expected
+    outcomes; the last engagement levels, ten for the sparkline or three for the flag).
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    by_client = GuidanceSession.objects.filter(client=OuterRef("pk"))
-    expected = by_client.filter(outcome__in=EXPECTED_OUTCOMES).order_by("-scheduled_at", "-pk")
-    engaged = by_client.filter(engagement__isnull=False).order_by("-scheduled_at", "-pk")
     supervision_end = (
         Supervision.objects.filter(client=OuterRef("pk"), status=Supervision.Status.ACTIVE)
         .order_by("end")
         .values("end")[:1]
     )
-    text, number = CharField(), IntegerField()
     client_values = list(
-        clients.annotate(
-            out1=_latest(expected, "outcome", 0, text),
-            out2=_latest(expected, "outcome", 1, text),
-            eng1=_latest(engaged, "engagement", 0, number),
-            eng2=_latest(engaged, "engagement", 1, number),
-            eng3=_latest(engaged, "engagement", 2, number),
-            supervision_end=Subquery(supervision_end),
-        )
+        clients.annotate(supervision_end=Subquery(supervision_end))
         .values(
             "pk",
             "full_name",
@@ -246,11 +264,6 @@ def caseload_rows(
             "officer_id",
             "officer__full_name",
             "phone",
-            "out1",
-            "out2",
-            "eng1",
-            "eng2",
-            "eng3",
             "supervision_end",
         )
         .order_by()
@@ -258,49 +271,34 @@ def caseload_rows(
     if not client_values:
         return []
     ids = [c["pk"] for c in client_values]
+    sessions = GuidanceSession.objects.filter(client_id__in=_id_filter(clients, ids))
     since = now - timedelta(days=ATTENDANCE_WINDOW_DAYS)
-    # One aggregate over the clients' sessions (the id list is bounded by the caseload it came from).
-    stats = {
-        s["client_id"]: s
-        for s in GuidanceSession.objects.filter(client_id__in=_id_filter(clients, ids))
-        .values("client_id")
-        .annotate(
-            attended=Count(
-                "pk", filter=Q(scheduled_at__gte=since, scheduled_at__lte=now, outcome__in=ATTENDED_OUTCOMES)
-            ),
-            expected=Count(
-                "pk", filter=Q(scheduled_at__gte=since, scheduled_at__lte=now, outcome__in=EXPECTED_OUTCOMES)
-            ),
-            last_contact=Max("scheduled_at", filter=Q(outcome__in=ATTENDED_OUTCOMES)),
-            next_contact=Min("scheduled_at", filter=Q(outcome="", scheduled_at__gte=now)),
-            open_concerns=Count("pk", filter=Q(concern=True, concern_resolved_at__isnull=True)),
-        )
-        .order_by()
-    }
-    trends: dict[int, list[int]] = defaultdict(list)
-    if with_trend:
-        ranked = (
-            GuidanceSession.objects.filter(client_id__in=_id_filter(clients, ids), engagement__isnull=False)
-            .annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=[F("client_id")],
-                    order_by=[F("scheduled_at").desc(), F("pk").desc()],
-                )
-            )
-            .filter(rank__lte=SPARKLINE_POINTS)
-            .values_list("client_id", "engagement", "scheduled_at")
-        )
-        for client_id, engagement, _at in sorted(ranked, key=lambda r: r[2]):
-            trends[client_id].append(engagement)
     no_contact_since = now - timedelta(days=NO_CONTACT_DAYS)
+    window = Q(scheduled_at__gte=since, scheduled_at__lte=now)
+    aggregates = {
+        "attended": Count("pk", filter=window & Q(outcome__in=ATTENDED_OUTCOMES)),
+        "expected": Count("pk", filter=window & Q(outcome__in=EXPECTED_OUTCOMES)),
+        "recent_contacts": Count(
+            "pk", filter=Q(outcome__in=ATTENDED_OUTCOMES, scheduled_at__gte=no_contact_since)
+        ),
+        "open_concerns": Count("pk", filter=Q(concern=True, concern_resolved_at__isnull=True)),
+    }
+    if with_trend:  # the officer's own list shows the dates; roll-ups only need the flags
+        aggregates["last_contact"] = Max("scheduled_at", filter=Q(outcome__in=ATTENDED_OUTCOMES))
+        aggregates["next_contact"] = Min("scheduled_at", filter=Q(outcome="", scheduled_at__gte=now))
+    stats = {s["client_id"]: s for s in sessions.values("client_id").annotate(**aggregates).order_by()}
+    last_outcomes = _latest_per_client(sessions.filter(outcome__in=EXPECTED_OUTCOMES), "outcome", 2)
+    last_levels = _latest_per_client(
+        sessions.filter(engagement__isnull=False), "engagement", SPARKLINE_POINTS if with_trend else 3
+    )
     ending_by = today + timedelta(days=ENDING_SOON_DAYS)
     rows = []
     for c in client_values:
         s = stats.get(c["pk"], {})
+        levels = last_levels.get(c["pk"], [])
         row = CaseloadRow(
             client_id=c["pk"],
-            name=_label(c, viewer),
+            full_name=c["full_name"],
             register_number=c["register_number"],
             category=c["category"],
             office_id=c["office_id"],
@@ -313,16 +311,17 @@ def caseload_rows(
             last_contact=s.get("last_contact"),
             next_contact=s.get("next_contact"),
             open_concerns=s.get("open_concerns", 0),
-            engagement_trend=trends.get(c["pk"], []),
+            engagement_trend=list(reversed(levels)) if with_trend else [],
+            viewer=viewer,
         )
         if row.open_concerns:
             row.flags.append(FLAG_CONCERN)
-        if c["out1"] == Outcome.UNEXCUSED and c["out2"] == Outcome.UNEXCUSED:
+        if last_outcomes.get(c["pk"]) == [Outcome.UNEXCUSED, Outcome.UNEXCUSED]:
             row.flags.append(FLAG_UNEXCUSED)
-        last_three = [c["eng1"], c["eng2"], c["eng3"]]
-        if all(value is not None and value <= 2 for value in last_three):
+        last_three = levels[:3]
+        if len(last_three) == 3 and all(value <= 2 for value in last_three):
             row.flags.append(FLAG_LOW_ENGAGEMENT)
-        if row.last_contact is None or row.last_contact < no_contact_since:
+        if not s.get("recent_contacts"):
             row.flags.append(FLAG_NO_CONTACT)
         if row.supervision_end is not None and today <= row.supervision_end <= ending_by:
             row.flags.append(FLAG_ENDING)
@@ -336,16 +335,6 @@ def _id_filter(clients: QuerySet[Client], ids: list[int]):
     return ids if len(ids) <= 500 else clients.values("pk")
 
 
-def _label(values: dict, viewer: User) -> str:
-    stub = Client(
-        pk=values["pk"],
-        full_name=values["full_name"],
-        category=values["category"],
-        office_id=values["office_id"],
-    )
-    return client_label(stub, viewer)
-
-
 def caseload_sort_filter(
     rows: list[CaseloadRow], *, sort: str = "flags", flag: str = ""
 ) -> list[CaseloadRow]:
@@ -355,9 +344,10 @@ def caseload_sort_filter(
     earliest = datetime.min.replace(tzinfo=timezone.get_fixed_timezone(0))
 
     def key(r: CaseloadRow) -> tuple:
-        name = (r.name.lower(), r.client_id)
+        # Sorting by the stored name is safe: these lists are for office staff who see names.
+        name = (r.full_name.lower(), r.client_id)
         if sort == "name":
-            return name
+            return (r.name.lower(), r.client_id)
         if sort == "attendance":
             return (r.attendance_rate is None, r.attendance_rate or 0.0, *name)
         if sort == "last_contact":

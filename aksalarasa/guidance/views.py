@@ -28,6 +28,19 @@ from aksalarasa.guidance.forms import (
 from aksalarasa.guidance.models import GuidanceSession, Kind, Place
 
 
+def _row_labels() -> dict[str, str]:
+    """The caseload row's fixed words, translated once per page instead of once per row."""
+    return {
+        "flags": _("Flags"),
+        "attendance": _("Attendance"),
+        "engagement": _("Engagement"),
+        "last_contact": _("Last contact"),
+        "next_appointment": _("Next appointment"),
+        "no_flags": _("No flags"),
+        "record": _("Record"),
+    }
+
+
 def _require_write(request: HttpRequest, client: Client) -> None:
     # Outsiders never reach this (the access helper answers 404); insiders without a guidance
     # role get 404 too, so the page does not confirm what they cannot use.
@@ -53,6 +66,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "flagged": sum(1 for r in rows if r.flags),
         "query": request.GET.urlencode(),
+        "labels": _row_labels(),
     }
     return render(request, "guidance/caseload.html", context)
 
@@ -124,13 +138,16 @@ def _record(request: HttpRequest, client: Client, session: GuidanceSession | Non
                     return redirect("guidance:caseload")
                 return redirect("guidance:client_sessions", client_pk=client.pk)
             row = selectors.caseload_row(viewer=request.user, client=client)
-            return render(request, "guidance/_caseload_client.html", {"row": row, "note": note})
+            context = {"row": row, "note": note, "labels": _row_labels()}
+            return render(request, "guidance/_caseload_client.html", context)
     context = {"client": client, "session": session, "form": form, "name": client_label(client, request.user)}
     if request.htmx:
         if request.method == "POST":
             # Errors: the whole client block again, with the form (and its errors) open.
             row = selectors.caseload_row(viewer=request.user, client=client)
-            return render(request, "guidance/_caseload_client.html", {"row": row, **context})
+            return render(
+                request, "guidance/_caseload_client.html", {"row": row, "labels": _row_labels(), **context}
+            )
         return render(request, "guidance/_record_form.html", context)
     return render(request, "guidance/record.html", context, status=422 if request.method == "POST" else 200)
 
