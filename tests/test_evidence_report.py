@@ -64,3 +64,25 @@ def test_docx_report_is_editable_with_figures_and_chart_images(evaluated, client
 def test_report_access(evaluated, client, who, status):
     client.force_login(evaluated[who])
     assert client.get(reverse("evidence:report_docx", args=[evaluated["program"].pk])).status_code == status
+
+
+@pytest.mark.parametrize("who, with_responses", [("section_head", True), ("team", False)])
+def test_xlsx_export_has_figures_and_pseudonymised_responses_only_for_office_readers(
+    evaluated, client, who, with_responses
+):
+    from openpyxl import load_workbook
+
+    client.force_login(evaluated[who])
+    response = client.get(reverse("evidence:export_xlsx", args=[evaluated["program"].pk]))
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    figures = [row for row in book.worksheets[0].iter_rows(values_only=True)]
+    assert any("Hodges-Lehmann" in str(r[0]) or "Hodges-Lehmann" in str(r[6]) for r in figures[1:])
+    names = [ws.title for ws in book.worksheets]
+    assert (len(names) == 3) is with_responses
+    if with_responses:
+        rows = list(book.worksheets[2].iter_rows(values_only=True))
+        assert len(rows) == 1 + 20 + 12  # residents 10 + 10, clients 6 + 6
+        text = " ".join(str(v) for r in rows for v in r)
+        assert "KODE" not in text and "Klien" not in text  # no codes, no names
+        assert {r[0] for r in rows[1:]} >= {"R1", "R2"}

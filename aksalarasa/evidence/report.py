@@ -311,3 +311,64 @@ def svg_to_png(svg: str, *, scale: float = 2.0) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=False)
     return buffer.getvalue()
+
+
+# --- XLSX export -------------------------------------------------------------------------------
+
+
+def export_xlsx(data: ReportData, *, include_responses: bool) -> bytes:
+    """The evaluation's tables as a workbook: figures, indicators and (for viewers who may see
+    individual responses) the subscale scores per response, pseudonymised: no names, no codes."""
+    from openpyxl import Workbook
+
+    from aksalarasa.evidence.models import Response
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Figures")[:31]
+    sheet.append([_("Figure"), _("Estimate"), _("CI low"), _("CI high"), "n", "p", _("Method"), _("Reading")])
+    for row in data.figure_rows:
+        fig = row["fig"]
+        sheet.append(
+            [
+                row["label"],
+                fig.estimate,
+                fig.ci.low if fig.ci else None,
+                fig.ci.high if fig.ci else None,
+                fig.n,
+                fig.p_value,
+                fig.method,
+                row["reading"],
+            ]
+        )
+    if data.result.indicators:
+        ind = book.create_sheet(_("Indicators")[:31])
+        ind.append([_("Criterion"), _("Weight (%)"), _("Achievement (%)"), _("Contribution")])
+        for o in data.result.indicators.indicators:
+            ind.append([o.name, o.weight, o.achievement, o.weighted])
+    if include_responses:
+        resp = book.create_sheet(_("Responses")[:31])
+        rows = list(
+            Response.objects.filter(administration__program=data.program)
+            .select_related("administration__instrument_version__instrument")
+            .order_by("administration_id", "pk")
+        )
+        keys = sorted({k for r in rows for k in r.scores})
+        resp.append([_("Respondent"), _("Questionnaire"), _("Group"), _("Point"), *keys])
+        pseudonyms: dict[str, str] = {}
+        for r in rows:
+            identity = f"c{r.client_id}" if r.client_id else r.code_hash or f"r{r.pk}"
+            label = pseudonyms.setdefault(identity, f"R{len(pseudonyms) + 1}")
+            a = r.administration
+            resp.append(
+                [
+                    label,
+                    a.instrument_version.instrument.key,
+                    a.group,
+                    a.point,
+                    *[r.scores.get(k) for k in keys],
+                ]
+            )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

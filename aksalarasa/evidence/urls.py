@@ -14,6 +14,7 @@ urlpatterns = [
     path("programs/<int:pk>/", views.program_surveys, name="program"),
     path("programs/<int:pk>/analysis/", views.program_analysis, name="analysis"),
     path("programs/<int:pk>/report.pdf", views.program_report, {"fmt": "pdf"}, name="report_pdf"),
+    path("programs/<int:pk>/export.xlsx", views.program_export, name="export_xlsx"),
     path("programs/<int:pk>/report.docx", views.program_report, {"fmt": "docx"}, name="report_docx"),
     path("administrations/<int:pk>/", views.administration_detail, name="administration"),
     path("administrations/<int:pk>/open/", views.administration_toggle, name="toggle"),

@@ -436,3 +436,23 @@ def program_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@login_required
+def program_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """XLSX of the evaluation tables; per-response scores (pseudonymised) only for those who see the
+    office's individual responses."""
+    from aksalarasa.evidence import report
+
+    program = _program_for(request, pk)
+    data = report.report_data(viewer=request.user, program=program)
+    include = request.user.is_superuser or (
+        request.user.office_id == program.office_id
+        and request.user.has_role("office_head", "section_head", "admin")
+    )
+    response = HttpResponse(
+        report.export_xlsx(data, include_responses=include),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="evaluasi-{program.pk}.xlsx"'
+    return response
