@@ -621,3 +621,72 @@ PAGES[-1:-1] = [  # before the last page (it turns two-factor login on)
     PageCase("public registration with errors", frozenset({ANONYMOUS}), visit=_public_registration_errors),
     PageCase("public registration done", frozenset({ANONYMOUS}), visit=_public_registered),
 ]
+
+
+# --- guidance app: caseload, section and office overviews, a client's sessions, one session -----
+
+_GUIDANCE_HEADS = frozenset({Role.OFFICE_HEAD.value, Role.SECTION_HEAD.value})
+
+
+def _setup_guidance(world: World) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import GuidanceSessionFactory, make_guidance_client
+
+    officer = world.users[Role.OFFICER.value]
+    subject = make_guidance_client(world.office, officer, full_name="Komang Uji Bimbingan")
+    now = timezone.now()
+    GuidanceSessionFactory(client=subject, scheduled_at=now - timedelta(days=40), outcome="unexcused")
+    GuidanceSessionFactory(
+        client=subject,
+        scheduled_at=now - timedelta(days=12),
+        outcome="attended",
+        engagement=2,
+        concern=True,
+        concern_text="Kehilangan pekerjaan",
+    )
+    world.extra["guidance_client"] = subject
+    world.extra["guidance_due"] = GuidanceSessionFactory(client=subject, scheduled_at=now - timedelta(hours=1))
+    GuidanceSessionFactory(client=subject, scheduled_at=now + timedelta(days=5))
+
+
+def _guidance_record_errors(page: Page, world: World) -> None:
+    page.goto(reverse("guidance:session_record", args=[world.extra["guidance_due"].pk]))
+    with page.expect_navigation():
+        page.click("main form.record-form button[type=submit]")
+    page.wait_for_selector(".errorlist")
+
+
+PAGES[-1:-1] = [  # before the last page (it turns two-factor login on)
+    PageCase(
+        "caseload",
+        frozenset({Role.OFFICER.value}),
+        url=lambda w: reverse("guidance:caseload"),
+        setup=_setup_guidance,
+    ),
+    PageCase("section overview", frozenset({Role.SECTION_HEAD.value}), url=lambda w: reverse("guidance:section")),
+    PageCase("office overview", frozenset({Role.OFFICE_HEAD.value}), url=lambda w: reverse("guidance:office")),
+    PageCase(
+        "client guidance",
+        _GUIDANCE_HEADS,
+        url=lambda w: reverse("guidance:client_sessions", args=[w.extra["guidance_client"].pk]),
+    ),
+    PageCase(
+        "guidance session",
+        _GUIDANCE_HEADS,
+        url=lambda w: reverse("guidance:session_detail", args=[w.extra["guidance_due"].pk]),
+    ),
+    PageCase(
+        "record a session",
+        _GUIDANCE_HEADS,
+        url=lambda w: reverse("guidance:session_record", args=[w.extra["guidance_due"].pk]),
+    ),
+    PageCase("record a session with errors", _GUIDANCE_HEADS, visit=_guidance_record_errors),
+    PageCase(
+        "report-in schedule",
+        _GUIDANCE_HEADS,
+        url=lambda w: reverse("guidance:schedule_edit", args=[w.extra["guidance_client"].pk]),
+    ),
+]
