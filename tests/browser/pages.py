@@ -648,7 +648,9 @@ def _setup_guidance(world: World) -> None:
         concern_text="Kehilangan pekerjaan",
     )
     world.extra["guidance_client"] = subject
-    world.extra["guidance_due"] = GuidanceSessionFactory(client=subject, scheduled_at=now - timedelta(hours=1))
+    world.extra["guidance_due"] = GuidanceSessionFactory(
+        client=subject, scheduled_at=now - timedelta(hours=1)
+    )
     GuidanceSessionFactory(client=subject, scheduled_at=now + timedelta(days=5))
 
 
@@ -666,8 +668,12 @@ PAGES[-1:-1] = [  # before the last page (it turns two-factor login on)
         url=lambda w: reverse("guidance:caseload"),
         setup=_setup_guidance,
     ),
-    PageCase("section overview", frozenset({Role.SECTION_HEAD.value}), url=lambda w: reverse("guidance:section")),
-    PageCase("office overview", frozenset({Role.OFFICE_HEAD.value}), url=lambda w: reverse("guidance:office")),
+    PageCase(
+        "section overview", frozenset({Role.SECTION_HEAD.value}), url=lambda w: reverse("guidance:section")
+    ),
+    PageCase(
+        "office overview", frozenset({Role.OFFICE_HEAD.value}), url=lambda w: reverse("guidance:office")
+    ),
     PageCase(
         "client guidance",
         _GUIDANCE_HEADS,
