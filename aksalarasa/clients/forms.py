@@ -346,3 +346,36 @@ class ClientFilterForm(forms.Form):
         if not self.is_valid():
             return {}
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class BreachReportForm(forms.Form):
+    DT_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    discovered_at = forms.DateTimeField(label=_("discovered at"), widget=DT_WIDGET, input_formats=DT_FORMATS)
+    description = forms.CharField(label=_("what happened"), widget=forms.Textarea(attrs={"rows": 3}))
+    data_affected = forms.CharField(
+        label=_("personal data affected"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    clients_affected = forms.IntegerField(label=_("number of clients affected"), min_value=0, initial=0)
+    measures = forms.CharField(
+        label=_("measures taken"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    subjects_notified_at = forms.DateTimeField(
+        label=_("data subjects notified at"), required=False, widget=DT_WIDGET, input_formats=DT_FORMATS
+    )
+    authority_notified_at = forms.DateTimeField(
+        label=_("authority notified at"), required=False, widget=DT_WIDGET, input_formats=DT_FORMATS
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        now = timezone.now()
+        discovered = data.get("discovered_at")
+        if discovered and discovered > now:
+            self.add_error("discovered_at", _("This time is in the future."))
+        for name in ("subjects_notified_at", "authority_notified_at"):
+            value = data.get(name)
+            if value and discovered and value < discovered:
+                self.add_error(name, _("Notification cannot come before the discovery."))
+        return data

@@ -329,3 +329,53 @@ class ImportRun(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class BreachReportQuerySet(models.QuerySet["BreachReport"]):
+    def visible_to(self, user: User) -> BreachReportQuerySet:
+        """The office head's register (superusers for support); nobody else."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if user.role_office_head and user.office_id:
+            return self.filter(office_id=user.office_id)
+        return self.none()
+
+
+class BreachReport(models.Model):
+    """A personal-data breach (UU PDP 27/2022 art. 46: notify subjects and the authority within 3x24 hours)."""
+
+    NOTIFY_WITHIN_HOURS = 72
+
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    discovered_at = models.DateTimeField(_("discovered at"))
+    description = models.TextField(_("what happened"))
+    data_affected = models.TextField(_("personal data affected"))
+    clients_affected = models.PositiveIntegerField(_("number of clients affected"), default=0)
+    measures = models.TextField(_("measures taken"), blank=True)
+    subjects_notified_at = models.DateTimeField(_("data subjects notified at"), null=True, blank=True)
+    authority_notified_at = models.DateTimeField(_("authority notified at"), null=True, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = BreachReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-discovered_at"]
+        verbose_name = _("data breach report")
+        verbose_name_plural = _("data breach register")
+
+    @property
+    def notify_by(self):
+        from datetime import timedelta
+
+        return self.discovered_at + timedelta(hours=self.NOTIFY_WITHIN_HOURS)
+
+    @property
+    def notification_late(self) -> bool:
+        done = [t for t in (self.subjects_notified_at, self.authority_notified_at) if t]
+        if len(done) < 2:
+            return timezone.now() > self.notify_by
+        return max(done) > self.notify_by

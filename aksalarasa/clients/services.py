@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 
 from aksalarasa.accounts.models import User
 from aksalarasa.clients import rules
-from aksalarasa.clients.models import Client, NoContact, OfficerAssignment, SocialInquiry, Supervision
+from aksalarasa.clients.models import (
+    BreachReport,
+    Client,
+    NoContact,
+    OfficerAssignment,
+    SocialInquiry,
+    Supervision,
+)
 from aksalarasa.core.concurrency import save_with_version
 from aksalarasa.offices.models import Office
 
@@ -271,3 +278,11 @@ def no_contact_remove(*, actor: User, entry: NoContact) -> None:
     for item in entries:
         item._history_user = actor  # type: ignore[attr-defined]
         item.delete()
+
+
+@transaction.atomic
+def breach_report_create(*, actor: User, office: Office, data: dict[str, Any]) -> BreachReport:
+    report = BreachReport(office=office, reported_by=actor, **data)
+    report._history_user = actor  # type: ignore[attr-defined]
+    report.save()
+    return report

@@ -8,6 +8,7 @@ urlpatterns = [
     path("export.<str:fmt>", views.client_list_export, name="export"),
     path("new/", views.client_create, name="create"),
     path("counts/", views.client_counts, name="counts"),
+    path("breaches/", views.breach_register, name="breaches"),
     path("import/", views.client_import, name="import"),
     path("import/progress/<str:token>/", views.client_import_progress, name="import_progress"),
     path("import/<str:kind>/template.<str:fmt>", views.client_import_template, name="import_template"),

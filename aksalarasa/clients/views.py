@@ -23,6 +23,7 @@ from aksalarasa.audit.services import access_record, access_record_many
 from aksalarasa.clients import selectors, services
 from aksalarasa.clients.exporting import EXPORTERS, client_export
 from aksalarasa.clients.forms import (
+    BreachReportForm,
     ClientFilterForm,
     ClientForm,
     LitmasForm,
@@ -33,7 +34,7 @@ from aksalarasa.clients.forms import (
 )
 from aksalarasa.clients.importing import IMPORTERS, ImportFileError, importers_for
 from aksalarasa.clients.masking import can_see_identity, client_label
-from aksalarasa.clients.models import Client, ImportRun, NoContact, Supervision
+from aksalarasa.clients.models import BreachReport, Client, ImportRun, NoContact, Supervision
 from aksalarasa.clients.registry import CLIENT_DETAIL_PANELS
 from aksalarasa.core.concurrency import StaleVersion
 
@@ -72,6 +73,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "can_create": selectors.can_create_client(request.user),
         "can_import": bool(importers_for(request.user)),
+        "can_breaches": bool(request.user.role_office_head and request.user.office_id),
         "nav_current": "clients",
     }
     if request.htmx and request.htmx.target == "client-results":
@@ -569,3 +571,19 @@ def _add_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+@login_required
+def breach_register(request: HttpRequest) -> HttpResponse:
+    """The office's data-breach register: office heads list and record breaches."""
+    viewer = request.user
+    if not (viewer.role_office_head and viewer.office_id):
+        raise Http404
+    form = BreachReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.breach_report_create(actor=viewer, office=viewer.office, data=form.cleaned_data)
+        messages.success(request, _("Breach recorded."))
+        return redirect("clients:breaches")
+    reports = BreachReport.objects.visible_to(viewer).select_related("reported_by")
+    context = {"form": form, "reports": reports, "nav_current": "clients"}
+    return render(request, "clients/breach_register.html", context)
