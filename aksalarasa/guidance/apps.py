@@ -8,8 +8,10 @@ class GuidanceConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from aksalarasa.clients.importing import importer_register
         from aksalarasa.core.home import HomeBlock, home_block_register
         from aksalarasa.core.navigation import NavItem, nav_register
+        from aksalarasa.guidance.importing import SessionImporter
 
         nav_register(
             NavItem("caseload", _("My caseload"), "guidance:caseload", lambda u: u.role_officer, order=20)
@@ -32,6 +34,7 @@ class GuidanceConfig(AppConfig):
                 order=22,
             )
         )
+        importer_register(SessionImporter)
         home_block_register(
             HomeBlock(
                 key="guidance_caseload",
