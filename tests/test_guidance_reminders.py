@@ -89,3 +89,20 @@ def test_scheduler_creates_up_to_n_weeks_and_is_idempotent(db):
     assert later == []  # nothing beyond the end date
     schedule.active = False
     assert services.schedule_generate(schedule=schedule, weeks_ahead=12, now=now) == []
+
+
+def test_daily_command_generates_for_every_active_schedule_once(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    office = OfficeFactory()
+    client = make_guidance_client(office, make_user("officer", office))
+    ReportInSchedule.objects.create(
+        office=office, client=client, every_days=14, first_at=timezone.now() + timedelta(hours=2)
+    )
+    out = StringIO()
+    call_command("guidance_generate_report_ins", "--weeks", "4", stdout=out)
+    assert out.getvalue().startswith("2 ")
+    call_command("guidance_generate_report_ins", "--weeks", "4", stdout=out)
+    assert GuidanceSession.objects.filter(client=client).count() == 2
