@@ -420,3 +420,24 @@ def test_indicator_weights_not_adding_to_100_are_normalised():
     )
     assert res.total.estimate == pytest.approx(75.0)
     assert "normalised" in res.total.reading_en
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(-16, 16), min_size=1, max_size=40), st.sampled_from([1, 3, 4]))
+def test_discrete_walsh_order_statistics_equal_brute_force(values, items):
+    d = np.sort(np.array(values, dtype=float) / items)
+    walsh = brute_walsh(list(d))
+    ks = sorted({1, len(walsh), (len(walsh) + 1) // 2, max(1, len(walsh) // 3)})
+    got = stats.walsh_order_statistics_discrete(d, ks)
+    assert got == pytest.approx([walsh[k - 1] for k in ks], abs=1e-12)
+
+
+def test_hodges_lehmann_with_many_distinct_values_uses_bisection_and_matches_brute_force():
+    d = np.random.default_rng(5).normal(0.3, 1, stats.DISCRETE_LIMIT + 100)
+    assert np.unique(d).size > stats.DISCRETE_LIMIT
+    walsh = np.sort((d[:, None] + d[None, :])[np.triu_indices(d.size)] / 2)
+    estimate, ci, _ = stats.hodges_lehmann(d)
+    assert estimate == pytest.approx(float(np.median(walsh)))
+    m = walsh.size
+    qu = math.floor(m / 2 - sst.norm.ppf(0.975) * math.sqrt(d.size * (d.size + 1) * (2 * d.size + 1) / 24))
+    assert (ci.low, ci.high) == (pytest.approx(walsh[qu - 1]), pytest.approx(walsh[m - qu]))
