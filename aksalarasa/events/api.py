@@ -375,7 +375,7 @@ def public_register(request: HttpRequest, event_id: int, payload: PublicRegistra
 )
 def checkin(request: HttpRequest, event_id: int, payload: CheckInIn):
     """Idempotent: a repeat (same code, or the same client UUID from an offline queue) changes nothing."""
-    event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
+    event = selectors.event_get_for_scanner(viewer=request.user, pk=event_id)
     form = CheckInForm(
         {"code": payload.code, "client_uuid": payload.client_uuid or "", "source": payload.source or "typed"}
     )

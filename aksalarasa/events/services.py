@@ -220,8 +220,12 @@ def event_check_in(
     """
     # The common paths cost one query (a repeat) or one query and one insert (a new check-in); a
     # re-sent UUID is recognised by the registration's own check-in or by the UUID's unique index.
+    # Only the columns the answer needs; a client's record is read only for a client's check-in.
     registration = (
-        Registration.objects.select_related("checkin", "client").filter(event=event, code=code).first()
+        Registration.objects.select_related("checkin")
+        .only("id", "event_id", "office_id", "group", "code", "name", "client_id", "checkin")
+        .filter(event=event, code=code)
+        .first()
     )
     if registration is None:
         raise CheckInError(_("No registration with code %(code)s for this event.") % {"code": code})
