@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from aksalarasa.accounts.services import api_token_authenticate
 from aksalarasa.core.concurrency import StaleVersion
@@ -25,6 +26,32 @@ class PersonalToken(HttpBearer):
         user = api_token_authenticate(token)
         if user is not None:
             request.user = user
+            # The session middleware saw no user: answer in the token owner's language, as the UI does.
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return user
+
+
+class BrowserSession(SessionAuth):
+    """The browser's session, held to the same policy as the pages (SecondFactorMiddleware).
+
+    A person whose office requires two-factor login for their role must have passed it in this
+    session, and a person whose password an administrator reset must first choose a new one;
+    otherwise the API answers 401 as if there were no session. A personal token is a separate
+    credential (created in a session that met these rules) and is not affected.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None  # no session to protect from cross-site requests: 401, not a CSRF 403
+        return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = request.user
+        if not user.is_authenticated or user.must_change_password:
+            return None
+        if user.needs_second_factor and not getattr(user, "is_verified", lambda: False)():
+            return None
         return user
 
 
@@ -32,7 +59,7 @@ api = NinjaAPI(
     title="Aksalarasa API",
     version="1",
     description="Clients, guidance, partners, programs and evidence for Indonesian probation offices.",
-    auth=[PersonalToken(), django_auth],
+    auth=[PersonalToken(), BrowserSession()],
     docs_url="/docs",
     urls_namespace="api",
 )

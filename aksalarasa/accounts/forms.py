@@ -107,6 +107,13 @@ class StaffForm(forms.ModelForm):
             self.initial.setdefault("roles", [r for r in self.instance.roles if r in grantable])
             self.initial.setdefault("version", self.instance.version)
 
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        # Login matches usernames case-insensitively, so 'Budi' and 'budi' cannot both exist.
+        if User.objects.filter(username__iexact=username).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(User._meta.get_field("username").error_messages["unique"])
+        return username
+
     def clean_email(self) -> str:
         email = self.cleaned_data.get("email", "").strip()
         if email and User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():

@@ -108,6 +108,8 @@ class User(AbstractUser):
         verbose_name_plural = _("staff")
         constraints = [
             models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="user_email_unique_ci"),
+            # Login matches usernames case-insensitively (accounts.backends).
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_ci"),
             models.CheckConstraint(
                 condition=Q(role_regional=False) | Q(regional_office__isnull=False),
                 name="user_regional_role_needs_region",

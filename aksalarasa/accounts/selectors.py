@@ -37,5 +37,20 @@ def staff_manageable_by(*, viewer: User, user: User) -> bool:
     )
 
 
+def login_name_canonical(name: str) -> str:
+    """The one spelling of an account that lock-out counts failures against.
+
+    People log in with their username or their e-mail, in any case; each spelling must count
+    towards the same lock-out, or 'budi', 'Budi' and the e-mail would each get fresh attempts.
+    A known account answers its username; an unknown name is lower-cased.
+    """
+    name = name.strip()
+    field = "email__iexact" if "@" in name else "username__iexact"
+    username = User.objects.filter(**{field: name}).values_list("username", flat=True).first()
+    if username and "@" not in username:  # the backend reads a name with "@" as an e-mail
+        return username
+    return name.lower()
+
+
 def api_token_list(*, viewer: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.visible_to(viewer)

@@ -51,9 +51,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next")
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
-        )
+        # One name per account for django-axes, whichever spelling was typed (see the selector).
+        name = selectors.login_name_canonical(form.cleaned_data["username"])
+        user = authenticate(request, username=name, password=form.cleaned_data["password"])
         if user is None:
             form.add_error(None, _("The username/e-mail or the password is not correct."))
         elif services.second_factor_enabled(user):
@@ -218,7 +218,8 @@ def _can_browse_staff(user: User) -> bool:
 def staff_list(request: HttpRequest) -> HttpResponse:
     if not _can_browse_staff(request.user):
         raise Http404
-    query = request.GET.get("q", "").strip()[:100]
+    # NUL cannot reach PostgreSQL (it refuses such text); nobody types one in a name.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     staff = selectors.staff_list(
         viewer=request.user, query=query, include_inactive=request.user.can_manage_staff
     )

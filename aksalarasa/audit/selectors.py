@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from aksalarasa.accounts.models import User
 from aksalarasa.audit.models import AccessLog
@@ -50,10 +51,17 @@ def history_for(obj: models.Model, *, limit: int = 50) -> list[HistoryEntry]:
             delta = record.diff_against(previous)
             for change in delta.changes:
                 try:
-                    name = str(obj._meta.get_field(change.field).verbose_name)
-                except Exception:  # m2m or removed fields keep their code name
-                    name = change.field
-                changes.append(FieldChange(field=name, old=_plain(change.old), new=_plain(change.new)))
+                    model_field = obj._meta.get_field(change.field)
+                    name = str(model_field.verbose_name)
+                except Exception:  # removed fields keep their code name
+                    model_field, name = None, change.field
+                changes.append(
+                    FieldChange(
+                        field=name,
+                        old=_display(model_field, change.old),
+                        new=_display(model_field, change.new),
+                    )
+                )
         who = record.history_user.full_name if record.history_user else ""
         entries.append(
             HistoryEntry(
@@ -67,7 +75,16 @@ def history_for(obj: models.Model, *, limit: int = 50) -> list[HistoryEntry]:
     return entries
 
 
-def _plain(value: Any) -> Any:
+def _display(field: Any, value: Any) -> Any:
+    """A value as people read it: "Yes"/"No" rather than a blank for False, a choice's label
+    rather than its code, "—" for an empty value; anything else (dates, numbers) is left to the
+    template, which formats it for the reader's language and time zone."""
     if isinstance(value, list):  # m2m: list of dicts of through rows
-        return ", ".join(str(v.get("region", v)) if isinstance(v, dict) else str(v) for v in value)
+        value = ", ".join(str(v.get("region", v)) if isinstance(v, dict) else str(v) for v in value)
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if getattr(field, "choices", None):
+        return dict(field.flatchoices).get(value, value)
     return value

