@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "aksalarasa.programs",
     "aksalarasa.events",
     "aksalarasa.evidence",
+    "aksalarasa.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("programs/", include("aksalarasa.programs.urls")),
     path("events/", include("aksalarasa.events.urls")),
     path("evidence/", include("aksalarasa.evidence.urls")),
+    path("dashboards/", include("aksalarasa.dashboards.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -388,11 +388,17 @@ PAGES: list[PageCase] = [
         url=lambda w: reverse("clients:reassign", args=[w.extra["client"].pk]),
     ),
     PageCase(
-        "request Litmas", CLIENT_STAFF, url=lambda w: reverse("clients:litmas_create", args=[w.extra["client"].pk])
+        "request Litmas",
+        CLIENT_STAFF,
+        url=lambda w: reverse("clients:litmas_create", args=[w.extra["client"].pk]),
     ),
     PageCase("Litmas list", CLIENT_STAFF, url=lambda w: reverse("clients:litmas_list")),
     PageCase("import clients", CLIENT_HEADS, url=lambda w: reverse("clients:import")),
-    PageCase("client counts", frozenset({Role.NATIONAL.value, Role.REGIONAL.value}), url=lambda w: reverse("clients:counts")),
+    PageCase(
+        "client counts",
+        frozenset({Role.NATIONAL.value, Role.REGIONAL.value}),
+        url=lambda w: reverse("clients:counts"),
+    ),
     # Last: turns two-factor login on for the person walking the pages.
     PageCase("recovery codes", STAFF, visit=_recovery_codes),
 ]
@@ -551,7 +557,13 @@ PAGES[-1:-1] = [
 
 _EVENT_READERS = STAFF - {Role.PARTNER_STAFF.value}
 _EVENT_EDITORS = frozenset(
-    {Role.OFFICE_HEAD.value, Role.SECTION_HEAD.value, Role.OFFICER.value, Role.ADMIN.value, Role.PROGRAM_TEAM.value}
+    {
+        Role.OFFICE_HEAD.value,
+        Role.SECTION_HEAD.value,
+        Role.OFFICER.value,
+        Role.ADMIN.value,
+        Role.PROGRAM_TEAM.value,
+    }
 )
 
 
@@ -694,5 +706,20 @@ PAGES[-1:-1] = [  # before the last page (it turns two-factor login on)
         "report-in schedule",
         _GUIDANCE_HEADS,
         url=lambda w: reverse("guidance:schedule_edit", args=[w.extra["guidance_client"].pk]),
+    ),
+]
+
+# --- dashboards ---------------------------------------------------------------------------------
+
+PAGES[-1:-1] = [  # before the last page (it turns two-factor login on)
+    PageCase(
+        "office dashboard",
+        frozenset({Role.OFFICE_HEAD.value, Role.SECTION_HEAD.value, Role.ADMIN.value}),
+        url=lambda w: reverse("dashboards:office"),
+    ),
+    PageCase(
+        "aggregate dashboard",
+        frozenset({Role.NATIONAL.value, Role.REGIONAL.value}),
+        url=lambda w: reverse("dashboards:aggregate"),
     ),
 ]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from aksalarasa.dashboards import views
+
+app_name = "dashboards"
+urlpatterns = [
+    path("office/", views.office, name="office"),
+    path("aggregates/", views.aggregate, name="aggregate"),
+]

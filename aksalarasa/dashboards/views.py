@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from aksalarasa.clients.models import Client, Supervision
+from aksalarasa.dashboards import exports, selectors
+from aksalarasa.partners.models import Status
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    return {
+        "category": {k: str(v) for k, v in Client.Category.choices},
+        "program": {k: str(v) for k, v in Supervision.ProgramType.choices},
+        "referral": {k: str(v) for k, v in Status.choices},
+        "stage": selectors.stage_labels(),
+    }
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def office(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_see_office_dashboard(request.user):
+        raise Http404
+    data = selectors.office_dashboard(viewer=request.user)
+    labels = _labels()
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(exports.office_xlsx(data, labels), f"dashboard-{data.office.code}.xlsx")
+    context = {
+        "d": data,
+        "by_category": [(labels["category"].get(k, k), n) for k, n in sorted(data.by_category.items())],
+        "by_program": [(labels["program"].get(k, k), n) for k, n in sorted(data.by_program.items())],
+        "referrals": [(labels["referral"][k], data.referrals.get(k, 0)) for k in labels["referral"]],
+        "programs": [(labels["stage"][k], data.programs.get(k, 0)) for k in labels["stage"]],
+        "max_expected": max([m.expected or 0 for m in data.months] or [0]),
+    }
+    return render(request, "dashboards/office.html", context)
+
+
+@login_required
+def aggregate(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_see_aggregates(request.user):
+        raise Http404
+    rows, months, total = selectors.aggregate_dashboard(viewer=request.user)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(exports.aggregate_xlsx(rows, months, total), "dashboard-aggregates.xlsx")
+    return render(request, "dashboards/aggregate.html", {"rows": rows, "months": months, "total": total})
