@@ -212,3 +212,7 @@ def client_anonymise(*, client_id: int) -> None:
     NoContact.history.filter(client_id=client.pk).update(person_name="", reason="")
     NoContact.objects.filter(other_client_id=client.pk).update(reason="")
     OfficerAssignment.objects.filter(client_id=client.pk).update(reason="")
+    from aksalarasa.clients.registry import ANONYMISE_HOOKS
+
+    for hook in ANONYMISE_HOOKS:  # other apps clear their own free text about the client
+        hook(client.pk)

@@ -53,3 +53,13 @@ SUBJECT_EXPORT_SECTIONS: list[SubjectExportSection] = []
 def subject_export_register(section: SubjectExportSection) -> None:
     if all(existing.key != section.key for existing in SUBJECT_EXPORT_SECTIONS):
         SUBJECT_EXPORT_SECTIONS.append(section)
+
+
+# Functions (client_id) -> None that clear another app's free text about a client when the
+# retention run anonymises it (e.g. what was said in guidance sessions, referral reasons).
+ANONYMISE_HOOKS: list[Callable[[int], None]] = []
+
+
+def client_anonymise_register(hook: Callable[[int], None]) -> None:
+    if hook not in ANONYMISE_HOOKS:
+        ANONYMISE_HOOKS.append(hook)

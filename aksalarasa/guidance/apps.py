@@ -35,6 +35,26 @@ class GuidanceConfig(AppConfig):
             )
         )
         importer_register(SessionImporter)
+        from aksalarasa.clients.registry import (
+            ClientPanel,
+            SubjectExportSection,
+            client_anonymise_register,
+            client_panel_register,
+            subject_export_register,
+        )
+        from aksalarasa.guidance import client_hooks
+
+        client_panel_register(
+            ClientPanel(
+                "guidance_timeline", "guidance/_client_panel.html", client_hooks.timeline_panel, order=10
+            )
+        )
+        subject_export_register(
+            SubjectExportSection(
+                "guidance_sessions", _("Guidance sessions"), client_hooks.subject_export_rows
+            )
+        )
+        client_anonymise_register(client_hooks.anonymise)
         home_block_register(
             HomeBlock(
                 key="guidance_caseload",
