@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from pytest_django.plugin import blocking_manager_key
 
 from aksalarasa.offices.models import Region
 from tests.browser import helpers
@@ -83,8 +84,23 @@ def _browser_db(transactional_db) -> None:
     loop runs, asgiref hands this thread a different connection object, one without the
     serialized copy of the database.
     """
+    _regions_ensure()
+
+
+def _regions_ensure() -> None:
     if not Region.objects.exists():
         import_module("aksalarasa.offices.migrations.0002_load_regions").load_regions(django_apps, None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """After a browser test the flush has emptied every table: put the regions back, so that the
+    next test, browser or not, finds the database as the migrations left it."""
+    result = yield
+    if nextitem is not None:  # after the last test the test database is already gone
+        with item.config.stash[blocking_manager_key].unblock():
+            _regions_ensure()
+    return result
 
 
 class _PageErrors:

@@ -410,6 +410,8 @@ PAGES: list[PageCase] = [
 _R = Role
 NAVIGATION: dict[str, frozenset[str]] = {
     "core:home": STAFF,
+    "dashboards:office": frozenset({_R.OFFICE_HEAD, _R.SECTION_HEAD, _R.ADMIN}),
+    "dashboards:aggregate": frozenset({_R.NATIONAL, _R.REGIONAL}),
     "clients:list": frozenset({_R.OFFICE_HEAD, _R.SECTION_HEAD, _R.OFFICER}),
     "guidance:caseload": frozenset({_R.OFFICER}),
     "guidance:section": frozenset({_R.SECTION_HEAD}),
