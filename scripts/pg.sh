@@ -11,16 +11,28 @@ if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
   exit 1
 fi
 as_owner() {
-  if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi
+  # From / so that a working directory the postgres user cannot enter does not matter.
+  if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/bash -c "cd / && $*"; else bash -c "$*"; fi
+}
+fail_with_log() {
+  echo "ERROR: $1 (log $2 follows)" >&2
+  cat "$2" >&2 2>/dev/null || true
+  exit 1
 }
 case "$cmd" in
   start)
     mkdir -p "$dir"
-    [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
-    as_owner "'$bindir/initdb' -D '$dir/data' -U aks --auth=trust -E UTF8 --locale=C.UTF-8 >'$dir/initdb.log' 2>&1"
+    if [ "$(id -u)" -eq 0 ]; then
+      id postgres >/dev/null 2>&1 || { echo "ERROR: as root, PostgreSQL runs as the 'postgres' user, which is missing." >&2; exit 1; }
+      chown postgres "$dir"
+    fi
+    as_owner "test -w '$dir'" || { echo "ERROR: $dir is not writable by the PostgreSQL user (is a parent directory closed to it?)" >&2; exit 1; }
+    as_owner "'$bindir/initdb' -D '$dir/data' -U aks --auth=trust -E UTF8 --locale=C.UTF-8 >'$dir/initdb.log' 2>&1" \
+      || fail_with_log "initdb failed" "$dir/initdb.log"
     as_owner "'$bindir/pg_ctl' -D '$dir/data' -l '$dir/server.log' -w -t 60 \
-      -o \"-h 127.0.0.1 -p $port -k '$dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200\" start >/dev/null"
-    as_owner "'$bindir/createdb' -h 127.0.0.1 -p $port -U aks aksalarasa"
+      -o \"-h 127.0.0.1 -p $port -k '$dir' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200\" start >/dev/null" \
+      || fail_with_log "PostgreSQL did not start on port $port" "$dir/server.log"
+    as_owner "'$bindir/createdb' -h 127.0.0.1 -p $port -U aks aksalarasa" || fail_with_log "createdb failed" "$dir/server.log"
     echo "postgres://aks@127.0.0.1:$port/aksalarasa"
     ;;
   stop)
