@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 
 IDENTITY_ROLES = (Role.OFFICE_HEAD, Role.SECTION_HEAD, Role.OFFICER)
 
+# Rules (viewer, client) -> bool that say whether partner staff may see a client's name; the
+# partners app registers its rule (the referral shares the name and consent still holds). With no
+# rule, partner staff never see a name.
+PARTNER_NAME_RULES: list = []
+
 
 def can_see_identity(viewer: User, client: Client) -> bool:
     """Full identity: own-office staff with a guidance role, or a superuser."""
@@ -39,6 +44,8 @@ def client_label(client: Client, viewer: User, *, name_shared: bool = True) -> s
     """
     if can_see_identity(viewer, client):
         return client.full_name
+    if name_shared and viewer.is_authenticated and viewer.role_partner_staff:
+        name_shared = any(rule(viewer, client) for rule in PARTNER_NAME_RULES)
     if client.is_child or not name_shared:
         return client.initials
     return client.full_name

@@ -9,10 +9,15 @@ class PartnersConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from aksalarasa.clients.masking import PARTNER_NAME_RULES
         from aksalarasa.clients.models import SCOPE_EXTENSIONS
         from aksalarasa.core.navigation import NavItem, nav_register
         from aksalarasa.guidance.models import SESSION_SCOPE_EXTENSIONS
         from aksalarasa.partners import scoping
+        from aksalarasa.partners.selectors import partner_name_shared
+
+        if partner_name_shared not in PARTNER_NAME_RULES:
+            PARTNER_NAME_RULES.append(partner_name_shared)
 
         if scoping.partner_client_scope not in SCOPE_EXTENSIONS:
             SCOPE_EXTENSIONS.append(scoping.partner_client_scope)
