@@ -21,3 +21,4 @@ run env DATABASE_URL="$url" $PY bench/checkin_load.py
 run $PY bench/teams_assign.py
 run $PY bench/evidence_analysis.py
 run env DATABASE_URL="$url" DEBUG=1 $PY bench/evidence_report.py
+run bench/run_scale.sh  # generate_scale + harness: key pages and API lists under load (BENCH_PRESET)

@@ -1,0 +1,288 @@
+"""Benchmark harness: key pages and API lists under load, beside their framework and database floors.
+
+    DATABASE_URL=postgres://... .venv/bin/python bench/harness.py   (after `manage.py generate_scale`)
+
+Run by `make bench` (bench/run.sh) on data from `manage.py generate_scale`. For every endpoint:
+  - queries per request: the view called once in-process under CaptureQueriesContext; "alone ms" is
+    the median in-process time of 5 calls, one at a time (service time without concurrency);
+  - database floor: the SQL captured from that call, run again directly on the connection (median
+    of 15 runs of the whole set of statements; the slowest statement is also shown);
+  - load: `hey` (apt package) with BENCH_CONCURRENCY (20) connections for BENCH_SECONDS (10) against
+    gunicorn on 127.0.0.1, with the session cookie or the Bearer token of the viewer; p50/p95 and
+    requests per second;
+  - framework floor: /healthz under the same load (it passes through the whole middleware);
+  - ratio: p95 / (framework-floor p95 + database floor).
+Then the page weight of the first load of each key page (HTML + its CSS/JS, gzip as sent).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client as HttpClient  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from aksalarasa.accounts.models import User  # noqa: E402
+from aksalarasa.accounts.services import api_token_create  # noqa: E402
+from aksalarasa.clients.models import Client  # noqa: E402
+
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "20"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+TARGET_P95_MS = 200.0
+TARGET_DASHBOARD_MS = 300.0
+TARGET_WEIGHT_KB = 150.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def endpoints() -> list[dict]:
+    """(name, path, viewer, kind) of the key pages and API lists, on the first generated office."""
+    head = User.objects.get(username="s000.kabapas")
+    section = User.objects.get(username="s000.kasi.bkd")
+    officer = (
+        User.objects.filter(username__startswith="s000.pk", section="adult").order_by("username").first()
+    )
+    national = User.objects.get(username="scale.national")
+    regional = User.objects.filter(role_regional=True, username__startswith="scale.kanwil.").order_by(
+        "username"
+    )[0]
+    client = Client.objects.filter(officer=officer).order_by("pk").first()
+    return [
+        {"name": "healthz (framework floor)", "path": "/healthz", "user": None},
+        {"name": "home (officer)", "path": "/", "user": officer, "page": True},
+        {"name": "client list (office head)", "path": "/clients/", "user": head, "page": True},
+        {"name": "client list, search", "path": "/clients/?q=Made", "user": head},
+        {"name": "client detail (officer)", "path": f"/clients/{client.pk}/", "user": officer, "page": True},
+        {"name": "caseload (officer)", "path": "/guidance/caseload/", "user": officer, "page": True},
+        {"name": "client sessions (officer)", "path": f"/guidance/clients/{client.pk}/", "user": officer},
+        {
+            "name": "section overview (section head)",
+            "path": "/guidance/section/",
+            "user": section,
+            "page": True,
+        },
+        {"name": "office overview (office head)", "path": "/guidance/office/", "user": head, "page": True},
+        {"name": "Litmas list (office head)", "path": "/clients/litmas/", "user": head},
+        {"name": "office dashboard", "path": "/dashboards/office/", "user": head, "page": True, "dash": True},
+        {"name": "regional dashboard", "path": "/dashboards/aggregates/", "user": regional, "dash": True},
+        {
+            "name": "national dashboard",
+            "path": "/dashboards/aggregates/",
+            "user": national,
+            "page": True,
+            "dash": True,
+        },  # fmt: skip
+        {"name": "API clients (office head)", "path": "/api/v1/clients", "user": head, "api": True},
+        {"name": "API Litmas (office head)", "path": "/api/v1/litmas", "user": head, "api": True},
+        {"name": "API events (office head)", "path": "/api/v1/events", "user": head, "api": True},
+    ]
+
+
+def credentials(endpoint: dict, cookies: dict, tokens: dict) -> list[str]:
+    user = endpoint["user"]
+    if user is None:
+        return []
+    if endpoint.get("api"):
+        if user.pk not in tokens:
+            tokens[user.pk] = api_token_create(user=user, name="bench")[1]
+        return ["-H", f"Authorization: Bearer {tokens[user.pk]}"]
+    if user.pk not in cookies:
+        c = HttpClient()
+        c.force_login(user)
+        cookies[user.pk] = c.cookies[settings.SESSION_COOKIE_NAME].value
+    return ["-H", f"Cookie: {settings.SESSION_COOKIE_NAME}={cookies[user.pk]}"]
+
+
+def in_process(endpoint: dict, headers: list[str]) -> tuple[int, list[str], float]:
+    """Status and SQL of one request through the whole stack, in-process (second call: warm)."""
+    c = HttpClient()
+    if endpoint["user"] is not None and not endpoint.get("api"):
+        c.force_login(endpoint["user"])
+    extra = {}
+    if endpoint.get("api"):
+        extra["HTTP_AUTHORIZATION"] = headers[1].split(": ", 1)[1]
+    c.get(endpoint["path"], **extra)
+    times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        c.get(endpoint["path"], **extra)
+        times.append((time.perf_counter() - t) * 1000)
+    with CaptureQueriesContext(connection) as ctx:
+        response = c.get(endpoint["path"], **extra)
+    return response.status_code, [q["sql"] for q in ctx.captured_queries], statistics.median(times)
+
+
+def db_floor(sqls: list[str]) -> tuple[float, float]:
+    """Median ms of running the captured statements directly, and ms of the slowest one."""
+    reads = [s for s in sqls if s.lstrip().upper().startswith("SELECT")]
+    totals, slowest = [], {}
+    with connection.cursor() as cursor:
+        for _ in range(15):
+            total = 0.0
+            for i, sql in enumerate(reads):
+                t = time.perf_counter()
+                try:
+                    cursor.execute(sql)
+                    cursor.fetchall()
+                except Exception:  # noqa: BLE001  (captured SQL with literals that do not re-parse)
+                    connection.rollback() if not connection.in_atomic_block else None
+                    continue
+                ms = (time.perf_counter() - t) * 1000
+                slowest[i] = min(slowest.get(i, ms), ms)
+                total += ms
+            totals.append(total)
+    return statistics.median(totals), max(slowest.values(), default=0.0)
+
+
+def hey(url: str, headers: list[str]) -> dict:
+    out = subprocess.run(
+        ["hey", "-z", f"{SECONDS}s", "-c", str(CONCURRENCY), *headers, url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = float(re.search(r"50%+ in ([\d.]+) secs", out).group(1)) * 1000
+    p95 = float(re.search(r"95%+ in ([\d.]+) secs", out).group(1)) * 1000
+    codes = dict(re.findall(r"\[(\d{3})\]\s+(\d+) responses", out))
+    errors = sum(int(n) for n in re.findall(r"\[(\d+)\]\s+Get ", out))
+    if errors:
+        codes["errors"] = str(errors)
+    return {"rps": rps, "p50": p50, "p95": p95, "codes": codes}
+
+
+def fetch(url: str, headers: dict) -> tuple[bytes, int]:
+    req = urllib.request.Request(url, headers={"Accept-Encoding": "gzip", **headers})
+    with urllib.request.urlopen(req) as resp:  # noqa: S310  (loopback)
+        raw = resp.read()
+        body = gzip.decompress(raw) if resp.headers.get("Content-Encoding") == "gzip" else raw
+        return body, len(raw)
+
+
+def page_weight(base: str, path: str, cookie: str) -> tuple[int, int]:
+    """Bytes on the wire (gzip) of the page and of every stylesheet and script it links."""
+    headers = {"Cookie": cookie}
+    html, total = fetch(base + path, headers)
+    assets = re.findall(rb'<link[^>]+href="([^"]+\.css[^"]*)"', html) + re.findall(
+        rb'<script[^>]+src="([^"]+)"', html
+    )
+    for asset in dict.fromkeys(assets):
+        _body, size = fetch(base + asset.decode(), headers)
+        total += size
+    return total, len(assets)
+
+
+def start_server(port: int) -> subprocess.Popen:
+    workers = os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 2) * 2))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test", "ALLOWED_HOSTS": "127.0.0.1"}
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--worker-class",
+            "gthread",
+            "--workers",
+            workers,
+            "--threads",
+            "4",
+            "--keep-alive",
+            "30",
+            "--preload",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def main() -> None:
+    if connection.vendor != "postgresql":
+        print("Warning: meant for PostgreSQL (DATABASE_URL=postgres://...).")
+    eps = endpoints()
+    cookies: dict = {}
+    tokens: dict = {}
+    for ep in eps:
+        ep["headers"] = credentials(ep, cookies, tokens)
+        ep["status"], sqls, ep["alone_ms"] = in_process(ep, ep["headers"])
+        ep["queries"] = len(sqls)
+        ep["db_ms"], ep["db_slowest_ms"] = db_floor(sqls)
+    connection.close()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(port)
+    try:
+        for ep in eps:
+            ep["load"] = hey(base + ep["path"], ep["headers"])
+            if ep.get("page"):
+                ep["weight"], ep["assets"] = page_weight(base, ep["path"], ep["headers"][1].split(": ", 1)[1])
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    floor = eps[0]["load"]["p95"]
+    print(
+        f"\n{CONCURRENCY} concurrent connections for {SECONDS} s each, gunicorn gthread on 127.0.0.1, "
+        f"{os.cpu_count()} cores. Framework floor = /healthz p95 {floor:.1f} ms.\n"
+    )
+    print(
+        "| endpoint | status | queries | alone ms | p50 ms | p95 ms | req/s | DB floor ms (slowest stmt) "
+        "| p95 / (fw+DB floor) | p95 target | page KB gz |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for ep in eps:
+        load = ep["load"]
+        ratio = load["p95"] / (floor + ep["db_ms"]) if ep is not eps[0] else 1.0
+        limit = TARGET_DASHBOARD_MS if ep.get("dash") else TARGET_P95_MS
+        ok = load["p95"] < limit and (ratio <= 3.0 or ep is eps[0])
+        bad = {k: v for k, v in load["codes"].items() if k != "200"}
+        status = f"{ep['status']}" + (f" (load: {bad})" if bad else "")
+        weight = f"{ep['weight'] / 1024:.1f} ({ep['assets']} assets)" if "weight" in ep else ""
+        if weight and ep["weight"] / 1024 >= TARGET_WEIGHT_KB:
+            weight += " OVER"
+        print(
+            f"| {ep['name']} | {status} | {ep['queries']} | {ep['alone_ms']:.1f} | {load['p50']:.1f} | {load['p95']:.1f} | "
+            f"{load['rps']:.0f} | {ep['db_ms']:.1f} ({ep['db_slowest_ms']:.1f}) | {ratio:.1f} | "
+            f"{'holds' if ok else 'MISSES'} (<{limit:.0f}) | {weight} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
