@@ -37,3 +37,20 @@ def test_referral_that_shares_the_name_shows_it(client, w):
     client.force_login(w["staff1"])
     body = client.get(reverse("clients:detail", args=[w["adult"].pk])).content.decode()
     assert "Wayan Uji Dewasa" in body
+
+
+def test_referrals_in_the_subject_export_and_cleared_by_retention(client, w):
+
+    import json
+
+    from aksalarasa.clients.pdp import client_anonymise
+    from aksalarasa.partners.models import Referral
+
+    client.force_login(w["pk"])
+    data = client.get(reverse("clients:subject_export", args=[w["adult"].pk, "json"])).json()
+    assert "Butuh keterampilan" in json.dumps(data, ensure_ascii=False)
+    client_anonymise(client_id=w["adult"].pk)
+    referral = Referral.objects.get(pk=w["r_sent"].pk)
+    assert (referral.reason, referral.goals) == ("", "")
+    assert referral.status == "sent"
+    assert not Referral.history.filter(client_id=w["adult"].pk).exclude(reason="").exists()

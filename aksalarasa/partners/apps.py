@@ -19,6 +19,18 @@ class PartnersConfig(AppConfig):
         if partner_name_shared not in PARTNER_NAME_RULES:
             PARTNER_NAME_RULES.append(partner_name_shared)
 
+        from aksalarasa.clients.registry import (
+            SubjectExportSection,
+            client_anonymise_register,
+            subject_export_register,
+        )
+        from aksalarasa.partners import client_hooks
+
+        subject_export_register(
+            SubjectExportSection("referrals", _("Referrals"), client_hooks.subject_export_rows)
+        )
+        client_anonymise_register(client_hooks.anonymise)
+
         if scoping.partner_client_scope not in SCOPE_EXTENSIONS:
             SCOPE_EXTENSIONS.append(scoping.partner_client_scope)
         if scoping.partner_session_scope not in SESSION_SCOPE_EXTENSIONS:
