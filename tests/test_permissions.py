@@ -207,6 +207,11 @@ PERMISSIONS: list[Row] = [
     # audit
     Row("GET", "/audit/access/", ui(404, office_head=200, superuser=200)),
     Row("POST", "/audit/access/", everyone(405), note="read-only"),
+    # dashboards
+    Row("GET", "/dashboards/office/", ui(404, office_head=200, section_head=200, admin=200)),
+    Row("GET", "/dashboards/office/?format=xlsx", ui(404, office_head=200, section_head=200, admin=200)),
+    Row("GET", "/dashboards/aggregates/", ui(404, national=200, regional=200, superuser=200)),
+    Row("GET", "/dashboards/aggregates/?format=xlsx", ui(404, national=200, regional=200, superuser=200)),
     # API (here through the browser session; tokens in test_api.py)
     Row("GET", "/api/v1/openapi.json", everyone(200)),
     Row("GET", "/api/v1/docs", everyone(200)),
