@@ -12,7 +12,7 @@ from aksalarasa.accounts.models import User
 from aksalarasa.clients.models import Client, OfficerAssignment, SocialInquiry, Supervision
 from aksalarasa.core import scale
 from aksalarasa.guidance.models import GuidanceSession
-from aksalarasa.offices.models import Office
+from aksalarasa.offices.models import Office, RegionalOffice
 
 pytestmark = pytest.mark.django_db
 
@@ -75,9 +75,10 @@ def test_same_seed_same_data_other_seed_other_data():
     OfficerAssignment.objects.all().delete()
     Supervision.objects.all().delete()
     Client.objects.all().delete()
-    User.objects.filter(username__startswith="s").delete()
+    User.objects.filter(username__regex=r"^s[0-9]{3}\.").delete()
     User.objects.filter(username__startswith="scale.").delete()
     Office.objects.filter(code__startswith="scale-").delete()
+    RegionalOffice.objects.filter(code__startswith="scale-").delete()
     run(preset="tiny", seed=3)
     assert snapshot() == first
     # Pure planning functions: another seed gives other people.
