@@ -28,3 +28,12 @@ class UsernameOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def axes_username(request: HttpRequest | None, credentials: dict | None) -> str:
+    """django-axes counts failures against one spelling of an account, whatever form was used
+    (our login view or the Django admin's), so case variants and the e-mail share one counter."""
+    from aksalarasa.accounts.selectors import login_name_canonical
+
+    name = (credentials or {}).get("username") or (request.POST.get("username", "") if request else "")
+    return login_name_canonical(str(name)[:254])
