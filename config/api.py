@@ -7,6 +7,7 @@ same selectors and `visible_to(user)` as the UI, and validates writes with the s
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -91,6 +92,13 @@ def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpRespon
 def invalid_data(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return api.create_response(request, {"detail": _("Invalid data."), "errors": errors}, status=422)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A number too large for the database (e.g. an id of 40 digits): the input is wrong, not the server."""
+    return api.create_response(request, {"detail": _("A number in the request is out of range.")}, status=422)
 
 
 @api.exception_handler(StaleVersion)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.utils import translation
 
 from tests.factories import OfficeFactory, make_user
 
@@ -52,3 +53,12 @@ def pytest_report_header(config):
     if expected and engine != expected:
         raise pytest.UsageError(f"Expected the {expected} database but settings use {engine}.")
     return f"aksalarasa database: {engine}"
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code a test calls directly (services, forms, importers) speaks English, the source
+    language, so tests can compare messages whatever the catalogue holds. Pages still follow the
+    person's language through the middleware (Bahasa Indonesia by default; tests prove it)."""
+    with translation.override("en"):
+        yield

@@ -421,3 +421,13 @@ def test_regions_with_odd_parents_answer_an_empty_list(head_token, parent):
     response = Client(**_bearer(head_token)).get("/api/v1/regions", {"parent": parent})
     assert response.status_code == 200
     assert response.json() == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/events?program=-450702918495498413447170752512", "/api/v1/offices/99999999999999999999999"],
+)
+def test_numbers_too_large_for_the_database_answer_4xx_not_500(client, head_token, url):
+    response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {head_token}")
+    assert 400 <= response.status_code < 500
+    assert response.json()["detail"]
