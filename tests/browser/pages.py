@@ -670,9 +670,9 @@ def _setup_guidance(world: World) -> None:
 
 def _guidance_record_errors(page: Page, world: World) -> None:
     page.goto(reverse("guidance:session_record", args=[world.extra["guidance_due"].pk]))
-    with page.expect_navigation():
-        page.click("main form.record-form button[type=submit]")
-    page.wait_for_selector(".errorlist")
+    # The form answers in place (HTMX) or as a new page (no JavaScript): wait for the errors either way.
+    page.click("main form.record-form button[type=submit]")
+    page.wait_for_selector(".errorlist", timeout=60_000)
 
 
 PAGES[-1:-1] = [  # before the last page (it turns two-factor login on)
