@@ -54,3 +54,25 @@ def test_referrals_in_the_subject_export_and_cleared_by_retention(client, w):
     assert (referral.reason, referral.goals) == ("", "")
     assert referral.status == "sent"
     assert not Referral.history.filter(client_id=w["adult"].pk).exclude(reason="").exists()
+
+
+def test_client_page_shows_referrals_with_the_end_of_service_ratings(client, w):
+    from aksalarasa.partners import services
+
+    referral = w["r_sent"]
+    for target in ("accepted", "in_progress"):
+        referral = services.referral_transition(
+            referral=referral, actor=w["staff1"], target=target, expected_version=referral.version
+        )
+    services.service_report_submit(
+        referral=referral,
+        actor=w["staff1"],
+        recommendation="Lanjutkan ke magang",
+        ratings=[{"rating": "achieved"}, {"rating": "partly"}],
+        expected_version=referral.version,
+    )
+    client.force_login(w["pk"])
+    body = client.get(reverse("clients:detail", args=[w["adult"].pk])).content.decode()
+    assert 'id="client-referrals-h"' in body
+    assert "Menyelesaikan pelatihan" in body  # the outcome aimed at, with its rating
+    assert reverse("partners:referral_detail", args=[referral.pk]) in body

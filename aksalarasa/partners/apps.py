@@ -20,8 +20,10 @@ class PartnersConfig(AppConfig):
             PARTNER_NAME_RULES.append(partner_name_shared)
 
         from aksalarasa.clients.registry import (
+            ClientPanel,
             SubjectExportSection,
             client_anonymise_register,
+            client_panel_register,
             subject_export_register,
         )
         from aksalarasa.partners import client_hooks
@@ -30,6 +32,11 @@ class PartnersConfig(AppConfig):
             SubjectExportSection("referrals", _("Referrals"), client_hooks.subject_export_rows)
         )
         client_anonymise_register(client_hooks.anonymise)
+        client_panel_register(
+            ClientPanel(
+                "partner_referrals", "partners/_client_panel.html", client_hooks.referrals_panel, order=20
+            )
+        )
 
         if scoping.partner_client_scope not in SCOPE_EXTENSIONS:
             SCOPE_EXTENSIONS.append(scoping.partner_client_scope)

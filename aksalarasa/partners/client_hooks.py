@@ -37,3 +37,20 @@ def anonymise(client_id: int) -> None:
     for report in ServiceReport.objects.filter(referral__client_id=client_id).exclude(certificate=""):
         report.certificate.delete(save=False)
     ServiceReport.objects.filter(referral__client_id=client_id).update(certificate="")
+
+
+def referrals_panel(request, client: Client) -> dict[str, Any] | None:
+    """The client's referrals with their state and the partner's end-of-service ratings, for the
+    client's page (the partner sessions themselves are on the guidance timeline)."""
+    from aksalarasa.partners.selectors import referral_list
+
+    referrals = list(
+        referral_list(viewer=request.user, client_id=client.pk).prefetch_related("report__outcomes")[:20]
+    )
+    can_refer = bool(
+        request.user.office_id == client.office_id
+        and request.user.has_role("officer", "section_head", "office_head")
+    )
+    if not referrals and not can_refer:
+        return None
+    return {"referrals": referrals, "can_refer": can_refer, "client_pk": client.pk}
