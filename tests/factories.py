@@ -128,7 +128,9 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory)
     office = factory.LazyAttribute(lambda r: r.event.office)
     group = "resident"
-    code = factory.Sequence(lambda n: "".join("ACDEFGHJKMNPQRTUVWXY34679"[(n // 25**i) % 25] for i in range(6)))
+    code = factory.Sequence(
+        lambda n: "".join("ACDEFGHJKMNPQRTUVWXY34679"[(n // 25**i) % 25] for i in range(6))
+    )
     name = factory.Sequence(lambda n: f"Warga Uji {n}")
     consent_data = True
 
@@ -398,5 +400,7 @@ def make_program(office: Office, *, team: list[tuple[User, bool]] | None = None,
     fields.update(extra)
     program = Program.objects.create(**fields)
     for user, can_edit in team or []:
-        ProgramMember.objects.create(office=office, program=program, user=user, role="Anggota", can_edit=can_edit)
+        ProgramMember.objects.create(
+            office=office, program=program, user=user, role="Anggota", can_edit=can_edit
+        )
     return program

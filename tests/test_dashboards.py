@@ -119,7 +119,9 @@ def test_aggregate_dashboard_uses_a_fixed_number_of_queries(django_assert_max_nu
         aggregate_dashboard(viewer=national)
 
 
-@pytest.mark.parametrize("role,link", [("national", "/dashboards/aggregates/"), ("office_head", "/dashboards/office/")])
+@pytest.mark.parametrize(
+    "role,link", [("national", "/dashboards/aggregates/"), ("office_head", "/dashboards/office/")]
+)
 def test_home_page_leads_to_the_dashboard(client, office_a, role, link):
     client.force_login(make_user(role, office_a))
     assert f'href="{link}"' in client.get("/").content.decode()
