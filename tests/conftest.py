@@ -62,3 +62,26 @@ def _english_outside_requests():
     person's language through the middleware (Bahasa Indonesia by default; tests prove it)."""
     with translation.override("en"):
         yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """A test with real commits (transactional_db, live_server) ends with a flush that empties
+    every table, the regions loaded by a data migration included: put them back, so the next test
+    finds the database as the migrations left it."""
+    result = yield
+    used = set(getattr(item, "fixturenames", ()))
+    if nextitem is not None and used & {"transactional_db", "live_server", "django_db_reset_sequences"}:
+        from importlib import import_module
+
+        from django.apps import apps as django_apps
+        from pytest_django.plugin import blocking_manager_key
+
+        from aksalarasa.offices.models import Region
+
+        with item.config.stash[blocking_manager_key].unblock():
+            if not Region.objects.exists():
+                import_module("aksalarasa.offices.migrations.0002_load_regions").load_regions(
+                    django_apps, None
+                )
+    return result

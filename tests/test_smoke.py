@@ -20,3 +20,15 @@ def test_login_by_email_then_home_shows_own_office(client, users_a, office_a):
     assert response.status_code == 302
     page = client.get(reverse("core:home"))
     assert office_a.name in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_navigation_marks_only_the_current_section(client, office_a):
+    from tests.factories import make_user
+
+    client.force_login(make_user("national"))
+    offices_page = client.get(reverse("offices:list")).content.decode()
+    assert f'<a href="{reverse("offices:list")}" aria-current="page">' in offices_page
+    dashboard = client.get(reverse("dashboards:aggregate")).content.decode()
+    assert f'<a href="{reverse("offices:list")}" aria-current="page">' not in dashboard
+    assert f'<a href="{reverse("dashboards:aggregate")}" aria-current="page">' in dashboard

@@ -7,5 +7,9 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    current = request.resolver_match.url_name if request.resolver_match else ""
-    return {"nav_items": nav_for(user), "nav_current": current}
+    items = nav_for(user)
+    view_name = request.resolver_match.view_name if request.resolver_match else ""
+    # The entry whose page this is (by full view name, e.g. "offices:list"); a view may still name
+    # its section itself by passing nav_current in its context (e.g. a client's detail page).
+    current = next((item["key"] for item in items if item["view_name"] == view_name), "")
+    return {"nav_items": items, "nav_current": current}

@@ -33,7 +33,7 @@ def nav_for(user: User) -> list[dict[str, str]]:
     if not user.is_authenticated:
         return []
     return [
-        {"key": item.key, "label": str(item.label), "url": reverse(item.url_name)}
+        {"key": item.key, "label": str(item.label), "url": reverse(item.url_name), "view_name": item.url_name}
         for item in _ITEMS
         if item.allowed(user)
     ]
