@@ -59,3 +59,17 @@ def test_retention_clears_what_was_said_but_keeps_the_figures(world):
     assert (session.outcome, session.engagement) == ("attended", 3)
     old_values = GuidanceSession.history.filter(id=session.pk).values_list("client_said", "response", "notes")
     assert all(values == ("", "", "") for values in old_values)
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_import_choices_accept_english_and_indonesian_labels(language):
+    from django.utils import translation
+
+    from aksalarasa.guidance.importing import _choice
+    from aksalarasa.guidance.models import Kind
+
+    with translation.override(language):
+        assert _choice("Home visit", Kind.choices) == "home_visit"
+        assert _choice("kunjungan rumah", Kind.choices) == "home_visit"
+        assert _choice("home_visit", Kind.choices) == "home_visit"
+        assert _choice("Kunjungan bulan", Kind.choices) is None

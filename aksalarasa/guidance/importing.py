@@ -28,10 +28,17 @@ DEFAULT_HOUR = time(9, 0)
 
 
 def _choice(value: str, choices) -> str | None:
-    """A choice by its code or its label (case-insensitive)."""
+    """A choice by its code or its label in English or Bahasa Indonesia (case-insensitive), so a
+    file filled in either language imports whatever the language of the person uploading it."""
+    from django.utils import translation
+
     lower = value.strip().lower()
     for code, label in choices:
-        if lower in (str(code).lower(), str(label).lower()):
+        names = {str(code).lower()}
+        for language in ("en", "id"):
+            with translation.override(language):
+                names.add(str(label).lower())
+        if lower in names:
             return str(code)
     return None
 
