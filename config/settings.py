@@ -13,7 +13,22 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
 # The secret key is required outside DEBUG; in DEBUG a fixed development key is acceptable.
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me-0123456789abcdef" if DEBUG else None)
+
+
+def _local_secret_key() -> str:
+    """The embedded deployment's key: kept in var/secret_key (made once, mode 600, never in git),
+    the same file `make run` uses. Production sets SECRET_KEY in the environment."""
+    import secrets
+
+    path = BASE_DIR / "var" / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = env_str("SECRET_KEY", "") or _local_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 AKSALARASA_DEMO = env_bool("AKSALARASA_DEMO", False)
