@@ -272,26 +272,48 @@ def supervisions_create(request: HttpRequest, client_id: int, payload: Body[dict
     return Status(201, services.supervision_create(actor=viewer, client=client, data=form.cleaned_data))
 
 
-@router.get("/litmas", response=list[LitmasOut], summary="Litmas the caller may see, overdue first")
-def litmas_list(request: HttpRequest, section: str = "", officer: int | None = None, open: bool = False):
+class LitmasPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[LitmasOut]
+
+
+@router.get("/litmas", response=LitmasPage, summary="Litmas the caller may see, overdue first (paginated)")
+def litmas_list(
+    request: HttpRequest,
+    section: str = "",
+    officer: int | None = None,
+    open: bool = False,
+    page: int = 1,
+    page_size: int = 50,
+) -> LitmasPage:
+    """Overdue first, then open by due date, then submitted; `page_size` at most 200."""
     viewer = request.user
     filters = {
         "section": section if section in Client.Category.values else "",
         "officer": officer,
         "open": open,
     }
-    rows = list(selectors.litmas_list(viewer=viewer, filters=filters)[:500])
-    return [
-        LitmasOut(
-            id=i.pk,
-            client_id=i.client_id,
-            client_name=client_label(i.client, viewer),
-            purpose=i.purpose,
-            requested_on=i.requested_on,
-            due_date=i.due_date,
-            officer_id=i.officer_id,
-            submitted_on=i.submitted_on,
-            overdue=i.is_overdue,
-        )
-        for i in rows
-    ]
+    size = max(1, min(page_size, MAX_PAGE_SIZE))
+    paginator = Paginator(selectors.litmas_list(viewer=viewer, filters=filters), size)
+    current = paginator.get_page(page)
+    return LitmasPage(
+        count=paginator.count,
+        page=current.number,
+        pages=paginator.num_pages,
+        results=[
+            LitmasOut(
+                id=i.pk,
+                client_id=i.client_id,
+                client_name=client_label(i.client, viewer),
+                purpose=i.purpose,
+                requested_on=i.requested_on,
+                due_date=i.due_date,
+                officer_id=i.officer_id,
+                submitted_on=i.submitted_on,
+                overdue=i.is_overdue,
+            )
+            for i in current.object_list
+        ],
+    )
