@@ -29,7 +29,7 @@ from aksalarasa.accounts.forms import (
 from aksalarasa.accounts.models import User
 from aksalarasa.accounts.roles import GRANTABLE_BY_OFFICE
 from aksalarasa.audit.selectors import history_for
-from aksalarasa.core.concurrency import StaleVersion
+from aksalarasa.core.concurrency import save_versioned_form
 
 PENDING_USER = "aks_pending_2fa_user"
 PENDING_BACKEND = "aks_pending_2fa_backend"
@@ -267,21 +267,19 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.staff_manageable_by(viewer=request.user, user=member):
         raise Http404
     form = StaffForm(request.POST or None, instance=member, grantable=GRANTABLE_BY_OFFICE)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.staff_update(
-                actor=request.user,
-                user=member,
-                data=form.cleaned_data,
-                roles=form.cleaned_data["roles"],
-                expected_version=form.cleaned_data.get("version") or 0,
-                grantable=GRANTABLE_BY_OFFICE,
-            )
-        except StaleVersion as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("accounts:staff_detail", pk=member.pk)
+
+    def save(*, data: dict, expected_version: int) -> None:
+        services.staff_update(
+            actor=request.user,
+            user=member,
+            data=data,
+            roles=data["roles"],
+            expected_version=expected_version,
+            grantable=GRANTABLE_BY_OFFICE,
+        )
+
+    if request.method == "POST" and save_versioned_form(request, form, save, success=_("Changes saved.")):
+        return redirect("accounts:staff_detail", pk=member.pk)
     return render(request, "accounts/staff_form.html", {"form": form, "member": member})
 
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.db import models
 from django.db.models import F
+from django.forms import Form
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,3 +31,22 @@ def save_with_version(instance: models.Model, *, expected_version: int, update_f
     if updated == 0:
         raise StaleVersion()
     instance.version = expected_version + 1
+
+
+def save_versioned_form(
+    request: HttpRequest, form: Form, save: Callable[..., object], *, success: str
+) -> bool:
+    """Call `save(data=..., expected_version=...)` with a valid form's data; True when it saved.
+
+    The shared shape of every versioned edit view: an invalid form or a stale version (turned into a
+    form error that the re-rendered page shows) returns False; a save queues the `success` message.
+    """
+    if not form.is_valid():
+        return False
+    try:
+        save(data=form.cleaned_data, expected_version=form.cleaned_data.get("version") or 0)
+    except StaleVersion as exc:
+        form.add_error(None, exc.message)
+        return False
+    messages.success(request, success)
+    return True

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-from django.contrib import messages
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from aksalarasa.audit.selectors import history_for
-from aksalarasa.core.concurrency import StaleVersion
+from aksalarasa.core.concurrency import save_versioned_form
 from aksalarasa.offices import selectors, services
 from aksalarasa.offices.forms import OfficeSettingsForm
 
@@ -35,19 +36,12 @@ def office_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.office_can_edit(office=office, user=request.user):
         raise Http404
     form = OfficeSettingsForm(request.POST or None, instance=office, initial={"version": office.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.office_update_settings(
-                office=office,
-                actor=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data.get("version") or 0,
-            )
-        except StaleVersion as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Office settings saved."))
-            return redirect("offices:detail", pk=office.pk)
+    save = partial(services.office_update_settings, office=office, actor=request.user)
+    saved = request.method == "POST" and save_versioned_form(
+        request, form, save, success=_("Office settings saved.")
+    )
+    if saved:
+        return redirect("offices:detail", pk=office.pk)
     return render(request, "offices/edit.html", {"office": office, "form": form})
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_POST
 from aksalarasa.audit.selectors import history_for
 from aksalarasa.audit.services import access_record
 from aksalarasa.clients.models import Client
-from aksalarasa.core.concurrency import StaleVersion
+from aksalarasa.core.concurrency import StaleVersion, save_versioned_form
 from aksalarasa.partners import scoping, selectors, services
 from aksalarasa.partners.forms import (
     MembershipForm,
@@ -93,19 +95,9 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PartnerForm(
         request.POST or None, instance=partner, office=partner.office, initial={"version": partner.version}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.partner_update(
-                partner=partner,
-                actor=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data.get("version") or 0,
-            )
-        except StaleVersion as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Partner saved."))
-            return redirect("partners:partner_detail", pk=partner.pk)
+    save = partial(services.partner_update, partner=partner, actor=request.user)
+    if request.method == "POST" and save_versioned_form(request, form, save, success=_("Partner saved.")):
+        return redirect("partners:partner_detail", pk=partner.pk)
     return render(request, "partners/partner_form.html", {"form": form, "partner": partner})
 
 
@@ -131,19 +123,9 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ServiceForm(
         request.POST or None, instance=service, partner=partner, initial={"version": service.version}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.service_update(
-                service=service,
-                actor=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data.get("version") or 0,
-            )
-        except StaleVersion as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Service saved."))
-            return redirect("partners:partner_detail", pk=partner.pk)
+    save = partial(services.service_update, service=service, actor=request.user)
+    if request.method == "POST" and save_versioned_form(request, form, save, success=_("Service saved.")):
+        return redirect("partners:partner_detail", pk=partner.pk)
     return render(
         request, "partners/service_form.html", {"form": form, "partner": partner, "service": service}
     )

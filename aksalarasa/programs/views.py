@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.selectors import history_for
 from aksalarasa.audit.services import access_record_many
-from aksalarasa.core.concurrency import StaleVersion
+from aksalarasa.core.concurrency import StaleVersion, save_versioned_form
 from aksalarasa.programs import forms, selectors, services
 from aksalarasa.programs.models import (
     STAGE_ORDER,
@@ -136,19 +137,9 @@ def _render_detail(request: HttpRequest, program: Program, **overrides: Any) -> 
 def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
     program = _editor(request, pk)
     form = forms.ProgramForm(request.POST or None, instance=program, initial={"version": program.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.program_update(
-                program=program,
-                actor=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data.get("version") or 0,
-            )
-        except StaleVersion as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Program saved."))
-            return redirect("programs:detail", pk=program.pk)
+    save = partial(services.program_update, program=program, actor=request.user)
+    if request.method == "POST" and save_versioned_form(request, form, save, success=_("Program saved.")):
+        return redirect("programs:detail", pk=program.pk)
     context = {"form": form, "program": program, "nav_current": "programs"}
     return render(request, "programs/form.html", context, status=_status(form))
 
@@ -508,19 +499,9 @@ def action_plan_save(request: HttpRequest, pk: int) -> HttpResponse:
     program = _editor(request, pk)
     plan = selectors.plan_data(program)["plan"]
     form = forms.ActionPlanForm(request.POST, instance=plan, prefix="plan")
-    if form.is_valid():
-        try:
-            services.action_plan_save(
-                program=program,
-                actor=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data.get("version") or 0,
-            )
-        except StaleVersion as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Action plan saved."))
-            return redirect("programs:planning", pk=program.pk)
+    save = partial(services.action_plan_save, program=program, actor=request.user)
+    if save_versioned_form(request, form, save, success=_("Action plan saved.")):
+        return redirect("programs:planning", pk=program.pk)
     return _planning_page(request, program, {"plan": form})
 
 
@@ -713,19 +694,9 @@ def evaluation_save(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.EvaluationForm(
         request.POST, instance=selectors.evaluation_data(program)["evaluation"], prefix="ev"
     )
-    if form.is_valid():
-        try:
-            services.evaluation_save(
-                program=program,
-                actor=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data.get("version") or 0,
-            )
-        except StaleVersion as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Evaluation saved."))
-            return redirect("programs:evaluation", pk=program.pk)
+    save = partial(services.evaluation_save, program=program, actor=request.user)
+    if save_versioned_form(request, form, save, success=_("Evaluation saved.")):
+        return redirect("programs:evaluation", pk=program.pk)
     return _evaluation_page(request, program, {"evaluation": form})
 
 
@@ -763,19 +734,9 @@ def handover_save(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.HandoverForm(
         request.POST, instance=selectors.termination_data(program)["handover"], prefix="handover"
     )
-    if form.is_valid():
-        try:
-            services.handover_save(
-                program=program,
-                actor=request.user,
-                data=form.cleaned_data,
-                expected_version=form.cleaned_data.get("version") or 0,
-            )
-        except StaleVersion as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Handover saved."))
-            return redirect("programs:termination", pk=program.pk)
+    save = partial(services.handover_save, program=program, actor=request.user)
+    if save_versioned_form(request, form, save, success=_("Handover saved.")):
+        return redirect("programs:termination", pk=program.pk)
     return _termination_page(request, program, {"handover": form})
 
 
