@@ -379,3 +379,33 @@ class BreachReportForm(forms.Form):
             if value and discovered and value < discovered:
                 self.add_error(name, _("Notification cannot come before the discovery."))
         return data
+
+
+class ClientPhotoForm(forms.Form):
+    """Upload, replace or remove a client's photo (checked and re-encoded by clients.photos)."""
+
+    photo = forms.FileField(
+        label=_("photo"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, up to 2 MB. Metadata such as the location is removed."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    remove = forms.BooleanField(label=_("Remove the photo"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def clean(self) -> dict:
+        from aksalarasa.clients.photos import PhotoError, photo_clean
+
+        data = super().clean()
+        if data.get("remove"):
+            return data
+        upload = data.get("photo")
+        if not upload:
+            if "photo" not in self.errors:
+                self.add_error("photo", _("Choose a photo to upload."))
+            return data
+        try:
+            data["clean_photo"] = photo_clean(upload)
+        except PhotoError as exc:
+            self.add_error("photo", str(exc))
+        return data

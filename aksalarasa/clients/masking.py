@@ -52,5 +52,16 @@ def client_label(client: Client, viewer: User, *, name_shared: bool = True) -> s
 
 
 def client_photo_visible(client: Client, viewer: User) -> bool:
-    """Photos only inside the office's guidance roles, and only with the client's consent."""
-    return bool(client.photo) and can_see_identity(viewer, client)
+    """Whether `viewer` may see the client's photo (served only by the clients:photo view).
+
+    Own-office guidance staff (full identity) see it. Anyone else who may see the client sees it
+    only for an adult who consented to photos and whose name this viewer sees unmasked: a child's
+    photo never leaves the office, and a masked name never comes with a face.
+    """
+    if not client.photo or client.anonymised_at:
+        return False
+    if can_see_identity(viewer, client):
+        return True
+    if client.is_child or not client.consent_photos:
+        return False
+    return client_label(client, viewer) == client.full_name

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from aksalarasa.clients.photos import client_photo_path
+
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
 
@@ -100,7 +102,8 @@ class Client(models.Model):
         default=False,
         help_text=_("For a child, partners see more than initials only with the guardian's consent too."),
     )
-    photo = models.FileField(_("photo"), upload_to="clients/photos/", blank=True)
+    # Private: re-encoded without metadata, served only through clients:photo (see photos.py).
+    photo = models.ImageField(_("photo"), upload_to=client_photo_path, max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL,

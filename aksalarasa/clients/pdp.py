@@ -97,8 +97,29 @@ def subject_data(*, client: Client) -> dict[str, Any]:
     }
     for section in SUBJECT_EXPORT_SECTIONS:
         sections[section.key] = section.rows(client)
-    data = {"generated_at": timezone.now(), "client": identity, **sections}
+    data = {"generated_at": timezone.now(), "client": identity, **sections, "photo_file": _photo_file(client)}
     return _json_ready(data)
+
+
+def _photo_file(client: Client) -> dict[str, Any] | None:
+    """The stored photo itself (base64; at most 2 MB before encoding), or None: the subject gets
+    the image, the PDF shows it."""
+    import base64
+
+    from aksalarasa.clients.photos import photo_content_type
+
+    if not client.photo:
+        return None
+    try:
+        with client.photo.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        return None
+    return {
+        "content_type": photo_content_type(client.photo.name),
+        "size_bytes": len(content),
+        "base64": base64.b64encode(content).decode("ascii"),
+    }
 
 
 def _json_ready(value: Any) -> Any:
@@ -187,8 +208,13 @@ def client_anonymise(*, client_id: int) -> None:
     Litmas and no-contact entries) are cleared of identity too.
     """
     client = Client.objects.select_for_update().get(pk=client_id)
+    # The photo file goes, and any earlier photo a history row still names (normally already deleted).
+    storage = Client._meta.get_field("photo").storage
+    names = set(Client.history.filter(id=client.pk).exclude(photo="").values_list("photo", flat=True))
     if client.photo:
-        client.photo.delete(save=False)
+        names.add(client.photo.name)
+    for name in names:
+        storage.delete(name)
     values = {
         **IDENTITY_CLEARED,
         "full_name": f"Anonim {client.pk}",

@@ -132,6 +132,49 @@ def client_update(*, actor: User, client: Client, data: dict[str, Any], expected
 
 
 @transaction.atomic
+def client_photo_set(*, actor: User, client: Client, photo, expected_version: int) -> Client:
+    """Store a checked, re-encoded photo (photos.CleanPhoto) in place of any earlier one.
+
+    The change is versioned and leaves a history row; the earlier file is deleted once the change
+    is committed (a replaced or removed photo is not kept: data minimisation, UU PDP).
+    """
+    from django.core.files.base import ContentFile
+
+    old_name = client.photo.name if client.photo else ""
+    client.photo.save(f"photo.{photo.extension}", ContentFile(photo.content), save=False)
+    new_name = client.photo.name
+    try:
+        _photo_save(actor=actor, client=client, expected_version=expected_version)
+    except Exception:
+        client.photo.storage.delete(new_name)  # the refused upload leaves no file behind
+        raise
+    _delete_after_commit(client, old_name)
+    return client
+
+
+@transaction.atomic
+def client_photo_remove(*, actor: User, client: Client, expected_version: int) -> Client:
+    old_name = client.photo.name if client.photo else ""
+    client.photo = ""
+    _photo_save(actor=actor, client=client, expected_version=expected_version)
+    _delete_after_commit(client, old_name)
+    return client
+
+
+def _photo_save(*, actor: User, client: Client, expected_version: int) -> None:
+    save_with_version(client, expected_version=expected_version, update_fields=["photo"])
+    client._history_user = actor  # type: ignore[attr-defined]
+    client._change_reason = "photo"  # type: ignore[attr-defined]
+    client.save(update_fields=["photo"])  # the versioned write above does not fire the history signal
+
+
+def _delete_after_commit(client: Client, name: str) -> None:
+    if name:
+        storage = client.photo.storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
 def client_reassign(*, actor: User, client: Client, officer: User, reason: str) -> OfficerAssignment:
     """Close the open assignment, open a new one and point Client.officer at the new officer."""
     if officer.office_id != client.office_id or not officer.role_officer or not officer.is_active:

@@ -26,6 +26,7 @@ from aksalarasa.clients.forms import (
     BreachReportForm,
     ClientFilterForm,
     ClientForm,
+    ClientPhotoForm,
     LitmasForm,
     LitmasSubmitForm,
     NoContactForm,
@@ -33,7 +34,7 @@ from aksalarasa.clients.forms import (
     SupervisionForm,
 )
 from aksalarasa.clients.importing import IMPORTERS, ImportFileError, importers_for
-from aksalarasa.clients.masking import can_see_identity, client_label
+from aksalarasa.clients.masking import can_see_identity, client_label, client_photo_visible
 from aksalarasa.clients.models import BreachReport, Client, ImportRun, NoContact, Supervision
 from aksalarasa.clients.registry import CLIENT_DETAIL_PANELS
 from aksalarasa.core.concurrency import StaleVersion
@@ -109,14 +110,21 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access_record(
         user=viewer, obj=client, office_id=client.office_id, label=client.register_number, request=request
     )
+    return render(request, "clients/client_detail.html", _detail_context(request, client))
+
+
+def _detail_context(request: HttpRequest, client: Client, **extra) -> dict:
+    viewer = request.user
     identity = can_see_identity(viewer, client)
+    can_edit = selectors.can_edit_client(viewer, client)
     context = {
         "client": client,
         "label": client_label(client, viewer),
         "identity": identity,
-        "can_edit": selectors.can_edit_client(viewer, client),
+        "can_edit": can_edit,
         "can_reassign": selectors.can_reassign(viewer, client) and client.anonymised_at is None,
         "can_subject_export": selectors.can_subject_export(viewer, client),
+        "photo_visible": client_photo_visible(client, viewer),
         "nav_current": "clients",
         "panels": [],
     }
@@ -124,11 +132,67 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(selectors.client_detail_related(client=client))
         context["history"] = history_for(client)
         context["no_contact_form"] = NoContactForm()
+    if can_edit:
+        context["photo_form"] = ClientPhotoForm(initial={"version": client.version}, auto_id="id_photo_%s")
     for panel in CLIENT_DETAIL_PANELS:
         panel_context = panel.context(request, client)
         if panel_context is not None:
             context["panels"].append({"template": panel.template, "context": panel_context})
-    return render(request, "clients/client_detail.html", context)
+    context.update(extra)
+    return context
+
+
+@login_required
+def client_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """The photo, for viewers the masking rules allow; 404 for everyone else (never a public URL)."""
+    from aksalarasa.clients.photos import photo_content_type
+
+    client = selectors.client_get_for_viewer(viewer=request.user, pk=pk)
+    if not client_photo_visible(client, request.user):
+        raise Http404
+    try:
+        handle = client.photo.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    with handle:
+        body = handle.read()
+    response = HttpResponse(body, content_type=photo_content_type(client.photo.name))
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = f'inline; filename="client-{client.pk}-photo"'
+    return response
+
+
+@login_required
+@require_POST
+def client_photo_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload, replace or remove the photo (a small form on the client's page)."""
+    viewer = request.user
+    client = selectors.client_get_for_viewer(viewer=viewer, pk=pk)
+    if not selectors.can_edit_client(viewer, client):
+        raise PermissionDenied
+    form = ClientPhotoForm(request.POST, request.FILES, auto_id="id_photo_%s")
+    if form.is_valid():
+        version = form.cleaned_data.get("version") or 0
+        try:
+            if form.cleaned_data.get("remove"):
+                services.client_photo_remove(actor=viewer, client=client, expected_version=version)
+                note = _("Photo removed.")
+            else:
+                services.client_photo_set(
+                    actor=viewer,
+                    client=client,
+                    photo=form.cleaned_data["clean_photo"],
+                    expected_version=version,
+                )
+                note = _("Photo saved.")
+        except StaleVersion:
+            form.add_error(None, StaleVersion.message)
+        else:
+            messages.success(request, note)
+            return redirect("clients:detail", pk=client.pk)
+    client.refresh_from_db()
+    context = _detail_context(request, client, photo_form=form)
+    return render(request, "clients/client_detail.html", context, status=422)
 
 
 def _client_form(
