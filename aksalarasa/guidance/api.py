@@ -272,3 +272,171 @@ def caseload(request: HttpRequest, officer_id: int | None = None, flag: str = ""
         }
         for r in rows
     ]
+
+
+# --- group sessions -------------------------------------------------------------------------------
+
+
+class GroupOut(Schema):
+    id: int
+    office_id: int
+    title: str
+    kind: str
+    place: str
+    scheduled_at: datetime
+    officer_id: int
+    notes: str
+    participants: int
+    recorded: int
+
+
+class GroupPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[GroupOut]
+
+
+class ParticipantOut(Schema):
+    visible: bool
+    client_name: str
+    session: SessionOut | None = None
+
+
+class GroupDetailOut(GroupOut):
+    participant_sessions: list[ParticipantOut]
+
+
+class GroupIn(Schema):
+    title: str
+    kind: str = "personality"
+    place: str = "community"
+    scheduled_at: datetime
+    client_ids: list[int]
+    notes: str = ""
+
+
+class GroupRowIn(SessionRecordIn):
+    session_id: int
+
+
+class GroupRecordIn(Schema):
+    rows: list[GroupRowIn]
+
+
+def _group_out(group, viewer, *, detail: bool = False) -> dict:
+    from aksalarasa.guidance import group_selectors
+
+    out = {
+        name: getattr(group, name)
+        for name in ("id", "office_id", "title", "kind", "place", "scheduled_at", "officer_id", "notes")
+    }
+    if not detail:
+        return {**out, "participants": group.participant_count, "recorded": group.recorded_count}
+    participants = group_selectors.group_participants(viewer=viewer, group=group)
+    out["participants"] = len(participants)
+    out["recorded"] = sum(1 for p in participants if p.session.outcome)
+    out["participant_sessions"] = [
+        {
+            "visible": p.visible,
+            "client_name": p.label,
+            "session": _out(p.session, viewer) if p.visible else None,
+        }
+        for p in participants
+    ]
+    return out
+
+
+def _group_detail(request: HttpRequest, group_id: int) -> dict:
+    from aksalarasa.guidance import group_selectors
+
+    group = group_selectors.group_get_for_viewer(viewer=request.user, pk=group_id)
+    out = _group_out(group, request.user, detail=True)
+    visible_clients = [
+        Client(pk=p["session"]["client_id"], office_id=group.office_id)
+        for p in out["participant_sessions"]
+        if p["visible"]
+    ]
+    access_record_many(
+        user=request.user,
+        objs=visible_clients,
+        office_of=lambda c: c.office_id,
+        action=AccessLog.Action.API,
+        request=request,
+    )
+    return out
+
+
+@router.get("/guidance/groups", response=GroupPage)
+def groups_list(request: HttpRequest, page: int = 1, page_size: int = 50):
+    """Group sessions the caller may see, newest first (page_size at most 200)."""
+    from django.core.paginator import Paginator
+
+    from aksalarasa.guidance import group_selectors
+
+    paginator = Paginator(group_selectors.group_list(viewer=request.user), max(1, min(page_size, 200)))
+    current = paginator.get_page(page)
+    return {
+        "count": paginator.count,
+        "page": current.number,
+        "pages": paginator.num_pages,
+        "results": [_group_out(g, request.user) for g in current.object_list],
+    }
+
+
+@router.post("/guidance/groups", response={201: GroupDetailOut})
+def group_create(request: HttpRequest, payload: GroupIn):
+    """Create a group session: one appointment per client (clients you may see, no no-contact pairs)."""
+    from aksalarasa.guidance import group_selectors
+    from aksalarasa.guidance.forms import GroupCreateForm
+
+    if not services.group_can_create(user=request.user):
+        raise Http404
+    data = _form_data(payload)
+    data["participants"] = [str(i) for i in data.pop("client_ids")]
+    clients = group_selectors.group_client_choices(viewer=request.user)
+    form = GroupCreateForm(data, clients=clients)
+    if not form.is_valid():
+        raise form_errors(form)
+    group = services.group_create(actor=request.user, **form.cleaned_data)
+    return Status(201, _group_detail(request, group.pk))
+
+
+@router.get("/guidance/groups/{group_id}", response=GroupDetailOut)
+def group_get(request: HttpRequest, group_id: int):
+    """A group with every participant's session; participants outside your scope by initials only."""
+    return _group_detail(request, group_id)
+
+
+@router.post("/guidance/groups/{group_id}/record", response=GroupDetailOut)
+def group_record(request: HttpRequest, group_id: int, payload: GroupRecordIn):
+    """Record several participants at once: all rows are saved or none (422 invalid, 409 stale)."""
+    from aksalarasa.guidance import group_selectors
+    from aksalarasa.guidance.forms import GroupRowForm
+
+    group = group_selectors.group_get_for_viewer(viewer=request.user, pk=group_id)
+    if not services.group_can_record(user=request.user, group=group):
+        raise Http404
+    visible = {p.session.pk: p for p in group_selectors.group_participants(viewer=request.user, group=group)}
+    rows, errors = [], {}
+    for row in payload.rows:
+        participant = visible.get(row.session_id)
+        if participant is None or not participant.visible:
+            raise Http404
+        if not services.session_can_write(user=request.user, client=participant.client):
+            raise Http404
+        form = GroupRowForm(_form_data(row), session_at=participant.session.scheduled_at)
+        if not form.is_valid():
+            errors.update(
+                {f"{row.session_id}.{field}": [str(e) for e in errs] for field, errs in form.errors.items()}
+            )
+            continue
+        data = dict(form.cleaned_data)
+        data["version"] = row.version
+        rows.append((participant.session, data))
+    if not payload.rows:
+        raise ValidationError({"rows": [_("Send at least one row.")]})
+    if errors:
+        raise ValidationError(errors)
+    services.group_record(group=group, actor=request.user, rows=rows)
+    return _group_detail(request, group.pk)

@@ -34,6 +34,15 @@ class GuidanceConfig(AppConfig):
                 order=22,
             )
         )
+        nav_register(
+            NavItem(
+                "guidance_groups",
+                _("Group sessions"),
+                "guidance:group_list",
+                lambda u: bool(u.office_id and u.has_role("office_head", "section_head", "officer")),
+                order=23,
+            )
+        )
         importer_register(SessionImporter)
         from aksalarasa.clients.registry import (
             ClientPanel,

@@ -5,7 +5,8 @@ show up" (engagement 2), a group avoids (unexcused absences, engagement 1), moti
 over the year, and guidance is centred in the office (few community contacts). Some concerns are
 open; every client has a report-in in the next two weeks, so reminders show.
 
-Idempotent: a client that already has sessions is skipped. Deterministic: each client's random
+Two monthly group sessions held in Denpasar (recorded) and the next one are added (found again by
+title). Idempotent: a client that already has sessions is skipped. Deterministic: each client's random
 stream is seeded by its register number.
 """
 
@@ -179,6 +180,7 @@ def load(ctx: DemoContext) -> None:
     )
     todo = sorted((c for c in clients if c.pk not in done), key=lambda c: (c.office_id, c.register_number))
     if not todo:
+        _load_groups(ctx, clients)
         return
     now = timezone.now()
     zones = {}
@@ -201,3 +203,126 @@ def load(ctx: DemoContext) -> None:
     bulk_create_with_history(all_sessions, GuidanceSession, batch_size=500, default_change_reason="demo")
     ctx.created["guidance sessions"] = ctx.created.get("guidance sessions", 0) + len(all_sessions)
     ctx.created["report-in schedules"] = ctx.created.get("report-in schedules", 0) + len(schedules)
+    _load_groups(ctx, clients)
+
+
+# --- group sessions ---------------------------------------------------------------------------------
+
+# (title, kind, place, days from today, local time, notes): two held (recorded), one ahead.
+GROUPS = [
+    (
+        "Bimbingan kelompok bulanan Denpasar: motivasi kerja",
+        Kind.PERSONALITY,
+        Place.COMMUNITY,
+        -42,
+        time(15, 0),
+        "Di balai banjar; diskusi pengalaman mencari kerja setelah bebas.",
+    ),
+    (
+        "Bimbingan kelompok bulanan Denpasar: kemandirian dan usaha kecil",
+        Kind.INDEPENDENCE,
+        Place.PARTNER_SITE,
+        -14,
+        time(15, 0),
+        "Bersama Yayasan Gerasa: latihan menyusun rencana usaha sederhana.",
+    ),
+    (
+        "Bimbingan kelompok bulanan Denpasar: berikutnya",
+        Kind.PERSONALITY,
+        Place.COMMUNITY,
+        16,
+        time(15, 0),
+        "",
+    ),
+]
+GROUP_SIZE = 6
+
+
+def _group_participants(clients: list[Client]) -> list[Client]:
+    """Adult clients of one officer (the first adult's, by register number), never two who are on each
+    other's no-contact list."""
+    from aksalarasa.clients.models import NoContact
+
+    adults = sorted(
+        (c for c in clients if c.category == Client.Category.ADULT and c.officer_id),
+        key=lambda c: c.register_number,
+    )
+    if not adults:
+        return []
+    officer_id = adults[0].officer_id
+    candidates = [c for c in adults if c.officer_id == officer_id]
+    pairs = set(
+        NoContact.objects.filter(
+            client_id__in=[c.pk for c in candidates], other_client_id__isnull=False
+        ).values_list("client_id", "other_client_id")
+    )
+    chosen: list[Client] = []
+    for client in candidates:
+        if any((client.pk, other.pk) in pairs or (other.pk, client.pk) in pairs for other in chosen):
+            continue
+        chosen.append(client)
+        if len(chosen) == GROUP_SIZE:
+            break
+    return chosen if len(chosen) >= 2 else []
+
+
+def _load_groups(ctx: DemoContext, clients: list[Client]) -> None:
+    """Idempotent: a group is found by office and title; only missing participants' sessions are made."""
+    from zoneinfo import ZoneInfo
+
+    from aksalarasa.guidance.models import GuidanceGroup
+
+    participants = _group_participants(clients)
+    if not participants:
+        return
+    office = participants[0].office
+    zone = ZoneInfo(office.time_zone)
+    today = timezone.localdate(timezone.now())
+    leader_id = participants[0].officer_id
+    new_sessions: list[GuidanceSession] = []
+    for title, kind, place, days, at, notes in GROUPS:
+        group = GuidanceGroup.objects.filter(office=office, title=title).first()
+        if group is None:
+            group = GuidanceGroup.objects.create(
+                office=office,
+                title=title,
+                kind=kind,
+                place=place,
+                scheduled_at=_weekday(datetime.combine(today + timedelta(days=days), at, tzinfo=zone)),
+                officer_id=leader_id,
+                notes=notes,
+            )
+            ctx.count("guidance groups", True)
+        present = set(group.sessions.values_list("client_id", flat=True))
+        held = group.scheduled_at < timezone.now()
+        for client in participants:
+            if client.pk in present:
+                continue
+            session = GuidanceSession(
+                office_id=office.pk,
+                client=client,
+                officer_id=client.officer_id,
+                group=group,
+                kind=group.kind,
+                place=group.place,
+                scheduled_at=group.scheduled_at,
+            )
+            if held:
+                rng = random.Random(f"aksalarasa-group-{title}-{client.register_number}")
+                roll = rng.random()
+                if roll < 0.15:
+                    session.outcome = Outcome.UNEXCUSED
+                elif roll < 0.25:
+                    session.outcome = Outcome.EXCUSED
+                else:
+                    session.outcome = Outcome.LATE if roll < 0.35 else Outcome.ATTENDED
+                    # In a group, some who "just show up" one to one begin to take part.
+                    session.engagement = rng.choice([2, 3, 3, 4])
+                    session.client_said = rng.choice(SAID)
+                    session.response = rng.choice(RESPONSES)
+                session.recorded_at = group.scheduled_at + timedelta(hours=3)
+                session.recorded_by_id = leader_id
+            new_sessions.append(session)
+    if new_sessions:
+        bulk_create_with_history(new_sessions, GuidanceSession, default_change_reason="demo group session")
+        ctx.created["guidance sessions"] = ctx.created.get("guidance sessions", 0) + len(new_sessions)

@@ -44,13 +44,17 @@ class SessionScheduleForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean_scheduled_at(self) -> datetime:
-        value = self.cleaned_data["scheduled_at"]
-        now = timezone.now()
-        if value > now + MAX_AHEAD:
-            raise forms.ValidationError(_("An appointment can be at most one year ahead."))
-        if value < now - timedelta(days=3650):
-            raise forms.ValidationError(_("That date is too far in the past."))
-        return value
+        return appointment_time_check(self.cleaned_data["scheduled_at"])
+
+
+def appointment_time_check(value: datetime) -> datetime:
+    """An appointment's time: at most a year ahead, not absurdly far in the past."""
+    now = timezone.now()
+    if value > now + MAX_AHEAD:
+        raise forms.ValidationError(_("An appointment can be at most one year ahead."))
+    if value < now - timedelta(days=3650):
+        raise forms.ValidationError(_("That date is too far in the past."))
+    return value
 
 
 class SessionRecordForm(forms.Form):
@@ -200,3 +204,64 @@ class CaseloadFilterForm(forms.Form):
         if not self.is_valid():
             return "flags", ""
         return self.cleaned_data.get("sort") or "flags", self.cleaned_data.get("flag") or ""
+
+
+# --- group sessions -------------------------------------------------------------------------------
+
+GROUP_MIN_SIZE = 2
+GROUP_MAX_SIZE = 40
+GROUP_KINDS = [c for c in Kind.choices if c[0] not in (Kind.PARTNER, Kind.HOME_VISIT)]
+GROUP_PLACES = [c for c in Place.choices if c[0] != Place.HOME]
+
+
+class GroupCreateForm(forms.Form):
+    """A group session: the participants come from the clients the creator may see."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=GROUP_KINDS, initial=Kind.PERSONALITY)
+    place = forms.ChoiceField(label=_("Place"), choices=GROUP_PLACES, initial=Place.COMMUNITY)
+    scheduled_at = forms.DateTimeField(
+        label=_("Date and time"), widget=DateTimeLocalInput(), help_text=_("In the office's time zone.")
+    )
+    participants = forms.TypedMultipleChoiceField(
+        label=_("Participants"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, clients: list[tuple[int, str]] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].choices = list(clients)
+
+    def clean_title(self) -> str:
+        value = " ".join(self.cleaned_data["title"].split())
+        if not value:
+            raise forms.ValidationError(_("Give the session a title."))
+        return value
+
+    def clean_scheduled_at(self) -> datetime:
+        return appointment_time_check(self.cleaned_data["scheduled_at"])
+
+    def clean_participants(self) -> list[int]:
+        value = list(dict.fromkeys(self.cleaned_data["participants"]))
+        if len(value) < GROUP_MIN_SIZE:
+            raise forms.ValidationError(_("Choose at least two participants."))
+        if len(value) > GROUP_MAX_SIZE:
+            raise forms.ValidationError(
+                _("A group session has at most %(n)d participants.") % {"n": GROUP_MAX_SIZE}
+            )
+        return value
+
+
+class GroupRowForm(SessionRecordForm):
+    """One participant's row of a group session: the single-session record form, with the group's
+    time, kind and place (so every outcome and engagement rule is the same), in a compact layout."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("scheduled_at", "kind", "place"):
+            del self.fields[name]
+        self.fields["outcome"].choices = [("", "—"), *Outcome.choices]
+        self.fields["outcome"].widget = forms.Select(choices=self.fields["outcome"].choices)
+        self.fields["engagement"].choices = [("", "—"), *Engagement.choices]
+        self.fields["engagement"].widget = forms.Select(choices=self.fields["engagement"].choices)
+        self.fields["engagement"].help_text = ""

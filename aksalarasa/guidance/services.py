@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from aksalarasa.accounts.models import User
 from aksalarasa.clients.models import Client
 from aksalarasa.core.concurrency import save_with_version
-from aksalarasa.guidance.models import GuidanceSession, Kind, Outcome, Place, ReportInSchedule
+from aksalarasa.guidance.models import GuidanceGroup, GuidanceSession, Kind, Outcome, Place, ReportInSchedule
 
 RECORD_FIELDS = [
     "kind",
@@ -262,3 +264,119 @@ def schedules_generate_all(*, weeks_ahead: int = 8, now: datetime | None = None)
     for schedule in ReportInSchedule.objects.filter(active=True).select_related("client__officer"):
         total += len(schedule_generate(schedule=schedule, weeks_ahead=weeks_ahead, now=now))
     return total
+
+
+# --- group sessions -------------------------------------------------------------------------------
+
+GUIDANCE_ROLES = ("office_head", "section_head", "officer")
+
+
+def group_can_create(*, user: User) -> bool:
+    """Office staff with a guidance role (officers, section heads, the office head)."""
+    return bool(user.is_authenticated and user.office_id and user.has_role(*GUIDANCE_ROLES))
+
+
+def group_can_record(*, user: User, group: GuidanceGroup) -> bool:
+    if user.is_superuser:
+        return True
+    return user.office_id == group.office_id and user.has_role(*GUIDANCE_ROLES)
+
+
+@transaction.atomic
+def group_create(
+    *,
+    actor: User,
+    title: str,
+    kind: str,
+    place: str,
+    scheduled_at: datetime,
+    participants: list[int],
+    notes: str = "",
+) -> GuidanceGroup:
+    """A group session in the actor's office with one GuidanceSession per participant.
+
+    Every participant must be a client the actor may see (their office, not anonymised); two
+    clients on each other's no-contact list are never put in the same group. Raises
+    ValidationError (field "participants") and creates nothing otherwise.
+    """
+    from aksalarasa.clients.masking import client_label
+    from aksalarasa.clients.models import NoContact
+
+    ids = list(dict.fromkeys(participants))
+    clients = {
+        c.pk: c
+        for c in Client.objects.visible_to(actor)
+        .filter(pk__in=ids, office_id=actor.office_id, anonymised_at__isnull=True)
+        .select_related("officer")
+    }
+    if not group_can_create(user=actor) or len(clients) != len(ids):
+        raise ValidationError(
+            {"participants": [_("Choose participants among the clients you may see in your office.")]}
+        )
+    clashes = sorted(
+        {
+            tuple(sorted(pair))
+            for pair in NoContact.objects.filter(client_id__in=ids, other_client_id__in=ids).values_list(
+                "client_id", "other_client_id"
+            )
+        }
+    )
+    if clashes:
+        names = "; ".join(
+            f"{client_label(clients[a], actor)} – {client_label(clients[b], actor)}" for a, b in clashes
+        )
+        raise ValidationError(
+            {
+                "participants": [
+                    _("These clients are on each other's no-contact list and cannot meet: %(pairs)s.")
+                    % {"pairs": names}
+                ]
+            }
+        )
+    group = GuidanceGroup.objects.create(
+        office_id=actor.office_id,
+        title=title,
+        kind=kind,
+        place=place,
+        scheduled_at=scheduled_at,
+        officer=actor,
+        notes=notes,
+    )
+    for client_id in ids:
+        client = clients[client_id]
+        session = GuidanceSession(
+            office_id=client.office_id,
+            client=client,
+            officer=_officer_for(client, actor),
+            group=group,
+            kind=kind,
+            place=place,
+            scheduled_at=scheduled_at,
+        )
+        session._history_user = actor  # type: ignore[attr-defined]
+        session._change_reason = "group session"  # type: ignore[attr-defined]
+        session.save()
+    return group
+
+
+@transaction.atomic
+def group_record(
+    *, group: GuidanceGroup, actor: User, rows: list[tuple[GuidanceSession, dict[str, Any]]]
+) -> list[GuidanceSession]:
+    """Record every given participant's session (each validated by GroupRowForm) at once.
+
+    All or nothing: a stale version on any row (StaleVersion) undoes the whole group's recording.
+    """
+    recorded = []
+    for session, data in rows:
+        if session.group_id != group.pk:
+            raise ValidationError(_("This session does not belong to the group."))
+        saved, _next = session_record(
+            client=session.client,
+            actor=actor,
+            data=data,
+            session=session,
+            expected_version=data.get("version") or 0,
+        )
+        recorded.append(saved)
+    return recorded

@@ -16,4 +16,7 @@ urlpatterns = [
     path("sessions/<int:pk>/reschedule/", views.session_reschedule, name="session_reschedule"),
     path("sessions/<int:pk>/concern/resolve/", views.concern_resolve, name="concern_resolve"),
     path("sessions/<int:pk>/reminder.ics", views.session_ics, name="session_ics"),
+    path("groups/", views.group_list, name="group_list"),
+    path("groups/new/", views.group_create, name="group_create"),
+    path("groups/<int:pk>/", views.group_detail, name="group_detail"),
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,10 +18,12 @@ from aksalarasa.audit.services import access_record, access_record_many
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
 from aksalarasa.core.concurrency import StaleVersion
-from aksalarasa.guidance import exporting, reminders, selectors, services
+from aksalarasa.guidance import exporting, group_selectors, reminders, selectors, services
 from aksalarasa.guidance.forms import (
     CaseloadFilterForm,
     ConcernResolveForm,
+    GroupCreateForm,
+    GroupRowForm,
     ReportInScheduleForm,
     SessionRecordForm,
     SessionRescheduleForm,
@@ -321,6 +325,132 @@ def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="jadwal-{session.pk}.ics"'
     return response
+
+
+# --- group sessions -------------------------------------------------------------------------------
+
+
+def _require_group_staff(request: HttpRequest) -> None:
+    user = request.user
+    if not (user.is_superuser or services.group_can_create(user=user)):
+        raise Http404
+
+
+@login_required
+def group_list(request: HttpRequest) -> HttpResponse:
+    _require_group_staff(request)
+    page = Paginator(group_selectors.group_list(viewer=request.user), 25).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "can_create": services.group_can_create(user=request.user),
+        "nav_current": "guidance_groups",
+    }
+    return render(request, "guidance/group_list.html", context)
+
+
+@login_required
+def group_create(request: HttpRequest) -> HttpResponse:
+    if not services.group_can_create(user=request.user):
+        raise Http404
+    clients = group_selectors.group_client_choices(viewer=request.user)
+    form = GroupCreateForm(request.POST or None, clients=clients, auto_id="id_group_%s")
+    if request.method != "POST" and request.GET.get("client", "").isdigit():
+        form.initial["participants"] = [int(request.GET["client"])]
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.group_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("Group session created with %(n)d participants.")
+                % {"n": len(form.cleaned_data["participants"])},
+            )
+            return redirect("guidance:group_detail", pk=group.pk)
+    context = {"form": form, "nav_current": "guidance_groups"}
+    return render(request, "guidance/group_form.html", context, status=422 if form.errors else 200)
+
+
+def _group_rows(request: HttpRequest, participants, data=None) -> list[tuple]:
+    """(participant, form) for each participant the viewer may record; others have no form."""
+    rows = []
+    for participant in participants:
+        form = None
+        if participant.visible and services.session_can_write(user=request.user, client=participant.client):
+            session = participant.session
+            initial = {"version": session.version}
+            if session.is_recorded:
+                for name in (
+                    "outcome",
+                    "not_held_reason",
+                    "engagement",
+                    "client_said",
+                    "response",
+                    "concern",
+                ):
+                    initial[name] = getattr(session, name)
+                initial.update(concern_text=session.concern_text, notes=session.notes)
+            form = GroupRowForm(
+                data,
+                initial=initial,
+                session_at=session.scheduled_at,
+                prefix=f"s{session.pk}",
+                auto_id="id_%s",
+            )
+        rows.append((participant, form))
+    return rows
+
+
+@login_required
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The group: its participants and, on one phone-sized screen, every participant's outcome."""
+    group = group_selectors.group_get_for_viewer(viewer=request.user, pk=pk)
+    participants = group_selectors.group_participants(viewer=request.user, group=group)
+    can_record = services.group_can_record(user=request.user, group=group)
+    posted = request.method == "POST"
+    if posted and not can_record:
+        raise Http404
+    rows = (
+        _group_rows(request, participants, request.POST if posted else None)
+        if can_record
+        else [(p, None) for p in participants]
+    )
+    forms = [form for _p, form in rows if form is not None]
+    error = ""
+    if posted:
+        if not forms:
+            error = _("There is no participant you may record.")
+        elif all(form.is_valid() for form in forms):
+            data_rows = [(p.session, dict(form.cleaned_data)) for p, form in rows if form is not None]
+            try:
+                services.group_record(group=group, actor=request.user, rows=data_rows)
+            except StaleVersion as exc:
+                error = str(exc.message)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, _("Saved for %(n)d participants.") % {"n": len(data_rows)})
+                return redirect("guidance:group_detail", pk=group.pk)
+        else:
+            error = _("Nothing was saved: correct the marked rows.")
+    access_record_many(
+        user=request.user,
+        objs=[p.client for p in participants if p.visible],
+        office_of=lambda c: c.office_id,
+        action=AccessLog.Action.VIEW,
+        request=request,
+    )
+    context = {
+        "group": group,
+        "rows": rows,
+        "can_record": can_record and bool(forms),
+        "hidden_count": sum(1 for p in participants if not p.visible),
+        "error": error,
+        "nav_current": "guidance_groups",
+    }
+    return render(request, "guidance/group_detail.html", context, status=422 if posted else 200)
 
 
 # --- section and office ---------------------------------------------------------------------------
