@@ -97,17 +97,18 @@ def postgres_pid() -> int | None:
 
 
 def start_gunicorn(
-    gunicorn: str, app: str, cwd: Path, env: dict, port: int, workers: str
+    gunicorn: str, app: str, cwd: Path, env: dict, port: int, workers: str, log
 ) -> subprocess.Popen:
     server = subprocess.Popen(
         [gunicorn, app, "--bind", f"127.0.0.1:{port}", "--workers", workers, *GUNICORN_ARGS],
         cwd=cwd,
         env=env,
         start_new_session=True,
+        stderr=log,  # pretix logs every 400 answer ("already checked in") as a warning
     )
     for _ in range(1200):
         if server.poll() is not None:
-            raise SystemExit(f"gunicorn for {app} exited with {server.returncode}")
+            raise SystemExit(f"gunicorn for {app} exited with {server.returncode} (log: {log.name})")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return server
@@ -200,8 +201,9 @@ def bench_ours(n: int, warm: int, scanners: int, workers: str) -> dict:
     checkin_load.connection.close()
     port = checkin_load.free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test", "ALLOWED_HOSTS": "127.0.0.1"}
+    log = open(ROOT / "var/checkin-vs-pretix-aksalarasa.log", "w")  # noqa: SIM115
     server = start_gunicorn(
-        str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", ROOT, env, port, workers
+        str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", ROOT, env, port, workers, log
     )
     path = f"/api/v1/events/{event.pk}/checkin"
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
@@ -245,6 +247,7 @@ def bench_pretix(n: int, warm: int, scanners: int, workers: str) -> dict:
         "PRETIX_CONFIG_FILE": os.environ["PRETIX_CONFIG_FILE"],
     }
     venv = Path(os.environ["PRETIX_VENV"])
+    log = open(ROOT / "var/checkin-vs-pretix-pretix.log", "w")  # noqa: SIM115
     server = start_gunicorn(
         str(venv / "bin/gunicorn"),
         "pretix.wsgi:application",
@@ -252,6 +255,7 @@ def bench_pretix(n: int, warm: int, scanners: int, workers: str) -> dict:
         env,
         port,
         workers,
+        log,
     )
     path = f"/api/v1/organizers/{seed['organizer']}/checkinrpc/redeem/"
     headers = {"Authorization": f"Token {seed['token']}", "Content-Type": "application/json"}

@@ -74,6 +74,7 @@ def main() -> None:
             defaults={"all_events": True, "limit_event_permissions": {"event.orders:checkin": True}},
         )
         token = team.tokens.create(name=f"scanner {run}")
+        channel = organizer.sales_channels.get(identifier="web")
 
     secrets = [secret_for(i, run) for i in range(n)]
     created = now()
@@ -90,6 +91,7 @@ def main() -> None:
                     expires=expires,
                     total=Decimal("50000"),
                     locale="en",
+                    sales_channel=channel,
                 )
                 OrderPosition.objects.create(
                     order=order,
@@ -100,6 +102,7 @@ def main() -> None:
                     secret=secrets[i],
                     positionid=1,
                 )
+                order.create_transactions(is_new=True, dt_now=created)
     with open(out, "w") as fh:
         json.dump(
             {
