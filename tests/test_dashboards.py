@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from aksalarasa.dashboards.selectors import aggregate_dashboard, office_dashboard
+from aksalarasa.dashboards.services import summaries_refresh
 from tests.factories import GuidanceSessionFactory, OfficeFactory, SupervisionFactory, make_client, make_user
 
 pytestmark = pytest.mark.django_db
@@ -32,38 +33,46 @@ def _clients(office, n: int, *, child: bool = False, sessions: tuple[str, ...] =
     return made
 
 
-def test_office_dashboard_counts_own_office_only(office_a, office_b):
+@pytest.mark.parametrize("refreshed", [False, True], ids=["live", "summaries"])
+def test_office_dashboard_counts_own_office_only(office_a, office_b, refreshed):
     _clients(office_a, 6, sessions=("attended", "unexcused"))
     _clients(office_a, 2, child=True)
     _clients(office_b, 9, sessions=("attended",))
     head = make_user("office_head", office_a)
+    if refreshed:
+        summaries_refresh()
     data = office_dashboard(viewer=head)
     assert data.active_clients == 8
     assert data.by_category == {"adult": 6, "child": 2}
     assert data.expected == 12
     assert data.attendance == 50.0
     assert data.engagement == 2.0
+    assert (data.as_of is not None) == refreshed
 
 
-def test_aggregates_hide_small_cells_and_the_cell_that_would_reveal_them(office_a, office_b):
+@pytest.mark.parametrize("refreshed", [False, True], ids=["live", "summaries"])
+def test_aggregates_hide_small_cells_and_the_cell_that_would_reveal_them(office_a, office_b, refreshed):
     _clients(office_a, 7)
     _clients(office_a, 2, child=True)  # 2 children: hidden, and so is the adults count (9 - 7 would reveal 2)
     _clients(office_b, 12, sessions=("attended", "attended", "excused"))
     national = make_user("national")
-    rows, months, total = aggregate_dashboard(viewer=national)
-    by_office = {row.office.pk: row for row in rows}
+    if refreshed:
+        summaries_refresh()
+    data = aggregate_dashboard(viewer=national)
+    by_office = {row.office.pk: row for row in data.rows}
     a, b = by_office[office_a.pk], by_office[office_b.pk]
     assert a.clients == 9
     assert a.children is None and a.adults is None
     assert a.attendance is None  # no session behind it
     assert (b.clients, b.adults, b.children) == (12, 12, 0)
     assert b.attendance == round(100 * 24 / 36, 1)
-    assert total.clients == 21
+    assert b.engagement == 2.0  # 24 rated sessions, each 2
+    assert data.total.clients == 21
 
 
 def test_regional_viewer_sees_only_the_offices_of_the_region(office_a, office_b):
     regional = make_user("regional", office_a)
-    rows, _months, _total = aggregate_dashboard(viewer=regional)
+    rows = aggregate_dashboard(viewer=regional).rows
     assert {row.office.pk for row in rows} == {office_a.pk}
 
 

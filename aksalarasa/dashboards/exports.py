@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from io import BytesIO
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from aksalarasa.dashboards.selectors import MonthRow, OfficeDashboard, OfficeRow
+from aksalarasa.dashboards.selectors import Aggregates, MonthRow, OfficeDashboard
 
 SUPPRESSED = "<5"
 
 
 def _cell(value):
     return SUPPRESSED if value is None else value
+
+
+def _as_of_row(as_of: datetime) -> list[str]:
+    """The row that says how fresh figures read from the summaries are (live ones need none)."""
+    local = timezone.localtime(as_of)
+    return [_("Figures as of"), f"{local:%Y-%m-%d %H:%M} ({timezone.get_current_timezone_name()})"]
 
 
 def _months_sheet(wb: Workbook, months: list[MonthRow]) -> None:
@@ -46,13 +54,15 @@ def office_xlsx(data: OfficeDashboard, labels: dict[str, dict[str, str]]) -> byt
     ws.append([_("Events"), data.events])
     ws.append([_("Event check-ins"), data.checked_in])
     ws.append([_("Questionnaire responses"), data.responses])
+    if data.as_of is not None:
+        ws.append(_as_of_row(data.as_of))
     _months_sheet(wb, data.months)
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def aggregate_xlsx(rows: list[OfficeRow], months: list[MonthRow], total: OfficeRow) -> bytes:
+def aggregate_xlsx(data: Aggregates) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Offices")
@@ -72,7 +82,7 @@ def aggregate_xlsx(rows: list[OfficeRow], months: list[MonthRow], total: OfficeR
         _("Responses"),
     ]
     ws.append(header)
-    for r in [*rows, total]:
+    for r in [*data.rows, data.total]:
         ws.append(
             [
                 r.office.name or _("Total"),
@@ -95,7 +105,9 @@ def aggregate_xlsx(rows: list[OfficeRow], months: list[MonthRow], total: OfficeR
                 ),
             ]
         )
-    _months_sheet(wb, months)
+    if data.as_of is not None:
+        ws.append(_as_of_row(data.as_of))
+    _months_sheet(wb, data.months)
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

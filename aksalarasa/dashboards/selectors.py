@@ -2,21 +2,29 @@
 
 Aggregates never carry a name or a row about one person, and every count under SMALL_CELL (5) is
 suppressed (shown as "<5"), as are rates and means computed from fewer than 5 observations.
-Each dashboard is a fixed number of aggregate queries, whatever the number of offices or clients.
+Each dashboard is a fixed number of queries, whatever the number of offices or clients.
+
+The figures come from the summaries (models.py) when they have been built: exactly the figures
+the raw aggregates gave at the refresh (`Figures.as_of`, said on the page). Until the first
+refresh, or for a time zone the summaries were not built for, they come from the raw aggregates
+(live, and slower at national scale). Both sources fill the same `Figures`, and one set of
+functions turns them into what a page shows, small-cell suppression included.
 """
 
 from __future__ import annotations
 
+import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from aksalarasa.accounts.models import User
 from aksalarasa.clients.models import Client, SocialInquiry, Supervision
+from aksalarasa.dashboards.models import MonthSummary, OfficeSummary, SummaryState
 from aksalarasa.events.models import CheckIn, Event
 from aksalarasa.evidence.models import Response
 from aksalarasa.guidance.models import ATTENDED_OUTCOMES, EXPECTED_OUTCOMES, GuidanceSession
@@ -28,6 +36,13 @@ SMALL_CELL = 5
 WINDOW_DAYS = 90
 MONTHS = 6
 OPEN_REFERRAL = [Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS]
+SUMS = {
+    "expected": Count("pk", filter=Q(outcome__in=EXPECTED_OUTCOMES)),
+    "attended": Count("pk", filter=Q(outcome__in=ATTENDED_OUTCOMES)),
+    "engagement_sum": Sum("engagement", default=0),
+    "rated": Count("engagement"),
+}
+SUM_FIELDS = tuple(SUMS)
 
 
 def can_see_office_dashboard(user: User) -> bool:
@@ -54,6 +69,179 @@ def rate(numerator: int, denominator: int) -> float | None:
     if denominator < SMALL_CELL:
         return None
     return round(100.0 * numerator / denominator, 1)
+
+
+# --- figures: what both sources (raw aggregates, summaries) fill -----------------------------------
+
+
+@dataclass
+class Sums:
+    """Guidance sessions summed: attendance is attended / expected, engagement engagement_sum / rated."""
+
+    expected: int = 0
+    attended: int = 0
+    engagement_sum: int = 0
+    rated: int = 0
+
+    def add(self, other: Sums) -> None:
+        for name in SUM_FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @classmethod
+    def of(cls, row: dict) -> Sums:
+        return cls(**{name: int(row[name] or 0) for name in SUM_FIELDS})
+
+
+@dataclass
+class OfficeFigures:
+    children: int = 0
+    adults: int = 0
+    by_program: dict[str, int] = field(default_factory=dict)  # program type -> active clients
+    window: Sums = field(default_factory=Sums)  # guidance sessions of the last WINDOW_DAYS
+    referrals: dict[str, int] = field(default_factory=dict)  # status -> referrals
+    stages: dict[str, int] = field(default_factory=dict)  # stage -> programs
+    events: int = 0
+    checked_in: int = 0
+    responses: int = 0
+
+    @property
+    def open_referrals(self) -> int:
+        return sum(self.referrals.get(status, 0) for status in OPEN_REFERRAL)
+
+    @property
+    def programs(self) -> int:
+        return sum(self.stages.values())
+
+
+@dataclass
+class Figures:
+    offices: dict[int, OfficeFigures]
+    months: dict[date, Sums]  # the last MONTHS calendar months, summed over the offices
+    as_of: datetime | None = None  # None: the raw aggregates, live
+
+
+def _month_start(months: int, now: datetime, zone: tzinfo) -> datetime:
+    local = timezone.localtime(now, zone)
+    year, month = local.year, local.month - (months - 1)
+    while month <= 0:
+        month += 12
+        year -= 1
+    return local.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def office_figures_raw(
+    ids: list[int], *, now: datetime | None, by_program: bool = True
+) -> dict[int, OfficeFigures]:
+    """Each office's figures from the raw rows, at `now` (one grouped query per figure; active
+    clients by program type only with `by_program`, as the aggregates do not show them; the
+    sessions of the last WINDOW_DAYS only with `now`)."""
+    result = {pk: OfficeFigures() for pk in ids}
+    active = Client.objects.filter(
+        office_id__in=ids, anonymised_at__isnull=True, supervisions__status=Supervision.Status.ACTIVE
+    )
+    for office_id, category, n in active.values_list("office_id", "category").annotate(
+        n=Count("pk", distinct=True)
+    ):
+        if category == Client.Category.CHILD:
+            result[office_id].children = n
+        else:
+            result[office_id].adults = n
+    if by_program:
+        for office_id, program_type, n in (
+            Supervision.objects.filter(office_id__in=ids, status=Supervision.Status.ACTIVE)
+            .values_list("office_id", "program_type")
+            .annotate(n=Count("client_id", distinct=True))
+        ):
+            result[office_id].by_program[program_type] = n
+    if now is not None:
+        window = GuidanceSession.objects.filter(
+            office_id__in=ids, scheduled_at__gte=now - timedelta(days=WINDOW_DAYS), scheduled_at__lte=now
+        )
+        for row in window.values("office_id").annotate(**SUMS):
+            result[row["office_id"]].window = Sums.of(row)
+    for name, qs, key in (
+        ("referrals", Referral.objects.filter(office_id__in=ids), "status"),
+        ("stages", Program.objects.filter(office_id__in=ids), "stage"),
+    ):
+        for office_id, value, n in qs.values_list("office_id", key).annotate(n=Count("pk")):
+            getattr(result[office_id], name)[value] = n
+    for name, qs, key in (
+        ("events", Event.objects.filter(office_id__in=ids), "office_id"),
+        ("checked_in", CheckIn.objects.filter(event__office_id__in=ids), "event__office_id"),
+        ("responses", Response.objects.filter(office_id__in=ids), "office_id"),
+    ):
+        for office_id, n in qs.values_list(key).annotate(n=Count("pk")):
+            setattr(result[office_id], name, n)
+    return result
+
+
+def month_figures_raw(ids: list[int], *, now: datetime, zone: tzinfo) -> dict[tuple[int, date], Sums]:
+    """Each office's guidance sessions by calendar month in `zone`, the last MONTHS months up to `now`."""
+    rows = (
+        GuidanceSession.objects.filter(
+            office_id__in=ids, scheduled_at__gte=_month_start(MONTHS, now, zone), scheduled_at__lte=now
+        )
+        .annotate(month=TruncMonth("scheduled_at", tzinfo=zone))
+        .values("office_id", "month")
+        .annotate(**SUMS)
+    )
+    return {(row["office_id"], timezone.localtime(row["month"], zone).date()): Sums.of(row) for row in rows}
+
+
+def figures_raw(ids: list[int], *, now: datetime, zone: tzinfo, by_program: bool = True) -> Figures:
+    months: dict[date, Sums] = defaultdict(Sums)
+    for (_office_id, month), sums in month_figures_raw(ids, now=now, zone=zone).items():
+        months[month].add(sums)
+    return Figures(offices=office_figures_raw(ids, now=now, by_program=by_program), months=dict(months))
+
+
+def figures_from_summaries(ids: list[int], *, viewer: User, zone_name: str) -> Figures | None:
+    """The figures as of the last refresh, or None when there is none for this time zone."""
+    state = SummaryState.objects.filter(pk=1).first()
+    if state is None or zone_name not in state.zones:
+        return None
+    offices = {pk: OfficeFigures() for pk in ids}
+    for row in OfficeSummary.objects.visible_to(viewer).filter(office_id__in=ids).values():
+        offices[row["office_id"]] = OfficeFigures(
+            children=row["children"],
+            adults=row["adults"],
+            by_program=row["by_program"],
+            window=Sums.of(row),
+            referrals=row["referrals"],
+            stages=row["stages"],
+            events=row["events"],
+            checked_in=row["checked_in"],
+            responses=row["responses"],
+        )
+    months = {
+        row["month"]: Sums.of(row)
+        for row in MonthSummary.objects.visible_to(viewer)
+        .filter(zone=zone_name, office_id__in=ids)
+        .values("month")
+        .annotate(**{name: Sum(name) for name in SUM_FIELDS})
+    }
+    return Figures(offices=offices, months=months, as_of=state.as_of)
+
+
+def figures(ids: list[int], *, viewer: User, by_program: bool = True) -> Figures:
+    """The summaries when they exist for the active time zone, the raw aggregates otherwise."""
+    zone = timezone.get_current_timezone()
+    found = figures_from_summaries(ids, viewer=viewer, zone_name=timezone.get_current_timezone_name())
+    return found or figures_raw(ids, now=timezone.now(), zone=zone, by_program=by_program)
+
+
+def summary_zones() -> list[str]:
+    """The time zones a viewer can have: every office's, the default for people without an
+    office, and the server's (commands, tests)."""
+    from django.conf import settings
+
+    from aksalarasa.core.middleware import DEFAULT_ZONE
+
+    zones = {settings.TIME_ZONE, DEFAULT_ZONE, *Office.Zone.values}
+    return sorted(str(zoneinfo.ZoneInfo(z)) for z in zones)
+
+
+# --- what the pages show ---------------------------------------------------------------------------
 
 
 @dataclass
@@ -97,190 +285,120 @@ class OfficeDashboard:
     checked_in: int = 0
     responses: int = 0
     months: list[MonthRow] = field(default_factory=list)
+    as_of: datetime | None = None  # the summaries' refresh; None: live figures
 
 
-def _since() -> timezone.datetime:
-    return timezone.now() - timedelta(days=WINDOW_DAYS)
+@dataclass
+class Aggregates:
+    rows: list[OfficeRow]
+    months: list[MonthRow]
+    total: OfficeRow
+    as_of: datetime | None = None
 
 
-def _month_start(months: int) -> timezone.datetime:
-    now = timezone.localtime()
-    year, month = now.year, now.month - (months - 1)
-    while month <= 0:
-        month += 12
-        year -= 1
-    return now.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
+def _mean(sums: Sums, minimum: int = 1) -> float | None:
+    """The mean engagement, or None when fewer than `minimum` (and at least one) sessions were rated."""
+    if sums.rated < max(minimum, 1):
+        return None
+    return round(sums.engagement_sum / sums.rated, 2)
 
 
-def _session_figures(qs) -> tuple[int, int, float | None, int]:
-    row = qs.aggregate(
-        expected=Count("pk", filter=Q(outcome__in=EXPECTED_OUTCOMES)),
-        attended=Count("pk", filter=Q(outcome__in=ATTENDED_OUTCOMES)),
-        mean_engagement=Avg("engagement"),
-        rated=Count("engagement"),
-    )
-    return row["expected"], row["attended"], row["mean_engagement"], row["rated"]
-
-
-def _months(qs, months: int, *, small_cells: bool) -> list[MonthRow]:
-    rows = (
-        qs.filter(scheduled_at__gte=_month_start(months), scheduled_at__lte=timezone.now())
-        .annotate(month=TruncMonth("scheduled_at"))
-        .values("month")
-        .annotate(
-            expected=Count("pk", filter=Q(outcome__in=EXPECTED_OUTCOMES)),
-            attended=Count("pk", filter=Q(outcome__in=ATTENDED_OUTCOMES)),
-            mean_engagement=Avg("engagement"),
-            rated=Count("engagement"),
-        )
-        .order_by("month")
-    )
+def _month_rows(months: dict[date, Sums], *, small_cells: bool) -> list[MonthRow]:
     result = []
-    for row in rows:
-        enough = row["rated"] >= SMALL_CELL or not small_cells
-        result.append(
-            MonthRow(
-                month=row["month"].strftime("%Y-%m"),
-                expected=suppress(row["expected"]) if small_cells else row["expected"],
-                attendance=rate(row["attended"], row["expected"]) if small_cells else _plain_rate(row),
-                engagement=round(row["mean_engagement"], 2)
-                if row["mean_engagement"] is not None and enough
-                else None,
+    for month, s in sorted(months.items()):
+        if small_cells:
+            row = MonthRow(
+                month.strftime("%Y-%m"),
+                suppress(s.expected),
+                rate(s.attended, s.expected),
+                _mean(s, SMALL_CELL),
             )
-        )
+        else:
+            attendance = round(100.0 * s.attended / s.expected, 1) if s.expected else None
+            row = MonthRow(month.strftime("%Y-%m"), s.expected, attendance, _mean(s))
+        result.append(row)
     return result
 
 
-def _plain_rate(row: dict) -> float | None:
-    return round(100.0 * row["attended"] / row["expected"], 1) if row["expected"] else None
+def _aggregate_row(row: OfficeRow, f: OfficeFigures) -> None:
+    """Fill `row` from `f` with small cells suppressed, and the cell that would reveal one too."""
+    row.clients, row.children, row.adults = (
+        suppress(f.children + f.adults),
+        suppress(f.children),
+        suppress(f.adults),
+    )
+    if row.children is None and row.adults is not None and f.children:
+        row.adults = None  # complementary: the adults count would reveal the hidden children count
+    if row.adults is None and row.children is not None and f.adults:
+        row.children = None
+    row.expected = suppress(f.window.expected)
+    row.attendance = rate(f.window.attended, f.window.expected)
+    row.engagement = _mean(f.window, SMALL_CELL)
+    for name in ("open_referrals", "programs", "events", "checked_in", "responses"):
+        setattr(row, name, suppress(getattr(f, name)))
 
 
 def office_dashboard(*, viewer: User) -> OfficeDashboard:
     """The viewer's own office: the office's staff read the office's figures (no suppression)."""
     office = Office.objects.visible_to(viewer).select_related("regional_office").get(pk=viewer.office_id)
-    clients = Client.objects.filter(
-        office=office, anonymised_at__isnull=True, supervisions__status=Supervision.Status.ACTIVE
-    )
-    by_category = dict(clients.values_list("category").annotate(n=Count("pk", distinct=True)))
-    by_program = dict(
-        Supervision.objects.filter(office=office, status=Supervision.Status.ACTIVE)
-        .values_list("program_type")
-        .annotate(n=Count("client_id", distinct=True))
-    )
-    sessions = GuidanceSession.objects.filter(office=office)
-    expected, attended, engagement, _rated = _session_figures(
-        sessions.filter(scheduled_at__gte=_since(), scheduled_at__lte=timezone.now())
-    )
-    checked_in = CheckIn.objects.filter(event__office=office).count()
+    found = figures([office.pk], viewer=viewer)
+    f = found.offices[office.pk]
+    by_category = {
+        k: n for k, n in ((Client.Category.ADULT, f.adults), (Client.Category.CHILD, f.children)) if n
+    }
+    window = f.window
     return OfficeDashboard(
         office=office,
-        active_clients=sum(by_category.values()),
-        by_category=by_category,
-        by_program=by_program,
-        expected=expected,
-        attendance=round(100.0 * attended / expected, 1) if expected else None,
-        engagement=round(engagement, 2) if engagement is not None else None,
-        open_concerns=sessions.filter(concern=True, concern_resolved_at__isnull=True).count(),
+        active_clients=f.children + f.adults,
+        by_category={str(k): n for k, n in by_category.items()},
+        by_program=f.by_program,
+        expected=window.expected,
+        attendance=round(100.0 * window.attended / window.expected, 1) if window.expected else None,
+        engagement=_mean(window),
+        # What an office acts on today stays live: two small indexed counts.
+        open_concerns=GuidanceSession.objects.filter(
+            office=office, concern=True, concern_resolved_at__isnull=True
+        ).count(),
         overdue_litmas=SocialInquiry.objects.filter(office=office).overdue().count(),
-        referrals=dict(Referral.objects.filter(office=office).values_list("status").annotate(n=Count("pk"))),
-        programs=dict(Program.objects.filter(office=office).values_list("stage").annotate(n=Count("pk"))),
-        events=Event.objects.filter(office=office).count(),
-        checked_in=checked_in,
-        responses=Response.objects.filter(office=office).count(),
-        months=_months(sessions, MONTHS, small_cells=False),
+        referrals=f.referrals,
+        programs=f.stages,
+        events=f.events,
+        checked_in=f.checked_in,
+        responses=f.responses,
+        months=_month_rows(found.months, small_cells=False),
+        as_of=found.as_of,
     )
 
 
-def aggregate_dashboard(*, viewer: User) -> tuple[list[OfficeRow], list[MonthRow], OfficeRow]:
+def aggregate_dashboard(*, viewer: User) -> Aggregates:
     """Per office, over time and in total: counts only, small cells suppressed."""
     offices = list(Office.objects.visible_to(viewer).select_related("regional_office").order_by("name"))
-    ids = [o.pk for o in offices]
-    rows = {o.pk: OfficeRow(office=o) for o in offices}
-    raw: dict[int, dict[str, float | int | None]] = defaultdict(dict)
-
-    for row in (
-        Client.objects.filter(
-            office_id__in=ids, anonymised_at__isnull=True, supervisions__status=Supervision.Status.ACTIVE
-        )
-        .values("office_id", "category")
-        .annotate(n=Count("pk", distinct=True))
-    ):
-        raw[row["office_id"]][row["category"]] = row["n"]
-    for row in (
-        GuidanceSession.objects.filter(
-            office_id__in=ids, scheduled_at__gte=_since(), scheduled_at__lte=timezone.now()
-        )
-        .values("office_id")
-        .annotate(
-            expected=Count("pk", filter=Q(outcome__in=EXPECTED_OUTCOMES)),
-            attended=Count("pk", filter=Q(outcome__in=ATTENDED_OUTCOMES)),
-            mean_engagement=Avg("engagement"),
-            rated=Count("engagement"),
-        )
-    ):
-        raw[row["office_id"]].update(
-            {k: row[k] for k in ("expected", "attended", "mean_engagement", "rated")}
-        )
-    for name, qs, key in (
-        ("open_referrals", Referral.objects.filter(office_id__in=ids, status__in=OPEN_REFERRAL), "office_id"),
-        ("programs", Program.objects.filter(office_id__in=ids), "office_id"),
-        ("events", Event.objects.filter(office_id__in=ids), "office_id"),
-        ("checked_in", CheckIn.objects.filter(event__office_id__in=ids), "event__office_id"),
-        ("responses", Response.objects.filter(office_id__in=ids), "office_id"),
-    ):
-        for row in qs.values(key).annotate(n=Count("pk")):
-            raw[row[key]][name] = row["n"]
-
-    totals: dict[str, float] = defaultdict(float)
-    for office_id, row in rows.items():
-        data = raw[office_id]
-        children, adults = int(data.get("child", 0)), int(data.get("adult", 0))
-        expected, attended = int(data.get("expected", 0) or 0), int(data.get("attended", 0) or 0)
-        rated = int(data.get("rated", 0) or 0)
-        row.clients, row.children, row.adults = (
-            suppress(children + adults),
-            suppress(children),
-            suppress(adults),
-        )
-        if row.children is None and row.adults is not None and children:
-            row.adults = None  # complementary: the adults count would reveal the hidden children count
-        if row.adults is None and row.children is not None and adults:
-            row.children = None
-        row.expected = suppress(expected)
-        row.attendance = rate(attended, expected)
-        row.engagement = (
-            round(data["engagement"], 2)
-            if data.get("engagement") is not None and rated >= SMALL_CELL
-            else None
-        )
-        for name in ("open_referrals", "programs", "events", "checked_in", "responses"):
-            setattr(row, name, suppress(int(data.get(name, 0))))
-        for name, value in (
-            ("clients", children + adults),
-            ("children", children),
-            ("adults", adults),
-            ("expected", expected),
-            ("attended", attended),
-            ("rated", rated),
-        ):
-            totals[name] += value
-        totals["engagement_sum"] += (data.get("mean_engagement") or 0) * rated
-        for name in ("open_referrals", "programs", "events", "checked_in", "responses"):
-            totals[name] += int(data.get(name, 0))
-
+    found = figures([o.pk for o in offices], viewer=viewer, by_program=False)
+    rows = []
+    total_figures = OfficeFigures()
+    for office in offices:
+        f = found.offices[office.pk]
+        row = OfficeRow(office=office)
+        _aggregate_row(row, f)
+        rows.append(row)
+        total_figures.children += f.children
+        total_figures.adults += f.adults
+        total_figures.window.add(f.window)
+        for name in ("events", "checked_in", "responses"):
+            setattr(total_figures, name, getattr(total_figures, name) + getattr(f, name))
+        for name in ("referrals", "stages"):
+            into = getattr(total_figures, name)
+            for key, n in getattr(f, name).items():
+                into[key] = into.get(key, 0) + n
     total = OfficeRow(office=Office(name=""))
+    _aggregate_row(total, total_figures)
     total.clients, total.children, total.adults = (
-        suppress(int(totals[k])) for k in ("clients", "children", "adults")
+        suppress(n)
+        for n in (total_figures.children + total_figures.adults, total_figures.children, total_figures.adults)
     )
-    total.expected = suppress(int(totals["expected"]))
-    total.attendance = rate(int(totals["attended"]), int(totals["expected"]))
-    total.engagement = (
-        round(totals["engagement_sum"] / totals["rated"], 2) if totals["rated"] >= SMALL_CELL else None
+    return Aggregates(
+        rows=rows, months=_month_rows(found.months, small_cells=True), total=total, as_of=found.as_of
     )
-    for name in ("open_referrals", "programs", "events", "checked_in", "responses"):
-        setattr(total, name, suppress(int(totals[name])))
-    months = _months(GuidanceSession.objects.filter(office_id__in=ids), MONTHS, small_cells=True)
-    return list(rows.values()), months, total
 
 
 def stage_labels() -> dict[str, str]:

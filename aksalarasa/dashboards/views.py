@@ -49,7 +49,11 @@ def office(request: HttpRequest) -> HttpResponse:
 def aggregate(request: HttpRequest) -> HttpResponse:
     if not selectors.can_see_aggregates(request.user):
         raise Http404
-    rows, months, total = selectors.aggregate_dashboard(viewer=request.user)
+    data = selectors.aggregate_dashboard(viewer=request.user)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(exports.aggregate_xlsx(rows, months, total), "dashboard-aggregates.xlsx")
-    return render(request, "dashboards/aggregate.html", {"rows": rows, "months": months, "total": total})
+        return _xlsx(exports.aggregate_xlsx(data), "dashboard-aggregates.xlsx")
+    return render(
+        request,
+        "dashboards/aggregate.html",
+        {"rows": data.rows, "months": data.months, "total": data.total, "as_of": data.as_of},
+    )
