@@ -725,3 +725,40 @@ PAGES[-1:-1] = [  # before the last page (it turns two-factor login on)
         url=lambda w: reverse("dashboards:aggregate"),
     ),
 ]
+
+
+# --- guidance app: group sessions (the list, a new one, one group with its one-screen record form) --
+
+
+def _setup_group(world: World) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from aksalarasa.guidance import services as guidance_services
+    from tests.factories import make_guidance_client
+
+    officer = world.users[Role.OFFICER.value]
+    people = [make_guidance_client(world.office, officer, full_name=f"Peserta Kelompok {i}") for i in (1, 2)]
+    world.extra["group"] = guidance_services.group_create(
+        actor=officer,
+        title="Bimbingan kelompok uji",
+        kind="personality",
+        place="community",
+        scheduled_at=timezone.now() - timedelta(hours=1),
+        participants=[p.pk for p in people],
+    )
+
+
+PAGES[-1:-1] = [  # before the last page (it turns two-factor login on)
+    PageCase(
+        "group sessions", CLIENT_STAFF, url=lambda w: reverse("guidance:group_list"), setup=_setup_group
+    ),
+    PageCase("new group session", CLIENT_STAFF, url=lambda w: reverse("guidance:group_create")),
+    PageCase(
+        "group session",
+        CLIENT_STAFF,
+        url=lambda w: reverse("guidance:group_detail", args=[w.extra["group"].pk]),
+    ),
+]
+NAVIGATION["guidance:group_list"] = frozenset({_R.OFFICE_HEAD, _R.SECTION_HEAD, _R.OFFICER})
