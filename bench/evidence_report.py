@@ -2,7 +2,8 @@
 
 Limits: PDF under 3 s, DOCX under 1 s (each including the analysis it reports).
 Run: DEBUG=1 .venv/bin/python bench/evidence_report.py   (builds a throwaway test database;
-set DATABASE_URL to a PostgreSQL URL to measure there).
+set DATABASE_URL to a PostgreSQL URL to measure there). Medians of 3 samples, each from cold
+in-process caches; the verdict is on wall time, with CPU time shown for loaded machines.
 """
 
 from __future__ import annotations
@@ -87,10 +88,20 @@ def main() -> int:
         translation.activate("id")
         report.report_pdf(report.report_data(viewer=head, program=program))  # warm-up (imports, fonts)
 
+        def cold():
+            # Each sample starts without the in-process caches (network layout, chart PNGs), so
+            # the figures are those of a first request, not of a repeat.
+            from aksalarasa.evidence import charts
+
+            charts.spring_positions.cache_clear()
+            report._svg_to_png.cache_clear()
+
         def pdf():
+            cold()
             return report.report_pdf(report.report_data(viewer=head, program=program))
 
         def docx():
+            cold()
             return report.report_docx(report.report_data(viewer=head, program=program))
 
         results = {}
@@ -110,12 +121,20 @@ def main() -> int:
             "SVG to PNG, all charts": lambda: [report.svg_to_png(svg) for svg in report._all_charts(data)],
         }
         for name, fn in parts.items():
+            cold()
             t, c = time.perf_counter(), time.process_time()
             fn()
             print(f"  {name}: {time.perf_counter() - t:.2f} s wall, {time.process_time() - c:.2f} s CPU")
         for name, limit in (("pdf", PDF_LIMIT), ("docx", DOCX_LIMIT)):
             wall, size, cpu = results[name]
-            print(f"{name.upper()}: {wall:.2f} s wall, {cpu:.2f} s CPU ({size // 1024} KiB), limit {limit} s")
+            verdict = (
+                "MET"
+                if wall < limit
+                else ("MET in CPU time only (machine loaded)" if cpu < limit else "MISSED")
+            )
+            print(
+                f"{name.upper()}: {wall:.2f} s wall, {cpu:.2f} s CPU ({size // 1024} KiB), limit {limit} s: {verdict}"
+            )
         print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall time grows with load)")
         return 0 if results["pdf"][0] < PDF_LIMIT and results["docx"][0] < DOCX_LIMIT else 1
     finally:

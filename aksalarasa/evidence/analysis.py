@@ -122,17 +122,22 @@ def _survey_analyses(program: Program, *, seed: int) -> list[SurveyAnalysis]:
             "pk", "administration_id", "client_id", "code_hash", "scores"
         )
     )
-    answers: dict[int, dict[str, int]] = defaultdict(dict)
-    for response_id, key, value in Answer.objects.filter(response__administration__in=admins).values_list(
-        "response_id", "item__key", "value"
-    ):
-        answers[response_id][key] = value
     versions = {a.instrument_version_id for a in admins}
     items_by_version: dict[int, list[Item]] = defaultdict(list)
+    item_keys: dict[int, str] = {}
     for item in Item.objects.filter(instrument_version_id__in=versions).select_related(
         "subscale", "instrument_version"
     ):
         items_by_version[item.instrument_version_id].append(item)
+        item_keys[item.pk] = item.key
+    # item ids rather than a join to the item's key: one narrow query over every answer
+    answers: dict[int, dict[str, int]] = defaultdict(dict)
+    for response_id, item_id, value in Answer.objects.filter(
+        response__administration__in=[a.pk for a in admins]
+    ).values_list("response_id", "item_id", "value"):
+        key = item_keys.get(item_id)
+        if key is not None:
+            answers[response_id][key] = value
 
     # one survey per (instrument, group)
     surveys: dict[tuple[str, str], dict[str, Any]] = {}
