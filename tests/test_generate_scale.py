@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from io import StringIO
 
@@ -231,6 +232,29 @@ def test_same_seed_same_data_other_seed_other_data():
     # Pure planning functions: another seed gives other people.
     assert scale.client_rows(3, 0, 12) == scale.client_rows(3, 0, 12)
     assert scale.client_rows(3, 0, 12) != scale.client_rows(4, 0, 12)
+
+
+def test_interrupted_run_resumes_to_the_same_data():
+    rollback = transaction.savepoint()
+    run(preset="tiny", seed=5)
+    whole = fingerprint()
+    transaction.savepoint_rollback(rollback)
+    sizes = dataclasses.asdict(scale.PRESETS["tiny"])
+
+    class Interrupted(Exception):
+        pass
+
+    def stop(message: str) -> None:
+        raise Interrupted(message)
+
+    with pytest.raises(Interrupted, match="office 1/2"):
+        scale.generate(seed=5, log=stop, **sizes)
+    assert Office.objects.filter(code__startswith="scale-").count() == 1  # the first office was committed
+    with pytest.raises(CommandError, match="already present"):
+        run(preset="tiny", seed=5)
+    out = run(preset="tiny", seed=5, resume=True)
+    assert "offices: 1" in out
+    assert fingerprint() == whole
 
 
 def test_other_seed_other_data():

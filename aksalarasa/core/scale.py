@@ -1157,12 +1157,18 @@ def generate(
     programs_per_office: int | None = None,
     registrations_per_office: int | None = None,
     responses_per_office: int | None = None,
+    resume: bool = False,
     log=None,
 ) -> Report:
-    """Generate the data; refuses to run twice on the same database (codes `scale-NNN` are taken).
-    Sizes left out are proportional to the clients (derived())."""
-    if Office.objects.filter(code__startswith=CODE_PREFIX).exists():
-        raise ValueError("scale data already present (offices with code scale-*): use a fresh database")
+    """Generate the data. Sizes left out are proportional to the clients (derived()).
+
+    Each office is one transaction. A second run on the same database is refused (codes `scale-NNN`
+    are taken) unless `resume`: then the offices already there are skipped and the others generated,
+    which gives the same data as an uninterrupted run if the seed and sizes are the same."""
+    if not resume and Office.objects.filter(code__startswith=CODE_PREFIX).exists():
+        raise ValueError(
+            "scale data already present (offices with code scale-*): use a fresh database or --resume"
+        )
     sizes = derived(clients_per_office)
     n_partners = partners_per_office if partners_per_office is not None else sizes["partners_per_office"]
     n_referrals = referrals_per_office if referrals_per_office is not None else sizes["referrals_per_office"]
@@ -1175,6 +1181,7 @@ def generate(
     n_responses = responses_per_office if responses_per_office is not None else sizes["responses_per_office"]
     n_partners = max(1, n_partners)
     log = log or (lambda msg: None)
+    run_started = perf_counter()
     report = Report()
     ins = Inserter(report)
     password = make_password(BENCH_PASSWORD)
@@ -1187,32 +1194,37 @@ def generate(
         raise ValueError("no regions loaded: run migrate first")
     with transaction.atomic():
         instruments_install_defaults()
-        instruments = {
-            "client": InstrumentPlan.load("client-interaction-motivation"),
-            "resident": InstrumentPlan.load("resident-attitude"),
-        }
-        kanwil: dict[str, RegionalOffice] = {}
-        _national, created = User.objects.get_or_create(
-            username="scale.national",
-            defaults={"full_name": "Pengamat Nasional", "role_national": True, "password": password},
-        )
-        report.add("staff", int(created))
-        for i in range(offices):
-            province = provinces[i % len(provinces)]
-            if province.code not in kanwil:
-                kanwil[province.code], _ = RegionalOffice.objects.get_or_create(
-                    code=f"{CODE_PREFIX}kanwil-{province.code}",
-                    defaults={"name": f"Kanwil Sintetis {province.name}", "province": province},
-                )
-                _viewer, created = User.objects.get_or_create(
-                    username=f"scale.kanwil.{province.code}",
-                    defaults={
-                        "full_name": f"Pengamat {province.name}", "role_regional": True,
-                        "regional_office": kanwil[province.code], "password": password,
-                    },
-                )  # fmt: skip
-                report.add("staff", int(created))
-            plan = office_plan(seed, i)
+    instruments = {
+        "client": InstrumentPlan.load("client-interaction-motivation"),
+        "resident": InstrumentPlan.load("resident-attitude"),
+    }
+    kanwil: dict[str, RegionalOffice] = {}
+    _national, created = User.objects.get_or_create(
+        username="scale.national",
+        defaults={"full_name": "Pengamat Nasional", "role_national": True, "password": password},
+    )
+    report.add("staff", int(created))
+    done = set(Office.objects.filter(code__startswith=CODE_PREFIX).values_list("code", flat=True))
+    for i in range(offices):
+        province = provinces[i % len(provinces)]
+        if province.code not in kanwil:
+            kanwil[province.code], _ = RegionalOffice.objects.get_or_create(
+                code=f"{CODE_PREFIX}kanwil-{province.code}",
+                defaults={"name": f"Kanwil Sintetis {province.name}", "province": province},
+            )
+            _viewer, created = User.objects.get_or_create(
+                username=f"scale.kanwil.{province.code}",
+                defaults={
+                    "full_name": f"Pengamat {province.name}", "role_regional": True,
+                    "regional_office": kanwil[province.code], "password": password,
+                },
+            )  # fmt: skip
+            report.add("staff", int(created))
+        plan = office_plan(seed, i)
+        if plan["code"] in done:  # --resume: this office was committed by an earlier run
+            continue
+        # One transaction per office: an interrupted run keeps the offices it finished.
+        with transaction.atomic():
             office = Office.objects.create(regional_office=kanwil[province.code], **plan)
             # Offices in the same province share its regencies round-robin (two each at least).
             regs = regencies[province.code]
@@ -1345,11 +1357,11 @@ def generate(
             programs = generate_programs(ins, seed, od, n_programs, offices)
             registrations = generate_events(ins, seed, od, programs, n_regs)
             generate_evidence(ins, seed, od, registrations, n_responses, instruments)
-            log(
-                f"office {i + 1}/{offices}: {report['clients']:,} clients, {report['sessions']:,} sessions, "
-                f"{report['referrals']:,} referrals, {report['registrations']:,} registrations, "
-                f"{report['responses']:,} responses"
-            )
+        log(
+            f"office {i + 1}/{offices}: {report['clients']:,} clients, {report['sessions']:,} sessions, "
+            f"{report['referrals']:,} referrals, {report['registrations']:,} registrations, "
+            f"{report['responses']:,} responses ({perf_counter() - run_started:.0f} s)"
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

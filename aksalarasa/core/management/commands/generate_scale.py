@@ -32,6 +32,11 @@ class Command(BaseCommand):
                 f"--{what}-per-office", type=int, help=f"{what} per office (overrides the preset)"
             )
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--resume",
+            action="store_true",
+            help="continue an interrupted run (same seed and sizes): offices already there are skipped",
+        )
 
     def handle(self, *args, **options) -> None:
         preset = scale.PRESETS[options["preset"] or "small"]
@@ -56,6 +61,7 @@ class Command(BaseCommand):
                 clients_per_office=per_office,
                 sessions_per_client=per_client,
                 seed=options["seed"],
+                resume=options["resume"],
                 log=lambda msg: self.stdout.write(msg) if options["verbosity"] > 1 else None,
                 **sizes,
             )
