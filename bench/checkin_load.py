@@ -5,7 +5,8 @@
     scripts/pg.sh stop $pgdir
 
 Migrates the database, creates an office, a program, an event and N registrations, starts gunicorn
-(gthread) on 127.0.0.1 and lets 20 scanner threads send check-ins through the API with a personal
+on 127.0.0.1 the way the README's production command does (sync workers; BENCH_WORKERS, default
+2 per core, and BENCH_WORKER_CLASS=gthread with BENCH_THREADS to compare) and lets 20 scanner threads send check-ins through the API with a personal
 token (keep-alive connections, like a phone). Each scanner owns its share of the codes and sends
 every code twice, each time with its own client UUID, and in every 10th case re-sends the same UUID
 (an offline queue flushed twice). Prints the throughput, the latency percentiles and then checks the
@@ -133,6 +134,8 @@ def main() -> None:
     connection.close()
     port = free_port()
     workers = os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 2) * 2))
+    worker_class = os.environ.get("BENCH_WORKER_CLASS", "sync")
+    threads = os.environ.get("BENCH_THREADS", "8" if worker_class == "gthread" else "1")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test", "ALLOWED_HOSTS": "127.0.0.1"}
     server = subprocess.Popen(
         [
@@ -141,11 +144,11 @@ def main() -> None:
             "--bind",
             f"127.0.0.1:{port}",
             "--worker-class",
-            "gthread",
+            worker_class,
             "--workers",
             workers,
             "--threads",
-            "8",
+            threads,
             "--keep-alive",
             "30",
             "--log-level",
@@ -169,11 +172,13 @@ def main() -> None:
         path = f"/api/v1/events/{event.pk}/checkin"
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         # Warm the workers (imports, connections) before measuring.
-        warm = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        # On a loaded machine a worker's first request (URLconf, API schemas) can take minutes.
         for _ in range(int(workers) * 4):
+            warm = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
             warm.request("GET", f"/api/v1/events/{event.pk}", headers=headers)
             warm.getresponse().read()
-        warm.close()
+            warm.close()
+        load_before = os.getloadavg()[0]
 
         latencies: list[float] = []
         outcomes = {"created": 0, "already": 0, "error": 0, "retry": 0}
@@ -237,7 +242,10 @@ def main() -> None:
     rows = CheckIn.objects.filter(event=event).count()
     distinct = CheckIn.objects.filter(event=event).values("registration").distinct().count()
     latencies.sort()
-    print(f"database: {connection.vendor}; gunicorn gthread workers={workers} threads=8; scanners={scanners}")
+    print(
+        f"database: {connection.vendor}; gunicorn {worker_class} workers={workers} threads={threads}; "
+        f"scanners={scanners}; load average before {load_before:.1f}"
+    )
     print(f"requests: {total} in {elapsed:.1f} s = {total / elapsed:.0f} requests/s")
     print(
         f"new check-ins: {outcomes['created']} in {elapsed:.1f} s; answers 'already': {outcomes['already']}"

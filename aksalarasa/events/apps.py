@@ -6,7 +6,16 @@ class EventsConfig(AppConfig):
     label = "events"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
         from django.utils.translation import gettext_lazy as _
+
+        from aksalarasa.events import fastpath
+
+        # The scanners' lean check-in path remembers tokens and permissions for a few seconds:
+        # a revoked token, a changed user or program team forgets them at once in this process.
+        for model in ("accounts.ApiToken", "accounts.User", "programs.ProgramMember"):
+            post_save.connect(fastpath.cache_clear, sender=model, dispatch_uid=f"fastpath-{model}-save")
+            post_delete.connect(fastpath.cache_clear, sender=model, dispatch_uid=f"fastpath-{model}-del")
 
         from aksalarasa.core.navigation import NavItem, nav_register
 
