@@ -6,7 +6,8 @@ For the office, regional and national dashboards (the users generate_scale makes
 exports: the median over N renders (default 7, after one warm-up) of the CPU time of this process
 (time.process_time: Django, templates, the database driver) and of the wall time (which also
 holds the database's own time and is not reliable on a shared machine), with the queries per
-render. --refresh runs `refresh_summaries` first and prints how long it took.
+render. --refresh runs `refresh_summaries` first and prints how long it took (wall, CPU of this
+process, and CPU of the PostgreSQL backend read from /proc when the server runs on this machine).
 """
 
 from __future__ import annotations
@@ -34,6 +35,20 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from aksalarasa.accounts.models import User  # noqa: E402
 
 
+def backend_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (same machine only), else 0."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--refresh", action="store_true")
@@ -42,12 +57,19 @@ def main() -> None:
     if args.refresh:
         from aksalarasa.dashboards.services import summaries_refresh
 
-        cpu, wall = time.process_time(), time.perf_counter()
+        db, cpu, wall = backend_cpu(), time.process_time(), time.perf_counter()
         summaries_refresh()
         print(
             f"refresh_summaries: {1000 * (time.perf_counter() - wall):.0f} ms wall, "
-            f"{1000 * (time.process_time() - cpu):.0f} ms CPU in this process"
+            f"{1000 * (time.process_time() - cpu):.0f} ms CPU in this process, "
+            f"{1000 * (backend_cpu() - db):.0f} ms CPU in the PostgreSQL backend"
         )
+    cpu = time.process_time()
+    sum(range(100_000))
+    print(
+        f"calibration: sum(range(100_000)) took {1000 * (time.process_time() - cpu):.1f} ms CPU "
+        "(about 1 ms on an idle core; more means the CPU figures below are inflated by contention)"
+    )
     head = User.objects.get(username="s000.kabapas")
     national = User.objects.get(username="scale.national")
     regional = User.objects.filter(role_regional=True, username__startswith="scale.kanwil.").order_by(

@@ -104,13 +104,19 @@ class OfficeFigures:
     checked_in: int = 0
     responses: int = 0
 
+    # The totals alone, when read from the summaries without the breakdowns (the aggregates).
+    open_referrals_total: int | None = None
+    programs_total: int | None = None
+
     @property
     def open_referrals(self) -> int:
+        if self.open_referrals_total is not None:
+            return self.open_referrals_total
         return sum(self.referrals.get(status, 0) for status in OPEN_REFERRAL)
 
     @property
     def programs(self) -> int:
-        return sum(self.stages.values())
+        return self.programs_total if self.programs_total is not None else sum(self.stages.values())
 
 
 @dataclass
@@ -195,24 +201,30 @@ def figures_raw(ids: list[int], *, now: datetime, zone: tzinfo, by_program: bool
     return Figures(offices=office_figures_raw(ids, now=now, by_program=by_program), months=dict(months))
 
 
-def figures_from_summaries(ids: list[int], *, viewer: User, zone_name: str) -> Figures | None:
-    """The figures as of the last refresh, or None when there is none for this time zone."""
+def figures_from_summaries(
+    ids: list[int], *, viewer: User, zone_name: str, breakdowns: bool = True
+) -> Figures | None:
+    """The figures as of the last refresh, or None when there is none for this time zone. Without
+    `breakdowns`, referrals and programs come as totals only (no JSON to decode per office)."""
     state = SummaryState.objects.filter(pk=1).first()
     if state is None or zone_name not in state.zones:
         return None
     offices = {pk: OfficeFigures() for pk in ids}
-    for row in OfficeSummary.objects.visible_to(viewer).filter(office_id__in=ids).values():
-        offices[row["office_id"]] = OfficeFigures(
+    columns = ["office_id", "children", "adults", "events", "checked_in", "responses", *SUM_FIELDS]
+    columns += ["by_program", "referrals", "stages"] if breakdowns else ["open_referrals", "programs"]
+    for row in OfficeSummary.objects.visible_to(viewer).filter(office_id__in=ids).values(*columns):
+        f = offices[row["office_id"]] = OfficeFigures(
             children=row["children"],
             adults=row["adults"],
-            by_program=row["by_program"],
             window=Sums.of(row),
-            referrals=row["referrals"],
-            stages=row["stages"],
             events=row["events"],
             checked_in=row["checked_in"],
             responses=row["responses"],
         )
+        if breakdowns:
+            f.by_program, f.referrals, f.stages = row["by_program"], row["referrals"], row["stages"]
+        else:
+            f.open_referrals_total, f.programs_total = row["open_referrals"], row["programs"]
     months = {
         row["month"]: Sums.of(row)
         for row in MonthSummary.objects.visible_to(viewer)
@@ -226,7 +238,9 @@ def figures_from_summaries(ids: list[int], *, viewer: User, zone_name: str) -> F
 def figures(ids: list[int], *, viewer: User, by_program: bool = True) -> Figures:
     """The summaries when they exist for the active time zone, the raw aggregates otherwise."""
     zone = timezone.get_current_timezone()
-    found = figures_from_summaries(ids, viewer=viewer, zone_name=timezone.get_current_timezone_name())
+    found = figures_from_summaries(
+        ids, viewer=viewer, zone_name=timezone.get_current_timezone_name(), breakdowns=by_program
+    )
     return found or figures_raw(ids, now=timezone.now(), zone=zone, by_program=by_program)
 
 
@@ -386,10 +400,8 @@ def aggregate_dashboard(*, viewer: User) -> Aggregates:
         total_figures.window.add(f.window)
         for name in ("events", "checked_in", "responses"):
             setattr(total_figures, name, getattr(total_figures, name) + getattr(f, name))
-        for name in ("referrals", "stages"):
-            into = getattr(total_figures, name)
-            for key, n in getattr(f, name).items():
-                into[key] = into.get(key, 0) + n
+        total_figures.open_referrals_total = (total_figures.open_referrals_total or 0) + f.open_referrals
+        total_figures.programs_total = (total_figures.programs_total or 0) + f.programs
     total = OfficeRow(office=Office(name=""))
     _aggregate_row(total, total_figures)
     total.clients, total.children, total.adults = (

@@ -1,5 +1,7 @@
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -20,3 +22,21 @@ def pct_width(value, maximum) -> int:
         return max(0, min(100, round(100 * float(value) / float(maximum))))
     except (TypeError, ValueError, ZeroDivisionError):
         return 0
+
+
+@register.simple_tag
+def aggregate_cells(row) -> str:
+    """The <td> cells of one row of the offices table. One tag per row instead of some thirty
+    template nodes: the national table has 94 rows, and this is most of the page's CPU."""
+    values = [
+        cell(row.clients),
+        cell(row.children),
+        cell(row.adults),
+        "<5" if row.attendance is None else f"{cell(row.attendance, 1)} %",
+        cell(row.engagement, 2),
+        cell(row.open_referrals),
+        cell(row.programs),
+        cell(row.checked_in),
+        cell(row.responses),
+    ]
+    return mark_safe("".join(f"<td>{escape(value)}</td>" for value in values))
