@@ -155,7 +155,7 @@ def main() -> None:
             "warning",
             "--preload",  # load the app once before forking: workers start warm
             "--timeout",
-            "120",  # a loaded machine must not get workers killed mid-request
+            "900",  # a loaded machine: a first request (URLconf, API schemas) may take minutes
             "--error-logfile",
             os.environ.get("BENCH_GUNICORN_LOG", "-"),
         ],
