@@ -135,7 +135,7 @@ def main() -> None:
     port = free_port()
     workers = os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 2) * 2))
     worker_class = os.environ.get("BENCH_WORKER_CLASS", "sync")
-    threads = os.environ.get("BENCH_THREADS", "8" if worker_class == "gthread" else "1")
+    server_threads = os.environ.get("BENCH_THREADS", "8" if worker_class == "gthread" else "1")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test", "ALLOWED_HOSTS": "127.0.0.1"}
     server = subprocess.Popen(
         [
@@ -148,7 +148,7 @@ def main() -> None:
             "--workers",
             workers,
             "--threads",
-            threads,
+            server_threads,
             "--keep-alive",
             "30",
             "--log-level",
@@ -243,7 +243,7 @@ def main() -> None:
     distinct = CheckIn.objects.filter(event=event).values("registration").distinct().count()
     latencies.sort()
     print(
-        f"database: {connection.vendor}; gunicorn {worker_class} workers={workers} threads={threads}; "
+        f"database: {connection.vendor}; gunicorn {worker_class} workers={workers} threads={server_threads}; "
         f"scanners={scanners}; load average before {load_before:.1f}"
     )
     print(f"requests: {total} in {elapsed:.1f} s = {total / elapsed:.0f} requests/s")
