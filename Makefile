@@ -41,6 +41,7 @@ run: system-deps venv var/secret_key
 	@$(RUN_ENV) $(PY) manage.py migrate --no-input -v0
 	@$(RUN_ENV) $(PY) manage.py collectstatic --no-input -v0
 	@$(RUN_ENV) $(PY) manage.py load_demo
+	@$(RUN_ENV) $(PY) manage.py refresh_summaries --quiet
 	@echo ">> Aksalarasa on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	@$(RUN_ENV) exec .venv/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 3 --access-logfile - --log-level warning
 

@@ -22,3 +22,5 @@ run $PY bench/teams_assign.py
 run $PY bench/evidence_analysis.py
 run env DATABASE_URL="$url" DEBUG=1 $PY bench/evidence_report.py
 run bench/run_scale.sh  # generate_scale + harness: key pages and API lists under load (BENCH_PRESET)
+# Check-in side by side with pretix (installs pretix into var/pretix-venv; the first run migrates for ~30 min)
+run env DATABASE_URL="$url" PG_DIR="$pgdir" bench/checkin_vs_pretix.sh

@@ -26,5 +26,6 @@ echo "PostgreSQL for the scale benchmark: $url (preset $preset)"
 $PY manage.py migrate --no-input -v0
 $PY manage.py collectstatic --no-input -v0
 /usr/bin/time -f "generate_scale: %e s wall, %M KB max RSS" $PY manage.py generate_scale --preset "$preset" --seed 1
+/usr/bin/time -f "refresh_summaries: %e s wall, %M KB max RSS" $PY manage.py refresh_summaries --quiet
 $PY -c "import psycopg; c=psycopg.connect('$url'); print('database size:', c.execute('select pg_size_pretty(pg_database_size(current_database()))').fetchone()[0])"
 $PY bench/harness.py
