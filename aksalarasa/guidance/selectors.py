@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.accounts.models import User
-from aksalarasa.clients.masking import client_label
+from aksalarasa.clients.masking import can_see_identity, client_label
 from aksalarasa.clients.models import Client, SocialInquiry, Supervision
 from aksalarasa.guidance.models import (
     ATTENDED_OUTCOMES,
@@ -213,24 +213,75 @@ def caseload_clients(*, viewer: User, officer: User | None = None, section: str 
     return qs
 
 
+def _ranked(sessions: QuerySet, depth: int) -> QuerySet:
+    """Each client's newest `depth` sessions of `sessions` (newest first: time, then id)."""
+    return sessions.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("client_id")],
+            order_by=[F("scheduled_at").desc(), F("pk").desc()],
+        )
+    ).filter(rank__lte=depth)
+
+
 def _latest_per_client(sessions: QuerySet, column: str, depth: int) -> dict[int, list]:
     """The newest `depth` values of `column` per client, newest first, in ONE window query."""
-    ranked = (
-        sessions.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("client_id")],
-                order_by=[F("scheduled_at").desc(), F("pk").desc()],
-            )
-        )
-        .filter(rank__lte=depth)
-        .values_list("client_id", "rank", column)
-        .order_by()
-    )
+    ranked = _ranked(sessions, depth).values_list("client_id", "rank", column).order_by()
     latest: dict[int, list] = defaultdict(list)
     for client_id, _rank, value in sorted(ranked, key=lambda r: (r[0], r[1])):
         latest[client_id].append(value)
     return latest
+
+
+def _flag_aggregates(now: datetime, prefix: str = "") -> dict[str, Any]:
+    """Per-client counts for the flags that one GROUP BY can give (the "last N sessions" flags come
+    from window queries)."""
+    p = prefix  # "" when grouping sessions by client, "sessions__" when grouping clients
+    since = now - timedelta(days=NO_CONTACT_DAYS)
+    return {
+        "open_concerns": Count(
+            p + "pk", filter=Q(**{p + "concern": True, p + "concern_resolved_at__isnull": True})
+        ),
+        "recent_contacts": Count(
+            p + "pk", filter=Q(**{p + "outcome__in": ATTENDED_OUTCOMES, p + "scheduled_at__gte": since})
+        ),
+    }
+
+
+def _flags_for(
+    stats: dict, supervision_end: date | None, today: date, *, unexcused: bool, low: bool
+) -> list[str]:
+    """The flag codes of one client, in display order."""
+    flags = []
+    if stats.get("open_concerns"):
+        flags.append(FLAG_CONCERN)
+    if unexcused:
+        flags.append(FLAG_UNEXCUSED)
+    if low:
+        flags.append(FLAG_LOW_ENGAGEMENT)
+    if not stats.get("recent_contacts"):
+        flags.append(FLAG_NO_CONTACT)
+    if supervision_end is not None and today <= supervision_end <= today + timedelta(days=ENDING_SOON_DAYS):
+        flags.append(FLAG_ENDING)
+    return flags
+
+
+def _supervision_end() -> Subquery:
+    return Subquery(
+        Supervision.objects.filter(client=OuterRef("pk"), status=Supervision.Status.ACTIVE)
+        .order_by("end")
+        .values("end")[:1]
+    )
+
+
+def _attendance(now: datetime, prefix: str = "") -> dict[str, Any]:
+    p = prefix
+    since = now - timedelta(days=ATTENDANCE_WINDOW_DAYS)
+    window = Q(**{p + "scheduled_at__gte": since, p + "scheduled_at__lte": now})
+    return {
+        "attended": Count(p + "pk", filter=window & Q(**{p + "outcome__in": ATTENDED_OUTCOMES})),
+        "expected": Count(p + "pk", filter=window & Q(**{p + "outcome__in": EXPECTED_OUTCOMES})),
+    }
 
 
 def caseload_rows(
@@ -242,19 +293,14 @@ def caseload_rows(
 ) -> list[CaseloadRow]:
     """One row per client with attendance, trend, last/next contact and flags.
 
-    Four queries whatever the number of clients: the clients (with the supervision end as a
-    subquery), one aggregate over their sessions, and two window queries (the last two expected
-    outcomes; the last engagement levels, ten for the sparkline or three for the flag).
+    Three queries whatever the number of clients: the clients (with the supervision end as a
+    subquery), one aggregate over their sessions (attendance, contacts, and the flag counts of
+    `_flag_aggregates`), and one window query for the sparkline (the last ten engagement levels).
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    supervision_end = (
-        Supervision.objects.filter(client=OuterRef("pk"), status=Supervision.Status.ACTIVE)
-        .order_by("end")
-        .values("end")[:1]
-    )
     client_values = list(
-        clients.annotate(supervision_end=Subquery(supervision_end))
+        clients.annotate(supervision_end=_supervision_end())
         .values(
             "pk",
             "full_name",
@@ -270,19 +316,9 @@ def caseload_rows(
     )
     if not client_values:
         return []
-    ids = [c["pk"] for c in client_values]
-    sessions = GuidanceSession.objects.filter(client_id__in=_id_filter(clients, ids))
-    since = now - timedelta(days=ATTENDANCE_WINDOW_DAYS)
-    no_contact_since = now - timedelta(days=NO_CONTACT_DAYS)
-    window = Q(scheduled_at__gte=since, scheduled_at__lte=now)
-    aggregates = {
-        "attended": Count("pk", filter=window & Q(outcome__in=ATTENDED_OUTCOMES)),
-        "expected": Count("pk", filter=window & Q(outcome__in=EXPECTED_OUTCOMES)),
-        "recent_contacts": Count(
-            "pk", filter=Q(outcome__in=ATTENDED_OUTCOMES, scheduled_at__gte=no_contact_since)
-        ),
-        "open_concerns": Count("pk", filter=Q(concern=True, concern_resolved_at__isnull=True)),
-    }
+    # The clients' query itself as a subquery: no list of ids travels from Python to the database.
+    sessions = GuidanceSession.objects.filter(client_id__in=clients.values("pk"))
+    aggregates = {**_attendance(now), **_flag_aggregates(now)}
     if with_trend:  # the officer's own list shows the dates; roll-ups only need the flags
         aggregates["last_contact"] = Max("scheduled_at", filter=Q(outcome__in=ATTENDED_OUTCOMES))
         aggregates["next_contact"] = Min("scheduled_at", filter=Q(outcome="", scheduled_at__gte=now))
@@ -291,7 +327,9 @@ def caseload_rows(
     last_levels = _latest_per_client(
         sessions.filter(engagement__isnull=False), "engagement", SPARKLINE_POINTS if with_trend else 3
     )
-    ending_by = today + timedelta(days=ENDING_SOON_DAYS)
+    # Whether the viewer sees full identities is decided per office by the masking module; ask it
+    # once per office instead of building a Client per row (the other rows keep the lazy label).
+    sees_identity: dict[int, bool] = {}
     rows = []
     for c in client_values:
         s = stats.get(c["pk"], {})
@@ -312,27 +350,22 @@ def caseload_rows(
             next_contact=s.get("next_contact"),
             open_concerns=s.get("open_concerns", 0),
             engagement_trend=list(reversed(levels)) if with_trend else [],
+            flags=_flags_for(
+                s,
+                c["supervision_end"],
+                today,
+                unexcused=last_outcomes.get(c["pk"]) == [Outcome.UNEXCUSED, Outcome.UNEXCUSED],
+                low=len(levels) >= 3 and all(value <= 2 for value in levels[:3]),
+            ),
             viewer=viewer,
         )
-        if row.open_concerns:
-            row.flags.append(FLAG_CONCERN)
-        if last_outcomes.get(c["pk"]) == [Outcome.UNEXCUSED, Outcome.UNEXCUSED]:
-            row.flags.append(FLAG_UNEXCUSED)
-        last_three = levels[:3]
-        if len(last_three) == 3 and all(value <= 2 for value in last_three):
-            row.flags.append(FLAG_LOW_ENGAGEMENT)
-        if not s.get("recent_contacts"):
-            row.flags.append(FLAG_NO_CONTACT)
-        if row.supervision_end is not None and today <= row.supervision_end <= ending_by:
-            row.flags.append(FLAG_ENDING)
+        office_id = c["office_id"]
+        if office_id not in sees_identity:
+            sees_identity[office_id] = can_see_identity(viewer, Client(pk=c["pk"], office_id=office_id))
+        if sees_identity[office_id]:
+            row.__dict__["name"] = row.full_name  # fills the cached `name`: no stub, no masking call
         rows.append(row)
     return rows
-
-
-def _id_filter(clients: QuerySet[Client], ids: list[int]):
-    """Filter sessions by the clients' ids: a literal list when short, the query itself when long
-    (databases cap the number of bound parameters)."""
-    return ids if len(ids) <= 500 else clients.values("pk")
 
 
 def caseload_sort_filter(
