@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from aksalarasa.accounts.models import User
 from aksalarasa.clients.models import Client
 from aksalarasa.clients.pdp import client_anonymise
 from tests.factories import make_partner_world
@@ -30,7 +31,9 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def w(office_a, office_b):
-    return make_partner_world(office_a, office_b)
+    world = make_partner_world(office_a, office_b)
+    User.objects.update(language="en")  # pages answer in English here; one test proves Indonesian
+    return world
 
 
 def _jpeg_with_exif(size=(64, 48), color=(200, 30, 30)) -> bytes:

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from aksalarasa.accounts.models import User
 from aksalarasa.clients import services as client_services
 from aksalarasa.core.demo import DemoContext
 from aksalarasa.guidance import demo, services
@@ -47,6 +48,7 @@ def w(office_a, office_b):
         "child": make_guidance_client(office_a, other_officer, category="child", full_name="Komang Anak"),
     }
     world["far"] = make_guidance_client(office_b, world["officer_b"], full_name="Budi Jauh")
+    User.objects.update(language="en")  # pages answer in English here (Indonesian is proven elsewhere)
     return world
 
 
