@@ -33,6 +33,7 @@ from django.utils import timezone  # noqa: E402
 from aksalarasa.accounts.models import User  # noqa: E402
 from aksalarasa.clients.models import Client, SocialInquiry, Supervision  # noqa: E402
 from aksalarasa.guidance.models import GuidanceSession  # noqa: E402
+from aksalarasa.guidance.summaries import client_summaries_refresh  # noqa: E402
 from aksalarasa.offices.models import Office, Region, RegionalOffice  # noqa: E402
 
 OFFICE_CODE = "bench-caseload"
@@ -151,6 +152,7 @@ def build() -> Office:
             for c in clients[::25]
         ]
     )
+    client_summaries_refresh(clients=Client.objects.filter(office=office))  # as the app's bulk writers do
     print(
         f"built {len(clients)} clients and {GuidanceSession.objects.filter(office=office).count()} sessions "
         f"in {time.perf_counter() - started:.1f} s"

@@ -318,6 +318,15 @@ class GuidanceSessionFactory(factory.django.DjangoModelFactory):
     scheduled_at = factory.LazyFunction(_guidance_now)
     outcome = ""
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Like every session writer of the app, keep the client's roll-up summary current."""
+        from aksalarasa.guidance.summaries import client_summaries_refresh
+
+        session = super()._create(model_class, *args, **kwargs)
+        client_summaries_refresh(clients=[session.client_id])
+        return session
+
 
 # --- clients app (owner: clients) --------------------------------------------------------------
 

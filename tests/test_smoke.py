@@ -32,3 +32,15 @@ def test_navigation_marks_only_the_current_section(client, office_a):
     dashboard = client.get(reverse("dashboards:aggregate")).content.decode()
     assert f'<a href="{reverse("offices:list")}" aria-current="page">' not in dashboard
     assert f'<a href="{reverse("dashboards:aggregate")}" aria-current="page">' in dashboard
+
+
+def test_postgresql_connections_run_without_jit(db):
+    """The app's statements are short: PostgreSQL's JIT only adds compile time (settings.py)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+    else:
+        assert "options" not in connection.settings_dict.get("OPTIONS", {})

@@ -55,6 +55,7 @@ from aksalarasa.evidence.services import code_hash as evidence_code_hash
 from aksalarasa.evidence.services import instruments_install_defaults
 from aksalarasa.evidence.stats import ItemSpec, score_subscales
 from aksalarasa.guidance.models import GuidanceSession
+from aksalarasa.guidance.summaries import client_summaries_refresh
 from aksalarasa.offices.models import Office, Region, RegionalOffice
 from aksalarasa.offices.selectors import region_children
 from aksalarasa.partners.models import (
@@ -1357,6 +1358,13 @@ def generate(
             programs = generate_programs(ins, seed, od, n_programs, offices)
             registrations = generate_events(ins, seed, od, programs, n_regs)
             generate_evidence(ins, seed, od, registrations, n_responses, instruments)
+            started = perf_counter()  # the roll-ups read these (guidance.summaries)
+            report.add(
+                "guidance summaries", client_summaries_refresh(clients=Client.objects.filter(office=office))
+            )
+            report.seconds["guidance summaries"] = (
+                perf_counter() - started + report.seconds.get("guidance summaries", 0.0)
+            )
         log(
             f"office {i + 1}/{offices}: {report['clients']:,} clients, {report['sessions']:,} sessions, "
             f"{report['referrals']:,} referrals, {report['registrations']:,} registrations, "

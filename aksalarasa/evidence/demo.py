@@ -200,6 +200,7 @@ def _guidance_window(ctx: DemoContext, *, program, event, participants, rng: ran
     from aksalarasa.clients.models import Client
     from aksalarasa.evidence.analysis import WINDOW_DAYS
     from aksalarasa.guidance.models import GuidanceSession
+    from aksalarasa.guidance.summaries import client_summaries_refresh
 
     start = event.start - timedelta(days=WINDOW_DAYS)
     end = event.end + timedelta(days=WINDOW_DAYS)
@@ -247,4 +248,5 @@ def _guidance_window(ctx: DemoContext, *, program, event, participants, rng: ran
                 )
             )
     bulk_create_with_history(rows, GuidanceSession)
+    client_summaries_refresh(clients=[row.client_id for row in rows])
     ctx.created["guidance sessions (evidence window)"] = len(rows)

@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from aksalarasa.clients.models import Client
 from aksalarasa.core.demo import DemoContext
 from aksalarasa.guidance.models import GuidanceSession, Kind, Outcome, Place, ReportInSchedule
+from aksalarasa.guidance.summaries import client_summaries_refresh
 
 DAYS_OF_HISTORY = 365
 # Assigned in turn (clients sorted by register number), so any slice of clients keeps the mix:
@@ -201,6 +202,7 @@ def load(ctx: DemoContext) -> None:
         if session.outcome == "" and session.kind == Kind.REPORT_IN:
             session.schedule = by_client.get(session.client_id)
     bulk_create_with_history(all_sessions, GuidanceSession, batch_size=500, default_change_reason="demo")
+    client_summaries_refresh(clients=[client.pk for client in clients])
     ctx.created["guidance sessions"] = ctx.created.get("guidance sessions", 0) + len(all_sessions)
     ctx.created["report-in schedules"] = ctx.created.get("report-in schedules", 0) + len(schedules)
     _load_groups(ctx, clients)
@@ -325,4 +327,5 @@ def _load_groups(ctx: DemoContext, clients: list[Client]) -> None:
             new_sessions.append(session)
     if new_sessions:
         bulk_create_with_history(new_sessions, GuidanceSession, default_change_reason="demo group session")
+        client_summaries_refresh(clients=[session.client_id for session in new_sessions])
         ctx.created["guidance sessions"] = ctx.created.get("guidance sessions", 0) + len(new_sessions)

@@ -21,6 +21,7 @@ from aksalarasa.clients.importing import Column, Importer, ImportResult, RowIssu
 from aksalarasa.clients.models import Client
 from aksalarasa.guidance.forms import SessionRecordForm
 from aksalarasa.guidance.models import Engagement, GuidanceSession, Kind, Outcome, Place
+from aksalarasa.guidance.summaries import client_summaries_refresh
 
 FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M", "%d-%m-%Y %H:%M")
 DATE_ONLY = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
@@ -178,4 +179,5 @@ class SessionImporter(Importer):
         bulk_create_with_history(
             new, GuidanceSession, batch_size=1000, default_user=self.actor, default_change_reason="import"
         )
+        client_summaries_refresh(clients=[session.client_id for session in new])
         result.created += len(new)

@@ -212,3 +212,31 @@ class ReportInSchedule(models.Model):
                 condition=Q(every_days__gte=1, every_days__lte=180), name="schedule_every_days_range"
             ),
         ]
+
+
+class ClientGuidanceSummary(models.Model):
+    """What the section and office roll-ups need of a client's sessions, kept current by every
+    session writer (`guidance.summaries.client_summaries_refresh`), so a roll-up of thousands of clients
+    reads one row per client instead of scanning every session of the office.
+
+    Only facts that do not depend on the time of reading are stored; the flags that do ("no contact
+    for 30 days", "supervision ends within 30 days") are compared with the clock in the query.
+    `manage.py guidance_rebuild_summaries` rebuilds every row (the safety net after a bulk load).
+    """
+
+    client = models.OneToOneField(
+        "clients.Client", on_delete=models.CASCADE, primary_key=True, related_name="guidance_summary"
+    )
+    office = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    last_attended_at = models.DateTimeField(null=True, blank=True)
+    open_concerns = models.PositiveIntegerField(default=0)
+    # The two newest sessions where the client was expected were both unexcused absences.
+    unexcused_twice = models.BooleanField(default=False)
+    # The three newest engagement levels are all 1-2 (and there are at least three).
+    low_engagement = models.BooleanField(default=False)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("client guidance summary")
+        verbose_name_plural = _("client guidance summaries")
+        indexes = [models.Index(fields=["office"], name="guidance_summary_office")]

@@ -15,17 +15,22 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     F,
+    IntegerField,
     Max,
     Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
+    Value,
+    When,
     Window,
 )
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, Lower, RowNumber
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -224,7 +229,7 @@ def _ranked(sessions: QuerySet, depth: int) -> QuerySet:
     ).filter(rank__lte=depth)
 
 
-def _latest_per_client(sessions: QuerySet, column: str, depth: int) -> dict[int, list]:
+def latest_per_client(sessions: QuerySet, column: str, depth: int) -> dict[int, list]:
     """The newest `depth` values of `column` per client, newest first, in ONE window query."""
     ranked = _ranked(sessions, depth).values_list("client_id", "rank", column).order_by()
     latest: dict[int, list] = defaultdict(list)
@@ -323,8 +328,8 @@ def caseload_rows(
         aggregates["last_contact"] = Max("scheduled_at", filter=Q(outcome__in=ATTENDED_OUTCOMES))
         aggregates["next_contact"] = Min("scheduled_at", filter=Q(outcome="", scheduled_at__gte=now))
     stats = {s["client_id"]: s for s in sessions.values("client_id").annotate(**aggregates).order_by()}
-    last_outcomes = _latest_per_client(sessions.filter(outcome__in=EXPECTED_OUTCOMES), "outcome", 2)
-    last_levels = _latest_per_client(
+    last_outcomes = latest_per_client(sessions.filter(outcome__in=EXPECTED_OUTCOMES), "outcome", 2)
+    last_levels = latest_per_client(
         sessions.filter(engagement__isnull=False), "engagement", SPARKLINE_POINTS if with_trend else 3
     )
     # Whether the viewer sees full identities is decided per office by the masking module; ask it
@@ -437,17 +442,59 @@ class Rollup:
     totals: OfficerSummary
     flagged_rows: list[CaseloadRow]
     by_section: dict[str, OfficerSummary]
+    flagged_count: int = 0  # flagged clients matching the flag filter (all pages)
+    page: int = 1
+    pages: int = 1
 
 
-def rollup(*, viewer: User, section: str = "", flag: str = "", now: datetime | None = None) -> Rollup:
-    """Per-officer figures for a section (section head) or the whole office (office head).
+ROLLUP_PAGE_SIZE = 50
 
-    Bounded: the caseload queries (without sparklines), one for overdue Litmas, one for the
-    officers' names (so officers with no clients still show).
+
+def _rollup_flag_conditions(now: datetime) -> dict[str, Q]:
+    """Each flag as a condition on a client annotated with `supervision_end`, read from the
+    per-client summary (`ClientGuidanceSummary`); a client with no summary row has no sessions,
+    so only "no contact" (and "ending soon") can hold for it. Same rules as `_flags_for`."""
+    today = timezone.localdate(now)
+    since = now - timedelta(days=NO_CONTACT_DAYS)
+    s = "guidance_summary__"
+    return {
+        FLAG_CONCERN: Q(**{s + "open_concerns__gt": 0}),
+        FLAG_UNEXCUSED: Q(**{s + "unexcused_twice": True}),
+        FLAG_LOW_ENGAGEMENT: Q(**{s + "low_engagement": True}),
+        FLAG_NO_CONTACT: Q(**{s + "last_attended_at__isnull": True})
+        | Q(**{s + "last_attended_at__lt": since}),
+        FLAG_ENDING: Q(
+            supervision_end__gte=today, supervision_end__lte=today + timedelta(days=ENDING_SOON_DAYS)
+        ),
+    }
+
+
+def rollup(
+    *, viewer: User, section: str = "", flag: str = "", page: int = 1, now: datetime | None = None
+) -> Rollup:
+    """Per-officer figures for a section (section head) or the whole office (office head), and one
+    page of the flagged clients (flagged first, then by name; filtered by one flag if asked).
+
+    Read from the per-client summaries, so the cost does not grow with the office's sessions: one
+    GROUP BY over the clients (per officer and category), the officers' names, the overdue Litmas,
+    the page of flagged clients and its attendance: a fixed number of queries.
     """
     now = now or timezone.now()
-    rows = caseload_rows(
-        viewer=viewer, clients=caseload_clients(viewer=viewer, section=section), with_trend=False, now=now
+    conditions = _rollup_flag_conditions(now)
+    any_flag = Q()
+    for condition in conditions.values():
+        any_flag |= condition
+    clients = caseload_clients(viewer=viewer, section=section).annotate(supervision_end=_supervision_end())
+    counts = {code: Count("pk", filter=condition) for code, condition in conditions.items()}
+    groups = (
+        clients.values("officer_id", "officer__full_name", "category")
+        .annotate(
+            n_clients=Count("pk"),
+            n_flagged=Count("pk", filter=any_flag),
+            n_concerns=Coalesce(Sum("guidance_summary__open_concerns"), 0),
+            **{f"n_{code}": count for code, count in counts.items()},
+        )
+        .order_by()
     )
     litmas = SocialInquiry.objects.visible_to(viewer).overdue(timezone.localdate(now))
     if section:
@@ -466,27 +513,111 @@ def rollup(*, viewer: User, section: str = "", flag: str = "", now: datetime | N
     }
     totals = OfficerSummary(officer_id=None, name=str(_("Total")))
     by_section: dict[str, OfficerSummary] = {}
-    for row in rows:
-        summary = summaries.get(row.officer_id)
+    for g in groups:
+        summary = summaries.get(g["officer_id"])
         if summary is None:
-            summary = summaries[row.officer_id] = OfficerSummary(
-                officer_id=row.officer_id, name=row.officer_name or str(_("No officer assigned"))
+            summary = summaries[g["officer_id"]] = OfficerSummary(
+                officer_id=g["officer_id"], name=g["officer__full_name"] or str(_("No officer assigned"))
             )
         section_summary = by_section.setdefault(
-            row.category, OfficerSummary(officer_id=None, name=row.category)
+            g["category"], OfficerSummary(officer_id=None, name=g["category"])
         )
         for target in (summary, totals, section_summary):
-            target.clients += 1
-            target.open_concerns += row.open_concerns
-            if row.flags:
-                target.flagged += 1
-            for code in row.flags:
-                target.flag_counts[code] = target.flag_counts.get(code, 0) + 1
+            target.clients += g["n_clients"]
+            target.open_concerns += g["n_concerns"]
+            target.flagged += g["n_flagged"]
+            for code in conditions:
+                if g[f"n_{code}"]:
+                    target.flag_counts[code] = target.flag_counts.get(code, 0) + g[f"n_{code}"]
     for officer_id, n in overdue.items():
         summary = summaries.get(officer_id)
         if summary is not None:
             summary.overdue_litmas = n
         totals.overdue_litmas += n
     officers = sorted(summaries.values(), key=lambda s: (-s.flagged, s.name.lower()))
-    flagged = caseload_sort_filter([r for r in rows if r.flags], sort="flags", flag=flag)
-    return Rollup(officers=officers, totals=totals, flagged_rows=flagged, by_section=by_section)
+    flagged = clients.filter(conditions[flag] if flag in conditions else any_flag)
+    flagged_count = totals.flag_counts.get(flag, 0) if flag in conditions else totals.flagged
+    pages = max(1, -(-flagged_count // ROLLUP_PAGE_SIZE))
+    page = min(max(1, page), pages)
+    rows = _rollup_flagged_page(
+        viewer=viewer,
+        clients=flagged,
+        conditions=conditions,
+        offset=(page - 1) * ROLLUP_PAGE_SIZE,
+        now=now,
+    )
+    return Rollup(
+        officers=officers,
+        totals=totals,
+        flagged_rows=rows,
+        by_section=by_section,
+        flagged_count=flagged_count,
+        page=page,
+        pages=pages,
+    )
+
+
+def _rollup_flagged_page(
+    *, viewer: User, clients: QuerySet[Client], conditions: dict[str, Q], offset: int, now: datetime
+) -> list[CaseloadRow]:
+    """One page of flagged clients, most flags first, then by name; their flags come from the same
+    conditions as the counts, their attendance from one aggregate over that page's sessions."""
+    flag_columns = {
+        f"is_{code}": Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+        for code, condition in conditions.items()
+    }
+    values = list(
+        clients.annotate(**flag_columns)
+        .annotate(n_flags=sum((F(name) for name in flag_columns), Value(0)), name_key=Lower("full_name"))
+        .order_by("-n_flags", "name_key", "pk")
+        .values(
+            "pk",
+            "full_name",
+            "register_number",
+            "category",
+            "office_id",
+            "officer_id",
+            "officer__full_name",
+            "phone",
+            "supervision_end",
+            "guidance_summary__open_concerns",
+            *flag_columns,
+        )[offset : offset + ROLLUP_PAGE_SIZE]
+    )
+    if not values:
+        return []
+    stats = {
+        s["client_id"]: s
+        for s in GuidanceSession.objects.filter(client_id__in=[v["pk"] for v in values])
+        .values("client_id")
+        .annotate(**_attendance(now))
+        .order_by()
+    }
+    sees_identity: dict[int, bool] = {}
+    rows = []
+    for v in values:
+        s = stats.get(v["pk"], {})
+        row = CaseloadRow(
+            client_id=v["pk"],
+            full_name=v["full_name"],
+            register_number=v["register_number"],
+            category=v["category"],
+            office_id=v["office_id"],
+            officer_id=v["officer_id"],
+            officer_name=v["officer__full_name"] or "",
+            phone=v["phone"],
+            supervision_end=v["supervision_end"],
+            attended=s.get("attended", 0),
+            expected=s.get("expected", 0),
+            open_concerns=v["guidance_summary__open_concerns"] or 0,
+            flags=[code for code in FLAGS if v[f"is_{code}"]],
+            viewer=viewer,
+        )
+        if v["office_id"] not in sees_identity:
+            sees_identity[v["office_id"]] = can_see_identity(
+                viewer, Client(pk=v["pk"], office_id=v["office_id"])
+            )
+        if sees_identity[v["office_id"]]:
+            row.__dict__["name"] = row.full_name
+        rows.append(row)
+    return rows

@@ -15,6 +15,7 @@ from aksalarasa.accounts.models import User
 from aksalarasa.clients.models import Client
 from aksalarasa.core.concurrency import save_with_version
 from aksalarasa.guidance.models import GuidanceGroup, GuidanceSession, Kind, Outcome, Place, ReportInSchedule
+from aksalarasa.guidance.summaries import client_summaries_refresh
 
 RECORD_FIELDS = [
     "kind",
@@ -148,6 +149,7 @@ def session_record(
         update_fields=RECORD_FIELDS,
     )
     _history_save(session, actor, RECORD_FIELDS)
+    client_summaries_refresh(clients=[client.pk])
     return session, next_session
 
 
@@ -168,6 +170,7 @@ def session_reschedule(
     fields = ["outcome", "rescheduled_to", "recorded_at", "recorded_by", "notes"]
     save_with_version(session, expected_version=expected_version, update_fields=fields)
     _history_save(session, actor, fields)
+    client_summaries_refresh(clients=[session.client_id])
     return new
 
 
@@ -181,6 +184,7 @@ def concern_resolve(
     fields = ["concern_resolved_at", "concern_resolved_by", "concern_resolution"]
     save_with_version(session, expected_version=expected_version, update_fields=fields)
     _history_save(session, actor, fields)
+    client_summaries_refresh(clients=[session.client_id])
     return session
 
 

@@ -463,13 +463,16 @@ def section(request: HttpRequest) -> HttpResponse:
         raise Http404
     filters = CaseloadFilterForm(request.GET or None)
     _sort, flag = filters.values()
-    data = selectors.rollup(viewer=user, section=user.section, flag=flag)
+    data = selectors.rollup(
+        viewer=user, section=user.section, flag=flag, page=_int(request.GET.get("page")) or 1
+    )
     context = {
         "rollup": data,
         "filters": filters,
         "concerns": selectors.concerns_open(viewer=user, section=user.section)[:50],
         "section_label": user.get_section_display(),
-        "flagged_rows": data.flagged_rows[:100],
+        "flagged_rows": data.flagged_rows,
+        "page_query": _page_query(request),
         "resolve_form": ConcernResolveForm(),
         "reassign_url": _reassign_url_name(),
     }
@@ -483,7 +486,7 @@ def office(request: HttpRequest) -> HttpResponse:
         raise Http404
     filters = CaseloadFilterForm(request.GET or None)
     _sort, flag = filters.values()
-    data = selectors.rollup(viewer=user, flag=flag)
+    data = selectors.rollup(viewer=user, flag=flag, page=_int(request.GET.get("page")) or 1)
     sections = {"adult": _("Adult clients (BKD)"), "child": _("Child clients (BKA)")}
     context = {
         "rollup": data,
@@ -491,7 +494,8 @@ def office(request: HttpRequest) -> HttpResponse:
         "sections": [(sections.get(k, k), v) for k, v in sorted(data.by_section.items())],
         "concerns": selectors.concerns_open(viewer=user)[:50],
         "reassign_url": _reassign_url_name(),
-        "flagged_rows": data.flagged_rows[:100],
+        "flagged_rows": data.flagged_rows,
+        "page_query": _page_query(request),
     }
     return render(request, "guidance/office.html", context)
 
@@ -502,6 +506,13 @@ def _reassign_url_name() -> str:
     except Exception:
         return ""
     return "clients:reassign"
+
+
+def _page_query(request: HttpRequest) -> str:
+    """The current filters as a query string without the page, for the pager's links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _int(value: str | None) -> int | None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from aksalarasa.core.concurrency import save_with_version
 from aksalarasa.guidance.models import Engagement, GuidanceSession, Kind, Outcome, Place
+from aksalarasa.guidance.summaries import client_summaries_refresh
 from aksalarasa.partners.models import (
     SESSION_STATES,
     Notification,
@@ -329,6 +330,7 @@ def partner_session_record(
     )
     session._history_user = actor  # type: ignore[attr-defined]
     session.save()
+    client_summaries_refresh(clients=[client.pk])
     ReferralSession.objects.create(referral=referral, session=session)
     if referral.status == Status.ACCEPTED:
         referral_transition(
