@@ -162,3 +162,16 @@ def test_teams_and_interactions_over_the_api(world, office_a, client):
         **headers,
     )
     assert refused.status_code == 422
+
+
+def test_event_list_counts_registrations_and_check_ins_of_each_event(world, office_a, client):
+    head = make_user("office_head", office_a)
+    other = EventFactory(office=office_a, program=world["p1"], name="E2")
+    regs = [RegistrationFactory(event=world["E1"]) for _ in range(3)]
+    RegistrationFactory(event=other)
+    for reg in regs[:2]:
+        CheckIn.objects.create(event=world["E1"], registration=reg, by=head)
+    from aksalarasa.events import selectors
+
+    counts = {e.name: (e.registration_count, e.checkin_count) for e in selectors.event_list(viewer=head)}
+    assert counts == {"E1": (3, 2), "E2": (1, 0)}
