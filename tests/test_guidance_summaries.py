@@ -294,3 +294,18 @@ def test_office_overview_query_count_does_not_grow_with_clients(
     with django_assert_max_num_queries(14) as large:
         client.get(reverse("guidance:office"))
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_officer_home_shows_the_caseload_at_a_glance_from_the_summaries(client, office_a, office_staff):
+    _head, officer = office_staff
+    calm = make_guidance_client(office_a, officer, full_name="Tenang Sekali")
+    services.session_record(client=calm, actor=officer, data={"outcome": "attended", "engagement": 3})
+    drifting = [make_guidance_client(office_a, officer, full_name=f"Menjauh {i}") for i in range(7)]
+    client_summaries_refresh(clients=[c.pk for c in drifting])  # no contact at all: flagged
+    make_guidance_client(office_a, make_user("officer", office_a), full_name="Bukan Klien Saya")
+    client.force_login(officer)
+    glance = selectors.caseload_glance(viewer=officer, officer=officer)
+    assert (glance["clients"], glance["flagged_count"]) == (8, 7)
+    assert [r.full_name for r in glance["flagged"]] == [f"Menjauh {i}" for i in range(5)]
+    page = client.get("/").content.decode()
+    assert "Menjauh 4" in page and "Menjauh 5" not in page and "Bukan Klien Saya" not in page

@@ -76,11 +76,6 @@ class GuidanceConfig(AppConfig):
 
 
 def _home_caseload(user):
-    from aksalarasa.guidance.selectors import caseload_for_officer
+    from aksalarasa.guidance.selectors import caseload_glance
 
-    rows = caseload_for_officer(viewer=user, officer=user)
-    return {
-        "clients": len(rows),
-        "flagged": [r for r in rows if r.flags][:5],
-        "flagged_count": sum(1 for r in rows if r.flags),
-    }
+    return caseload_glance(viewer=user, officer=user)

@@ -469,6 +469,36 @@ def _rollup_flag_conditions(now: datetime) -> dict[str, Q]:
     }
 
 
+def _any_flag(conditions: dict[str, Q]) -> Q:
+    any_flag = Q()
+    for condition in conditions.values():
+        any_flag |= condition
+    return any_flag
+
+
+def caseload_glance(*, viewer: User, officer: User, limit: int = 5, now: datetime | None = None) -> dict:
+    """An officer's caseload at a glance for the home page, from the per-client summaries: how many
+    clients, how many flagged, and the first `limit` flagged (same order as the roll-ups)."""
+    now = now or timezone.now()
+    conditions = _rollup_flag_conditions(now)
+    any_flag = _any_flag(conditions)
+    clients = caseload_clients(viewer=viewer, officer=officer).annotate(supervision_end=_supervision_end())
+    counts = clients.aggregate(n=Count("pk"), flagged=Count("pk", filter=any_flag))
+    flagged = (
+        _rollup_flagged_page(
+            viewer=viewer,
+            clients=clients.filter(any_flag),
+            conditions=conditions,
+            offset=0,
+            now=now,
+            limit=limit,
+        )
+        if counts["flagged"]
+        else []
+    )
+    return {"clients": counts["n"], "flagged": flagged, "flagged_count": counts["flagged"]}
+
+
 def rollup(
     *, viewer: User, section: str = "", flag: str = "", page: int = 1, now: datetime | None = None
 ) -> Rollup:
@@ -481,9 +511,7 @@ def rollup(
     """
     now = now or timezone.now()
     conditions = _rollup_flag_conditions(now)
-    any_flag = Q()
-    for condition in conditions.values():
-        any_flag |= condition
+    any_flag = _any_flag(conditions)
     clients = caseload_clients(viewer=viewer, section=section).annotate(supervision_end=_supervision_end())
     counts = {code: Count("pk", filter=condition) for code, condition in conditions.items()}
     groups = (
@@ -558,7 +586,13 @@ def rollup(
 
 
 def _rollup_flagged_page(
-    *, viewer: User, clients: QuerySet[Client], conditions: dict[str, Q], offset: int, now: datetime
+    *,
+    viewer: User,
+    clients: QuerySet[Client],
+    conditions: dict[str, Q],
+    offset: int,
+    now: datetime,
+    limit: int = ROLLUP_PAGE_SIZE,
 ) -> list[CaseloadRow]:
     """One page of flagged clients, most flags first, then by name; their flags come from the same
     conditions as the counts, their attendance from one aggregate over that page's sessions."""
@@ -582,7 +616,7 @@ def _rollup_flagged_page(
             "supervision_end",
             "guidance_summary__open_concerns",
             *flag_columns,
-        )[offset : offset + ROLLUP_PAGE_SIZE]
+        )[offset : offset + limit]
     )
     if not values:
         return []
