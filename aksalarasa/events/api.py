@@ -13,12 +13,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema, Status
 
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
 from aksalarasa.events import selectors, services
 from aksalarasa.events.forms import (
+    ORDERED_PARTS,
+    PART_FORMS,
     AgendaItemForm,
     CheckInForm,
     EventForm,
@@ -26,6 +29,7 @@ from aksalarasa.events.forms import (
     StaffRegistrationForm,
     TeamFormForm,
     form_token_new,
+    part_form,
 )
 from aksalarasa.events.models import Event, Registration
 
@@ -42,6 +46,7 @@ class AgendaItemOut(Schema):
     id: int
     position: int
     starts_at: time | None
+    ends_at: time | None
     title: str
     lead: str
 
@@ -189,7 +194,14 @@ def _event_out(e: Event) -> dict[str, Any]:
 
 def _agenda(e: Event) -> list[dict[str, Any]]:
     return [
-        {"id": a.pk, "position": a.position, "starts_at": a.starts_at, "title": a.title, "lead": a.lead}
+        {
+            "id": a.pk,
+            "position": a.position,
+            "starts_at": a.starts_at,
+            "ends_at": a.ends_at,
+            "title": a.title,
+            "lead": a.lead,
+        }
         for a in e.agenda.all()
     ]
 
@@ -257,17 +269,132 @@ def agenda_add(request: HttpRequest, event_id: int, payload: dict[str, Any] = _J
     form = AgendaItemForm(payload)
     if not form.is_valid():
         raise _form_errors(form)
-    item = services.event_part_add(event=event, form=form)
+    item = services.event_part_add(event=event, form=form, actor=request.user)
     return Status(
         201,
-        {
-            "id": item.pk,
-            "position": item.position,
-            "starts_at": item.starts_at,
-            "title": item.title,
-            "lead": item.lead,
-        },
+        {name: getattr(item, name) for name in AgendaItemOut.model_fields if name != "id"} | {"id": item.pk},
     )
+
+
+# --- the parts of an event (checklist, roles, agenda, handed), row by row --------------------------
+
+PART_ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _part_out(row) -> dict[str, Any]:
+    form_class = PART_FORMS[_part_of(type(row))]
+    out: dict[str, Any] = {"id": row.pk, "version": row.version}
+    if hasattr(row, "position"):
+        out["position"] = row.position
+    for name in form_class._meta.fields:
+        out[name] = getattr(row, name)
+    return out
+
+
+def _part_of(model) -> str:
+    return next(part for part, form in PART_FORMS.items() if form._meta.model is model)
+
+
+def _part_model(part: str):
+    from django.http import Http404
+
+    if part not in PART_FORMS:
+        raise Http404
+    return PART_FORMS[part]._meta.model
+
+
+def _part_row_for_editor(request: HttpRequest, event_id: int, part: str, item_id: int):
+    from django.http import Http404
+
+    event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
+    row = _part_model(part)._default_manager.filter(event=event, pk=item_id).first()
+    if row is None:
+        raise Http404
+    return event, row
+
+
+@router.get(
+    "/events/{event_id}/parts/{part}",
+    response={200: list[dict], 404: ErrorOut},
+    summary="The rows of a part: checklist, roles, agenda or handed",
+)
+def parts_list(request: HttpRequest, event_id: int, part: str):
+    _part_model(part)
+    event = selectors.event_get_for_viewer(viewer=request.user, pk=event_id)
+    return [_part_out(row) for row in selectors.event_part_rows(event, part)]
+
+
+@router.post("/events/{event_id}/parts/{part}", response={201: dict, **PART_ERRORS}, summary="Add a row")
+def parts_add(request: HttpRequest, event_id: int, part: str, payload: dict[str, Any] = _JSON_BODY):
+    _part_model(part)
+    event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
+    form = part_form(part, data={f"{part}-{k}": ("" if v is None else v) for k, v in payload.items()})
+    if not form.is_valid():
+        raise _form_errors(form)
+    return Status(201, _part_out(services.event_part_add(event=event, form=form, actor=request.user)))
+
+
+@router.patch(
+    "/events/{event_id}/parts/{part}/{item_id}",
+    response={200: dict, **PART_ERRORS},
+    summary="Change a row; send the version you read (409 if someone changed it since)",
+)
+def parts_update(
+    request: HttpRequest, event_id: int, part: str, item_id: int, payload: dict[str, Any] = _JSON_BODY
+):
+    event, row = _part_row_for_editor(request, event_id, part, item_id)
+    version = payload.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ValidationError({"version": [_("Send the version you read (a whole number).")]})
+    current = part_form(part, instance=row, editing=True)
+    merged = {name: current[name].value() for name in current.fields}
+    merged.update({k: v for k, v in payload.items() if k in current.fields})
+    data = {f"{current.prefix}-{k}": ("" if v is None else v) for k, v in merged.items()}
+    form = part_form(part, data=data, instance=row, editing=True)
+    if not form.is_valid():
+        raise _form_errors(form)
+    changes = {name: form.cleaned_data[name] for name in form.fields if name != "version"}
+    updated = services.event_part_update(
+        event=event,
+        model=type(row),
+        pk=row.pk,
+        actor=request.user,
+        data=changes,
+        expected_version=version,
+    )
+    return _part_out(updated)
+
+
+@router.delete(
+    "/events/{event_id}/parts/{part}/{item_id}",
+    response={204: None, **PART_ERRORS},
+    summary="Remove a row; with ?version= it is refused (409) if someone changed it since",
+)
+def parts_delete(request: HttpRequest, event_id: int, part: str, item_id: int, version: int | None = None):
+    event, row = _part_row_for_editor(request, event_id, part, item_id)
+    services.event_part_delete(event=event, model=type(row), pk=row.pk, expected_version=version)
+    return Status(204, None)
+
+
+class MoveRowIn(Schema):
+    direction: str
+
+
+@router.post(
+    "/events/{event_id}/parts/{part}/{item_id}/move",
+    response={200: list[dict], **PART_ERRORS},
+    summary="Move an agenda or checklist row up or down; answers the part's rows in their new order",
+)
+def parts_move(request: HttpRequest, event_id: int, part: str, item_id: int, payload: MoveRowIn):
+    from django.http import Http404
+
+    if part not in ORDERED_PARTS:
+        raise Http404
+    event, row = _part_row_for_editor(request, event_id, part, item_id)
+    services.event_part_move(
+        event=event, model=type(row), pk=row.pk, direction=payload.direction, actor=request.user
+    )
+    return [_part_out(r) for r in selectors.event_part_rows(event, part)]
 
 
 @router.get(

@@ -18,6 +18,7 @@ from aksalarasa.events.models import (
     EventRole,
     Group,
     HandedItem,
+    agenda_times_errors,
 )
 from aksalarasa.offices.validators import validate_village_code
 
@@ -117,8 +118,17 @@ class EventRoleForm(forms.ModelForm):
 class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["position", "starts_at", "title", "lead"]
-        widgets = {"starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+        fields = ["position", "starts_at", "ends_at", "title", "lead"]
+        widgets = {
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        for field, message in agenda_times_errors(data.get("starts_at"), data.get("ends_at")).items():
+            self.add_error(field, message)
+        return data
 
 
 class HandedItemForm(forms.ModelForm):
@@ -133,6 +143,25 @@ PART_FORMS: dict[str, type[forms.ModelForm]] = {
     "agenda": AgendaItemForm,
     "handed": HandedItemForm,
 }
+
+# Parts whose rows keep an order of their own, moved up and down on the event page.
+ORDERED_PARTS = frozenset({"checklist", "agenda"})
+
+
+def part_form(part: str, *, data=None, instance=None, editing: bool = False) -> forms.ModelForm:
+    """The add form of a part, or (editing=True) the in-place edit form of one of its rows.
+
+    An edit form carries the row's version (a stale one is refused, not saved over) and has no
+    position field: a row's place in the order changes with the move buttons only.
+    """
+    prefix = f"{part}-{instance.pk}" if editing and instance is not None else part
+    form = PART_FORMS[part](data, instance=instance, prefix=prefix)
+    if editing:
+        form.fields.pop("position", None)
+        form.fields["version"] = forms.IntegerField(
+            widget=forms.HiddenInput, initial=instance.version if instance else 1
+        )
+    return form
 
 
 def _phone_clean(value: str) -> str:

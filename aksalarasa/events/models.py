@@ -7,6 +7,7 @@ only the event page and the registration form.
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -91,9 +92,14 @@ class ChecklistItem(models.Model):
     owner = models.CharField(_("owner"), max_length=150, blank=True)
     done = models.BooleanField(_("done"), default=False)
     position = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class EventRole(models.Model):
@@ -108,20 +114,56 @@ class EventRole(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField(_("role"), max_length=15, choices=Kind.choices)
     person = models.CharField(_("person"), max_length=150)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kind", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.person}"
+
+
+def agenda_times_errors(starts_at: datetime.time | None, ends_at: datetime.time | None) -> dict[str, str]:
+    """What is wrong with an agenda item's times (field -> message); empty when they are fine.
+
+    The same rule as the database constraint below, in words a coordinator reads. An item runs
+    within one day: an end time needs a start time and comes after it.
+    """
+    if ends_at is None:
+        return {}
+    if starts_at is None:
+        return {"starts_at": str(_("Give the start time too, or leave the end time empty."))}
+    if ends_at <= starts_at:
+        return {"ends_at": str(_("The item must end after it starts."))}
+    return {}
+
 
 class AgendaItem(models.Model):
+    """One item of the run of show. The agenda is shown by `position`; see agenda_item_move for
+    how moving an item relates to its times."""
+
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="agenda")
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     starts_at = models.TimeField(_("time"), null=True, blank=True)
+    ends_at = models.TimeField(_("until"), null=True, blank=True)
     title = models.CharField(_("item"), max_length=200)
     lead = models.CharField(_("led by"), max_length=150, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(starts_at__isnull=False, starts_at__lt=F("ends_at")),
+                name="agenda_item_ends_after_start",
+                violation_error_message=_("The item must end after it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class HandedItem(models.Model):
@@ -131,9 +173,14 @@ class HandedItem(models.Model):
     item = models.CharField(_("item"), max_length=200)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     recipient = models.CharField(_("handed to"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.item
 
 
 class Group(models.TextChoices):

@@ -142,13 +142,16 @@ def event_get_public(*, pk: int) -> Event:
     return event
 
 
+_PART_RELATIONS = {"checklist": "checklist", "roles": "roles", "agenda": "agenda", "handed": "handed_items"}
+
+
+def event_part_rows(event: Event, part: str) -> list[Any]:
+    """The rows of one part of an event page, in their order (one query)."""
+    return list(getattr(event, _PART_RELATIONS[part]).all())
+
+
 def event_detail_parts(event: Event) -> dict[str, Any]:
-    return {
-        "checklist": list(event.checklist.all()),
-        "roles": list(event.roles.all()),
-        "agenda": list(event.agenda.all()),
-        "handed_items": list(event.handed_items.all()),
-    }
+    return {relation: event_part_rows(event, part) for part, relation in _PART_RELATIONS.items()}
 
 
 def registration_list(*, event: Event) -> list[Registration]:

@@ -16,7 +16,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aksalarasa.core.concurrency import save_with_version
+from aksalarasa.core.concurrency import StaleVersion, save_with_version
 from aksalarasa.events import teams as team_algo
 from aksalarasa.events.models import (
     CODE_ALPHABET,
@@ -106,29 +106,129 @@ def event_set_flags(*, event: Event, actor: User, expected_version: int, **flags
     return event_update(event=event, actor=actor, data=data, expected_version=expected_version)
 
 
+class PartGone(ValidationError):
+    """The row was removed (by someone else) before this change reached it."""
+
+    def __init__(self) -> None:
+        super().__init__(_("This item no longer exists: someone removed it. Reload the page."))
+
+
+def _part_row(event: Event, model: type[Model], pk: int, *, lock: bool = False) -> Model:
+    rows = model._default_manager.filter(event=event, pk=pk)
+    row = (rows.select_for_update() if lock else rows).first()
+    if row is None:
+        raise PartGone()
+    return row
+
+
 @transaction.atomic
-def event_part_add(*, event: Event, form: Any) -> Model:
+def event_part_add(*, event: Event, form: Any, actor: User | None = None) -> Model:
+    """Add a checklist item, role, agenda item or handed item; an unordered add goes last."""
     obj = form.save(commit=False)
     obj.event = event
     if hasattr(obj, "position") and not obj.position:
-        obj.position = type(obj).objects.filter(event=event).count() + 1
+        last = type(obj)._default_manager.filter(event=event).order_by("-position").first()
+        obj.position = (last.position if last else 0) + 1
+    obj._history_user = actor
     obj.save()
     return obj
 
 
 @transaction.atomic
-def event_part_delete(*, event: Event, model: type[Model], pk: int) -> None:
-    model._default_manager.filter(event=event, pk=pk).delete()
+def event_part_update(
+    *, event: Event, model: type[Model], pk: int, actor: User, data: dict[str, Any], expected_version: int
+) -> Model:
+    """Change one row of an event part in place, only if nobody changed it since it was loaded.
+
+    Raises StaleVersion when the row changed in between (nothing is saved) and PartGone when it
+    was removed. The change is kept in the row's history with its author.
+    """
+    row = _part_row(event, model, pk)
+    fields = [name for name in data if name not in {"id", "event", "version", "position"}]
+    for name in fields:
+        setattr(row, name, data[name])
+    row.full_clean(exclude=["event"])
+    save_with_version(row, expected_version=expected_version, update_fields=fields)
+    row._history_user = actor
+    row.save()  # writes the history row with its author
+    return row
 
 
 @transaction.atomic
-def checklist_toggle(*, event: Event, pk: int) -> bool:
-    item = event.checklist.filter(pk=pk).first()
-    if item is None:
-        raise ValidationError(_("This checklist item no longer exists."))
-    item.done = not item.done
-    item.save(update_fields=["done"])
-    return item.done
+def event_part_delete(
+    *, event: Event, model: type[Model], pk: int, expected_version: int | None = None
+) -> bool:
+    """Remove one row; False when it was already gone (removing twice is harmless).
+
+    With `expected_version`, a row that someone changed since it was loaded is not removed
+    (StaleVersion): the person removing it has not seen the change.
+    """
+    rows = model._default_manager.filter(event=event, pk=pk)
+    if expected_version is not None:
+        deleted, _by_model = rows.filter(version=expected_version).delete()
+        if not deleted and rows.exists():
+            raise StaleVersion()
+        return bool(deleted)
+    deleted, _by_model = rows.delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def event_part_move(*, event: Event, model: type[Model], pk: int, direction: str, actor: User) -> None:
+    """Move an ordered row (agenda, checklist) one place up or down; the order is renumbered 1..n.
+
+    Only the order changes, never the times: an agenda whose times then run out of order is
+    shown with a warning on the event page, for the coordinator to fix the times or the order.
+    The rows are locked while they are renumbered, so two moves at once cannot lose each other.
+    """
+    if direction not in {"up", "down"}:
+        raise ValidationError(_("Move an item up or down."))
+    rows = list(
+        model._default_manager.filter(event=event).select_for_update().order_by(*model._meta.ordering)
+    )
+    index = next((i for i, row in enumerate(rows) if row.pk == pk), None)
+    if index is None:
+        raise PartGone()
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(rows):
+        rows[index], rows[other] = rows[other], rows[index]
+    for position, row in enumerate(rows, start=1):
+        if row.position != position:
+            row.position = position
+            row._history_user = actor
+            row.save(update_fields=["position"])
+
+
+@transaction.atomic
+def checklist_set_done(
+    *, event: Event, pk: int, done: bool, actor: User, expected_version: int | None = None
+) -> Model:
+    """Mark a checklist item done or open. Setting the state (not flipping it) makes a repeated
+    or crossed click harmless: two people ticking the same item both leave it done."""
+    from aksalarasa.events.models import ChecklistItem
+
+    item = _part_row(event, ChecklistItem, pk)
+    if item.done == done:
+        return item
+    item.done = done
+    version = item.version if expected_version is None else expected_version
+    save_with_version(item, expected_version=version, update_fields=["done"])
+    item._history_user = actor
+    item.save()
+    return item
+
+
+def agenda_out_of_order(items: list[Any]) -> set[int]:
+    """The agenda rows that start earlier than a row before them (their times contradict the order)."""
+    flagged: set[int] = set()
+    latest = None
+    for item in items:
+        if item.starts_at is None:
+            continue
+        if latest is not None and item.starts_at < latest:
+            flagged.add(item.pk)
+        latest = item.starts_at if latest is None else max(latest, item.starts_at)
+    return flagged
 
 
 def registration_public_create(*, event: Event, data: dict[str, Any], ip: str) -> Registration:

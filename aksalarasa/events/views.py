@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from aksalarasa.audit.selectors import history_for
@@ -21,6 +22,7 @@ from aksalarasa.clients.masking import client_label
 from aksalarasa.core.concurrency import StaleVersion
 from aksalarasa.events import selectors, services
 from aksalarasa.events.forms import (
+    ORDERED_PARTS,
     PART_FORMS,
     CheckInForm,
     ClientRegistrationForm,
@@ -30,6 +32,7 @@ from aksalarasa.events.forms import (
     StaffRegistrationForm,
     TeamFormForm,
     form_token_new,
+    part_form,
 )
 from aksalarasa.events.models import CheckIn, Event, Group, Registration
 from aksalarasa.events.qr import qr_svg
@@ -127,18 +130,41 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def event_detail(request: HttpRequest, pk: int, part_forms_override: dict | None = None) -> HttpResponse:
+    """The event page. `?edit=agenda:12` opens that row as an edit form (the no-JavaScript path of
+    the in-place editing); a refused add or edit without htmx comes back here with its form."""
     event = selectors.event_get_for_viewer(viewer=request.user, pk=pk)
     can_edit = selectors.event_can_edit(request.user, event)
+    parts = {}
+    if can_edit:
+        override = part_forms_override or {}
+        part_edit, _sep, row_edit = request.GET.get("edit", "").partition(":")
+        for part in PART_FORMS:
+            forms = dict(override.get(part, {}))
+            if part == part_edit and row_edit.isdigit() and "edit_form" not in forms:
+                row = _part_model(part)._default_manager.filter(event=event, pk=int(row_edit)).first()
+                if row is not None:
+                    forms["edit_form"] = part_form(part, instance=row, editing=True)
+            parts[part] = _part_context(event, part, **forms)
+    else:
+        for part in PART_FORMS:
+            rows = selectors.event_part_rows(event, part)
+            parts[part] = {
+                "event": event,
+                "part": part,
+                "part_title": PART_TITLES[part],
+                "rows": rows,
+                "can_edit": False,
+                "out_of_order": services.agenda_out_of_order(rows) if part == "agenda" else set(),
+            }
     context = {
         "event": event,
         "can_edit": can_edit,
         "group_rows": _group_rows(selectors.registration_counts(event)),
         "nav_current": "events",
-        "part_forms": {name: cls(prefix=name) for name, cls in PART_FORMS.items()} if can_edit else {},
+        "parts": [parts[p] for p in PART_FORMS],
         "history": history_for(event, limit=10) if can_edit else [],
         "public_url": request.build_absolute_uri(reverse("events:public", args=[event.pk])),
-        **selectors.event_detail_parts(event),
     }
     return render(request, "events/event_detail.html", context)
 
@@ -165,46 +191,176 @@ def event_flags(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("events:detail", pk=event.pk)
 
 
+# --- the parts of an event page (checklist, roles, agenda, handed items), edited in place ----------
+
+PART_TITLES = {
+    "checklist": _lazy("Preparation checklist"),
+    "roles": _lazy("Roles"),
+    "agenda": _lazy("Agenda"),
+    "handed": _lazy("Items handed over"),
+}
+
+
+def _part_model(part: str):
+    if part not in PART_FORMS:
+        raise Http404
+    return PART_FORMS[part]._meta.model
+
+
+def _part_context(event: Event, part: str, *, edit_form=None, add_form=None) -> dict:
+    """What one part's section shows: its rows, at most one of them as an edit form, the add form."""
+    rows = selectors.event_part_rows(event, part)
+    return {
+        "event": event,
+        "part": part,
+        "part_title": PART_TITLES[part],
+        "rows": rows,
+        "can_edit": True,
+        "ordered": part in ORDERED_PARTS,
+        "edit_form": edit_form,
+        "editing": edit_form.instance.pk if edit_form is not None else None,
+        "add_form": add_form or part_form(part),
+        "out_of_order": services.agenda_out_of_order(rows) if part == "agenda" else set(),
+    }
+
+
+def _part_answer(request: HttpRequest, event: Event, part: str, **forms) -> HttpResponse:
+    """After a change (or a refused one): the part's section for htmx, else the whole event page.
+
+    A refused change re-renders with its form and errors (htmx swaps 2xx answers only); a saved one
+    without htmx redirects to the part on the event page.
+    """
+    has_errors = any(f is not None and f.errors for f in forms.values())
+    if request.htmx:
+        return render(request, "events/_part.html", _part_context(event, part, **forms))
+    if has_errors:
+        return event_detail(request, event.pk, part_forms_override={part: forms})
+    return redirect(f"{reverse('events:detail', args=[event.pk])}#{part}")
+
+
+@login_required
+def event_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+    """One part's section (htmx), with `?edit=<row>` showing that row as an edit form."""
+    event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
+    model = _part_model(part)
+    edit_form = None
+    edit = request.GET.get("edit", "")
+    if edit.isdigit():
+        row = model._default_manager.filter(event=event, pk=int(edit)).first()
+        if row is not None:
+            edit_form = part_form(part, instance=row, editing=True)
+    if not request.htmx:
+        query = f"?edit={part}:{edit}" if edit_form is not None else ""
+        return redirect(f"{reverse('events:detail', args=[event.pk])}{query}#{part}")
+    return render(request, "events/_part.html", _part_context(event, part, edit_form=edit_form))
+
+
 @login_required
 @require_POST
 def event_part_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
-    form_class = PART_FORMS.get(part)
-    if form_class is None:
-        raise Http404
-    form = form_class(request.POST, prefix=part)
+    _part_model(part)
+    form = part_form(part, data=request.POST)
+    if not form.is_valid():
+        return _part_answer(request, event, part, add_form=form)
+    services.event_part_add(event=event, form=form, actor=request.user)
+    messages.success(request, _("Added."))
+    return _part_answer(request, event, part)
+
+
+@login_required
+@require_POST
+def event_part_update(request: HttpRequest, pk: int, part: str, item: int) -> HttpResponse:
+    """Save one row edited in place; a stale version or a removed row is refused with a message."""
+    event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
+    model = _part_model(part)
+    row = model._default_manager.filter(event=event, pk=item).first()
+    if row is None:
+        messages.error(request, str(services.PartGone().messages[0]))
+        return _part_answer(request, event, part)
+    form = part_form(part, data=request.POST, instance=row, editing=True)
     if form.is_valid():
-        services.event_part_add(event=event, form=form)
-        messages.success(request, _("Added."))
-        return redirect(f"{reverse('events:detail', args=[event.pk])}#{part}")
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-    return redirect(f"{reverse('events:detail', args=[event.pk])}#{part}")
+        data = {name: form.cleaned_data[name] for name in form.fields if name != "version"}
+        try:
+            services.event_part_update(
+                event=event,
+                model=model,
+                pk=item,
+                actor=request.user,
+                data=data,
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleVersion as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return _part_answer(request, event, part)
+    return _part_answer(request, event, part, edit_form=form)
 
 
 @login_required
 @require_POST
 def event_part_delete(request: HttpRequest, pk: int, part: str, item: int) -> HttpResponse:
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
-    form_class = PART_FORMS.get(part)
-    if form_class is None:
+    version = request.POST.get("version", "")
+    try:
+        services.event_part_delete(
+            event=event,
+            model=_part_model(part),
+            pk=item,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except StaleVersion as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Removed."))
+    return _part_answer(request, event, part)
+
+
+@login_required
+@require_POST
+def event_part_move(request: HttpRequest, pk: int, part: str, item: int) -> HttpResponse:
+    event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
+    if part not in ORDERED_PARTS:
         raise Http404
-    services.event_part_delete(event=event, model=form_class._meta.model, pk=item)
-    messages.success(request, _("Removed."))
-    return redirect(f"{reverse('events:detail', args=[event.pk])}#{part}")
+    try:
+        services.event_part_move(
+            event=event,
+            model=_part_model(part),
+            pk=item,
+            direction=request.POST.get("direction", ""),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _part_answer(request, event, part)
 
 
 @login_required
 @require_POST
 def checklist_toggle(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    """Mark a checklist item done (done=1) or open (done=0); without `done`, flip it."""
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
+    row = event.checklist.filter(pk=item).first()
+    version = request.POST.get("version", "")
     try:
-        services.checklist_toggle(event=event, pk=item)
+        if row is None:
+            raise services.PartGone()
+        done = request.POST.get("done")
+        services.checklist_set_done(
+            event=event,
+            pk=item,
+            done=(done == "1") if done in {"0", "1"} else not row.done,
+            actor=request.user,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except StaleVersion as exc:
+        messages.error(request, exc.message)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect(f"{reverse('events:detail', args=[event.pk])}#checklist")
+    return _part_answer(request, event, "checklist")
 
 
 # --- registrations -----------------------------------------------------------------------------

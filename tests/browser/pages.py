@@ -593,7 +593,7 @@ def _setup_event(world: World) -> None:
         village_code="51.71.01.2010",
     )
     Event.objects.filter(pk=event.pk).update(published=True)
-    event.agenda.create(position=1, title="Registrasi peserta", lead="Panitia")
+    world.extra["agenda_item"] = event.agenda.create(position=1, title="Registrasi peserta", lead="Panitia")
     event.checklist.create(kind="venue", title="Menyiapkan lokasi", owner="Tim")
     actor = world.users[Role.OFFICER.value]
     for name in ("Warga Satu", "Warga Dua", "Warga Tiga"):
@@ -627,6 +627,11 @@ PAGES[-1:-1] = [  # before the last page (it turns two-factor login on)
     PageCase("events", STAFF, url=lambda w: reverse("events:list"), setup=_setup_event),
     PageCase("event", _EVENT_READERS, url=lambda w: _event_url(w, "events:detail")),
     PageCase("edit event", _EVENT_EDITORS, url=lambda w: _event_url(w, "events:edit")),
+    PageCase(
+        "event with an agenda row open for editing",
+        _EVENT_EDITORS,
+        url=lambda w: f"{_event_url(w, 'events:detail')}?edit=agenda:{w.extra['agenda_item'].pk}",
+    ),
     PageCase("event registrations", _EVENT_EDITORS, url=lambda w: _event_url(w, "events:registrations")),
     PageCase("event check-in", _EVENT_EDITORS, url=lambda w: _event_url(w, "events:checkin")),
     PageCase("event teams", _EVENT_EDITORS, url=lambda w: _event_url(w, "events:teams")),

@@ -130,3 +130,60 @@ def test_event_day_from_registration_to_stage_view(phone_page, new_page):
     staff.goto(reverse("programs:intervention", args=[program.pk]))
     row = staff.locator("tr", has_text="Bersih Pantai Uji")
     assert row.locator(".badge-ok").count() == 1
+
+
+def test_coordinator_edits_the_run_of_show_in_place_on_a_phone(phone_page):
+    """Edit an agenda item where it stands, move it up, and be told (not overwritten) when a
+    colleague changed the same item in between; all without leaving the event page."""
+    from aksalarasa.events.models import AgendaItem
+
+    _office, officer, _program, event = _world()
+    opening = AgendaItem.objects.create(
+        event=event, position=1, starts_at=datetime.time(15, 0), title="Pembukaan"
+    )
+    cleanup = AgendaItem.objects.create(
+        event=event, position=2, starts_at=datetime.time(15, 30), title="Bersih pantai"
+    )
+    page = phone_page
+    browser_login(page, officer.username, PASSWORD)
+    page.goto(reverse("events:detail", args=[event.pk]))
+    section = page.locator("#part-agenda")
+
+    section.locator("li", has_text="Bersih pantai").locator(".row-edit-link").click()
+    form = section.locator("form.row-edit")
+    form.wait_for()
+    form.locator(f"#id_agenda-{cleanup.pk}-ends_at").fill("17:00")
+    form.locator(f"#id_agenda-{cleanup.pk}-lead").fill("Koordinator lapangan")
+    url_before = page.url
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#part-agenda .msg-success")
+    assert page.url == url_before  # the section was swapped in place, the page did not reload
+    assert "15.30–17.00" in section.inner_text() and "Koordinator lapangan" in section.inner_text()
+    cleanup.refresh_from_db()
+    assert (cleanup.ends_at, cleanup.lead, cleanup.version) == (
+        datetime.time(17, 0),
+        "Koordinator lapangan",
+        2,
+    )
+
+    # Move the clean-up above the opening: the order changes, the times do not, and the page says so.
+    section.locator("li", has_text="Bersih pantai").locator("button", has_text="↑").click()
+    page.wait_for_selector("#part-agenda .badge-warn")
+    assert [a.title for a in event.agenda.all()] == ["Bersih pantai", "Pembukaan"]
+    assert section.locator("li").first.inner_text().startswith("15.30")
+
+    # A colleague renames the opening while this phone has it open: saving is refused, not lost.
+    section.locator("li", has_text="Pembukaan").locator(".row-edit-link").click()
+    form.wait_for()
+    AgendaItem.objects.filter(pk=opening.pk).update(title="Sambutan Kepala Bapas", version=2)
+    form.locator(f"#id_agenda-{opening.pk}-title").fill("Pembukaan oleh MC")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#part-agenda form.row-edit .msg-error")
+    from django.utils import translation
+
+    from aksalarasa.core.concurrency import StaleVersion
+
+    with translation.override(officer.language or "id"):
+        assert str(StaleVersion.message) in form.inner_text()
+    opening.refresh_from_db()
+    assert opening.title == "Sambutan Kepala Bapas"
