@@ -84,6 +84,7 @@ class LitmasOut(Schema):
     officer_id: int
     submitted_on: date | None
     overdue: bool
+    document_url: str | None = None  # only for the client's office guidance staff
 
 
 class ClientFilters(Schema):
@@ -313,7 +314,35 @@ def litmas_list(
                 officer_id=i.officer_id,
                 submitted_on=i.submitted_on,
                 overdue=i.is_overdue,
+                document_url=(
+                    f"/api/v1/litmas/{i.pk}/document"
+                    if i.document and can_see_identity(viewer, i.client)
+                    else None
+                ),
             )
             for i in current.object_list
         ],
     )
+
+
+@router.get(
+    "/litmas/{litmas_id}/document",
+    summary="Download a Litmas document (the client's office guidance staff only)",
+)
+def litmas_document(request: HttpRequest, litmas_id: int):
+    """The file itself; 404 for anyone but the client's office guidance staff. Logged as a read."""
+    from aksalarasa.core.files import download_name, private_file_response
+
+    inquiry = selectors.litmas_document_get(viewer=request.user, pk=litmas_id)
+    response = private_file_response(
+        inquiry.document, filename=download_name(inquiry.document, f"litmas-{litmas_id}")
+    )
+    access_record(
+        user=request.user,
+        obj=inquiry.client,
+        office_id=inquiry.office_id,
+        action=AccessLog.Action.API,
+        label=f"{inquiry.client.register_number} Litmas {litmas_id}",
+        request=request,
+    )
+    return response

@@ -146,6 +146,19 @@ def litmas_get_for_viewer(*, viewer: User, pk: int) -> SocialInquiry:
 # --- who may do what (the views and the API ask these) -------------------------------------
 
 
+def litmas_document_get(*, viewer: User, pk: int) -> SocialInquiry:
+    """A Litmas whose attached document `viewer` may download, else 404.
+
+    The document is a case file that names the client: only the office's guidance staff who see
+    the client's identity get it (never program team, partner staff or national and regional
+    viewers, who may see a Litmas row at most), and never through a public /media/ address.
+    """
+    inquiry = litmas_get_for_viewer(viewer=viewer, pk=pk)
+    if not inquiry.document or not can_see_identity(viewer, inquiry.client):
+        raise Http404
+    return inquiry
+
+
 def can_create_client(viewer: User) -> bool:
     return (
         viewer.is_authenticated

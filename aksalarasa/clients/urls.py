@@ -14,6 +14,7 @@ urlpatterns = [
     path("import/<str:kind>/template.<str:fmt>", views.client_import_template, name="import_template"),
     path("litmas/", views.litmas_list, name="litmas_list"),
     path("litmas/<int:pk>/submit/", views.litmas_submit, name="litmas_submit"),
+    path("litmas/<int:pk>/document/", views.litmas_document, name="litmas_document"),
     path("<int:pk>/", views.client_detail, name="detail"),
     path("<int:pk>/edit/", views.client_edit, name="edit"),
     path("<int:pk>/photo/", views.client_photo, name="photo"),

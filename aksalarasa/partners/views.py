@@ -17,6 +17,7 @@ from aksalarasa.audit.selectors import history_for
 from aksalarasa.audit.services import access_record
 from aksalarasa.clients.models import Client
 from aksalarasa.core.concurrency import StaleVersion, save_versioned_form
+from aksalarasa.core.files import private_file_response
 from aksalarasa.partners import scoping, selectors, services
 from aksalarasa.partners.forms import (
     MembershipForm,
@@ -423,12 +424,7 @@ def report_certificate(request: HttpRequest, pk: int) -> FileResponse:
     report = getattr(referral, "report", None)
     if report is None or not report.certificate:
         raise Http404
-    try:
-        handle = report.certificate.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    name = report.certificate.name.rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=True, filename=name)
+    return private_file_response(report.certificate, filename=report.certificate.name.rsplit("/", 1)[-1])
 
 
 # --- notifications ----------------------------------------------------------------------------
