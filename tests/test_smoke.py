@@ -42,5 +42,7 @@ def test_postgresql_connections_run_without_jit(db):
         with connection.cursor() as cursor:
             cursor.execute("SHOW jit")
             assert cursor.fetchone()[0] == "off"
+            cursor.execute("SHOW random_page_cost")
+            assert cursor.fetchone()[0] == "1.1"
     else:
         assert "options" not in connection.settings_dict.get("OPTIONS", {})
