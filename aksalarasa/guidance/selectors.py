@@ -17,8 +17,8 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
-    FilteredRelation,
     F,
+    FilteredRelation,
     IntegerField,
     Max,
     Min,
