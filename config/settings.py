@@ -161,7 +161,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Sessions end after 8 hours, or after 2 hours without activity, and when the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle expiry is refreshed at most once a minute (accounts.middleware), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AKSALARASA_SESSION_MAX_SECONDS = 8 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

@@ -9,7 +9,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher, identify_hasher, make_password
 from django.test import override_settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -575,3 +575,26 @@ def test_case_duplicate_usernames_are_refused_by_the_database(office_a):
     make_user("officer", office_a, username="made")
     with pytest.raises(IntegrityError), transaction.atomic():
         make_user("officer", office_a, username="MADE")
+
+
+def test_an_active_session_moves_its_idle_expiry_at_most_once_a_minute(client, officer):
+    """No session write on every page (an UPDATE and a commit each), yet activity keeps it alive."""
+    from django.contrib.sessions.models import Session
+
+    from aksalarasa.accounts.middleware import SESSION_REFRESH_SECONDS
+
+    assert _login(client, "budi").status_code == 302
+    client.get("/")
+    key = client.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+    assert client.get("/").status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == first  # within the minute: not written
+    session = client.session
+    session["aks_seen_at"] = int(time.time()) - SESSION_REFRESH_SECONDS - 1
+    session.save()
+    written = Session.objects.get(session_key=key).expire_date
+    time.sleep(1.1)
+    assert client.get("/").status_code == 200
+    renewed = Session.objects.get(session_key=key).expire_date
+    assert renewed > written
+    assert abs((renewed - timezone.now()).total_seconds() - settings.SESSION_COOKIE_AGE) < 60

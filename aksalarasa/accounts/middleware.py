@@ -22,12 +22,17 @@ _EXEMPT_PREFIXES = (
     "/api/",
 )
 _LOGIN_AT = "aks_login_at"
+_SEEN_AT = "aks_seen_at"
+# An active session's idle expiry (SESSION_COOKIE_AGE) is pushed forward at most this often: a
+# session row written on every request costs an UPDATE and a commit per page for nothing.
+SESSION_REFRESH_SECONDS = 60
 
 
 class SecondFactorMiddleware:
     """Session policy after login.
 
-    - a session lasts at most AKSALARASA_SESSION_MAX_SECONDS, however active;
+    - a session lasts at most AKSALARASA_SESSION_MAX_SECONDS, however active, and ends after
+      SESSION_COOKIE_AGE without a request (the idle expiry moves on at most once a minute);
     - a person whose password was reset by an administrator must choose a new one first;
     - where the office requires two-factor login for heads and administrators, such a person
       must set it up (or pass it) before anything else.
@@ -45,6 +50,8 @@ class SecondFactorMiddleware:
                 logout(request)
                 messages.info(request, _("Your session has ended. Log in again."))
                 return redirect("accounts:login")
+            if now - request.session.get(_SEEN_AT, 0) >= SESSION_REFRESH_SECONDS:
+                request.session[_SEEN_AT] = now  # saved, with a new idle expiry, by SessionMiddleware
             if not request.path.startswith(_EXEMPT_PREFIXES):
                 if user.must_change_password:
                     messages.warning(request, _("Choose a new password before you continue."))
