@@ -158,6 +158,20 @@ def concerns_open(*, viewer: User, section: str = "") -> QuerySet[GuidanceSessio
         GuidanceSession.objects.visible_to(viewer)
         .filter(concern=True, concern_resolved_at__isnull=True)
         .select_related("client", "officer")
+        # What the concern list shows: building 150 full rows of three wide models cost 27 ms a page.
+        .only(
+            "pk",
+            "version",
+            "scheduled_at",
+            "concern_text",
+            "office_id",
+            "client__full_name",
+            "client__register_number",
+            "client__office_id",
+            "client__category",
+            "client__birth_date",
+            "officer__full_name",
+        )
     )
     if viewer.office_id:  # the section and office views are of one office; serves session_open_concern
         qs = qs.filter(office_id=viewer.office_id)
