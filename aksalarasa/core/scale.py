@@ -264,7 +264,7 @@ def client_rows(seed: int, index: int, n: int) -> list[dict]:
 def session_rows(row: dict, per_client: float) -> list[tuple]:
     """(kind, place, scheduled_at, outcome, engagement, concern, concern_resolved) of one client."""
     rng = random.Random(row["session_seed"])
-    n = max(1, int(rng.gauss(per_client, per_client / 4)))
+    n = max(1, round(rng.gauss(per_client, per_client / 4)))  # int() would cut the mean by 0.5
     span = (row["end"] - row["start"]).days
     step = max(1, span // n)
     out = []
