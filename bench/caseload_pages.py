@@ -153,6 +153,11 @@ def build() -> Office:
         ]
     )
     client_summaries_refresh(clients=Client.objects.filter(office=office))  # as the app's bulk writers do
+    if connection.vendor == "postgresql":
+        # Statistics for the rows just loaded, as autovacuum would give them within a minute: without
+        # them the planner guesses tiny tables and nested-loops the roll-ups (280 instead of 120 ms).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     print(
         f"built {len(clients)} clients and {GuidanceSession.objects.filter(office=office).count()} sessions "
         f"in {time.perf_counter() - started:.1f} s"
