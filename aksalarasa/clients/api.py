@@ -331,18 +331,6 @@ def litmas_list(
 )
 def litmas_document(request: HttpRequest, litmas_id: int):
     """The file itself; 404 for anyone but the client's office guidance staff. Logged as a read."""
-    from aksalarasa.core.files import download_name, private_file_response
+    from aksalarasa.clients.downloads import litmas_document_response
 
-    inquiry = selectors.litmas_document_get(viewer=request.user, pk=litmas_id)
-    response = private_file_response(
-        inquiry.document, filename=download_name(inquiry.document, f"litmas-{litmas_id}")
-    )
-    access_record(
-        user=request.user,
-        obj=inquiry.client,
-        office_id=inquiry.office_id,
-        action=AccessLog.Action.API,
-        label=f"{inquiry.client.register_number} Litmas {litmas_id}",
-        request=request,
-    )
-    return response
+    return litmas_document_response(request, litmas_id, action=AccessLog.Action.API)

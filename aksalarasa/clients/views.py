@@ -399,21 +399,9 @@ def litmas_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def litmas_document(request: HttpRequest, pk: int) -> HttpResponse:
     """The Litmas document, for the client's office guidance staff only; every download is logged."""
-    from aksalarasa.core.files import download_name, private_file_response
+    from aksalarasa.clients.downloads import litmas_document_response
 
-    inquiry = selectors.litmas_document_get(viewer=request.user, pk=pk)
-    response = private_file_response(
-        inquiry.document, filename=download_name(inquiry.document, f"litmas-{pk}")
-    )
-    access_record(
-        user=request.user,
-        obj=inquiry.client,
-        office_id=inquiry.office_id,
-        action=AccessLog.Action.EXPORT,
-        label=f"{inquiry.client.register_number} Litmas {pk}",
-        request=request,
-    )
-    return response
+    return litmas_document_response(request, pk, action=AccessLog.Action.EXPORT)
 
 
 @login_required

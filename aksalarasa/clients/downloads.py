@@ -1,0 +1,26 @@
+"""The Litmas document download, shared by the page and the API: scoped, logged, never public."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, HttpRequest
+
+from aksalarasa.audit.services import access_record
+from aksalarasa.clients import selectors
+from aksalarasa.core.files import download_name, private_file_response
+
+
+def litmas_document_response(request: HttpRequest, pk: int, *, action: str) -> FileResponse:
+    """The file for the client's office guidance staff (404 for anyone else), logged as `action`."""
+    inquiry = selectors.litmas_document_get(viewer=request.user, pk=pk)
+    response = private_file_response(
+        inquiry.document, filename=download_name(inquiry.document, f"litmas-{pk}")
+    )
+    access_record(
+        user=request.user,
+        obj=inquiry.client,
+        office_id=inquiry.office_id,
+        action=action,
+        label=f"{inquiry.client.register_number} Litmas {pk}",
+        request=request,
+    )
+    return response
