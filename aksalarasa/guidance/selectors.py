@@ -381,13 +381,19 @@ def caseload_rows(
             ),
             viewer=viewer,
         )
-        office_id = c["office_id"]
-        if office_id not in sees_identity:
-            sees_identity[office_id] = can_see_identity(viewer, Client(pk=c["pk"], office_id=office_id))
-        if sees_identity[office_id]:
-            row.__dict__["name"] = row.full_name  # fills the cached `name`: no stub, no masking call
+        _name_if_identity_shown(row, viewer, sees_identity)
         rows.append(row)
     return rows
+
+
+def _name_if_identity_shown(row: CaseloadRow, viewer: User, sees_identity: dict[int, bool]) -> None:
+    """Fill the row's cached `name` with the full name where the viewer sees identities, asking
+    the masking module once per office (other rows keep the lazy, masked label)."""
+    office_id = row.office_id
+    if office_id not in sees_identity:
+        sees_identity[office_id] = can_see_identity(viewer, Client(pk=row.client_id, office_id=office_id))
+    if sees_identity[office_id]:
+        row.__dict__["name"] = row.full_name  # no stub, no masking call
 
 
 def caseload_sort_filter(
@@ -685,11 +691,6 @@ def _rollup_flagged_page(
             flags=[code for code in FLAGS if v[f"is_{code}"]],
             viewer=viewer,
         )
-        if v["office_id"] not in sees_identity:
-            sees_identity[v["office_id"]] = can_see_identity(
-                viewer, Client(pk=v["pk"], office_id=v["office_id"])
-            )
-        if sees_identity[v["office_id"]]:
-            row.__dict__["name"] = row.full_name
+        _name_if_identity_shown(row, viewer, sees_identity)
         rows.append(row)
     return rows
