@@ -196,6 +196,31 @@ def test_section_head_sees_and_resolves_a_concern(client, world, office_a):
     assert "Mengaku diancam teman lama" not in client.get(reverse("guidance:section")).content.decode()
 
 
+def test_open_concerns_come_ten_to_a_page_newest_first_with_the_client_named(client, world, office_a):
+    head = make_user("section_head", office_a, section="adult", language="en")
+    for day in range(12):
+        GuidanceSessionFactory(
+            client=world["client"],
+            scheduled_at=NOW - timedelta(days=day + 1),
+            outcome="attended",
+            engagement=2,
+            concern=True,
+            concern_text=f"Kekhawatiran nomor {day:02d}",
+        )
+    client.force_login(head)
+    first = client.get(reverse("guidance:section")).content.decode()
+    shown = [f"Kekhawatiran nomor {d:02d}" for d in range(12) if f"Kekhawatiran nomor {d:02d}" in first]
+    assert shown == [f"Kekhawatiran nomor {d:02d}" for d in range(10)]  # the newest ten
+    assert "12 open concerns, newest first" in first and "concerns=2#concerns-h" in first
+    assert world["client"].full_name in first
+    second = client.get(reverse("guidance:section"), {"concerns": "2", "flag": "concern"}).content.decode()
+    assert "Kekhawatiran nomor 10" in second and "Kekhawatiran nomor 11" in second
+    assert "Kekhawatiran nomor 09" not in second
+    assert "flag=concern&amp;concerns=1#concerns-h" in second  # the other filters are kept
+    for junk in ("0", "-1", "x", "999999999999"):
+        assert client.get(reverse("guidance:section"), {"concerns": junk}).status_code == 200
+
+
 def test_upcoming_session_offers_whatsapp_and_ics(client, world):
     upcoming = GuidanceSessionFactory(client=world["client"], scheduled_at=NOW + timedelta(days=3))
     client.force_login(world["officer"])

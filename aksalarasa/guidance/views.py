@@ -469,7 +469,7 @@ def section(request: HttpRequest) -> HttpResponse:
     context = {
         "rollup": data,
         "filters": filters,
-        "concerns": selectors.concerns_open(viewer=user, section=user.section)[:50],
+        **_concerns_context(request, selectors.concerns_open(viewer=user, section=user.section)),
         "section_label": user.get_section_display(),
         "flagged_rows": data.flagged_rows,
         "page_query": _page_query(request),
@@ -492,7 +492,7 @@ def office(request: HttpRequest) -> HttpResponse:
         "rollup": data,
         "filters": filters,
         "sections": [(sections.get(k, k), v) for k, v in sorted(data.by_section.items())],
-        "concerns": selectors.concerns_open(viewer=user)[:50],
+        **_concerns_context(request, selectors.concerns_open(viewer=user)),
         "reassign_url": _reassign_url_name(),
         "flagged_rows": data.flagged_rows,
         "page_query": _page_query(request),
@@ -508,11 +508,25 @@ def _reassign_url_name() -> str:
     return "clients:reassign"
 
 
-def _page_query(request: HttpRequest) -> str:
-    """The current filters as a query string without the page, for the pager's links."""
+def _page_query(request: HttpRequest, param: str = "page") -> str:
+    """The current filters as a query string without `param`, for a pager's links."""
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop(param, None)
     return query.urlencode()
+
+
+# Open concerns shown at a time on the section and office views, newest first: each comes with its
+# resolve form, and 50 of them were half the page's weight and rendering time.
+CONCERNS_PAGE_SIZE = 10
+
+
+def _concerns_context(request: HttpRequest, concerns) -> dict:
+    page = Paginator(concerns, CONCERNS_PAGE_SIZE).get_page(_int(request.GET.get("concerns")) or 1)
+    return {
+        "concerns": page.object_list,
+        "concerns_page": page,
+        "concerns_query": _page_query(request, "concerns"),
+    }
 
 
 def _int(value: str | None) -> int | None:
