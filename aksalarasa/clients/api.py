@@ -13,6 +13,7 @@ from ninja import Body, Query, Router, Schema, Status
 from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record, access_record_many
 from aksalarasa.clients import selectors, services
+from aksalarasa.clients.downloads import litmas_document_response
 from aksalarasa.clients.forms import ClientFilterForm, ClientForm, SupervisionForm
 from aksalarasa.clients.masking import can_see_identity, client_label
 from aksalarasa.clients.models import Client, Supervision
@@ -331,6 +332,4 @@ def litmas_list(
 )
 def litmas_document(request: HttpRequest, litmas_id: int):
     """The file itself; 404 for anyone but the client's office guidance staff. Logged as a read."""
-    from aksalarasa.clients.downloads import litmas_document_response
-
     return litmas_document_response(request, litmas_id, action=AccessLog.Action.API)

@@ -21,6 +21,7 @@ from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.selectors import history_for
 from aksalarasa.audit.services import access_record, access_record_many
 from aksalarasa.clients import selectors, services
+from aksalarasa.clients.downloads import litmas_document_response
 from aksalarasa.clients.exporting import EXPORTERS, client_export
 from aksalarasa.clients.forms import (
     BreachReportForm,
@@ -399,8 +400,6 @@ def litmas_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def litmas_document(request: HttpRequest, pk: int) -> HttpResponse:
     """The Litmas document, for the client's office guidance staff only; every download is logged."""
-    from aksalarasa.clients.downloads import litmas_document_response
-
     return litmas_document_response(request, pk, action=AccessLog.Action.EXPORT)
 
 

@@ -281,33 +281,20 @@ def agenda_add(request: HttpRequest, event_id: int, payload: dict[str, Any] = _J
 PART_ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-def _part_out(row) -> dict[str, Any]:
-    form_class = PART_FORMS[_part_of(type(row))]
+def _part_out(row, part: str) -> dict[str, Any]:
     out: dict[str, Any] = {"id": row.pk, "version": row.version}
     if hasattr(row, "position"):
         out["position"] = row.position
-    for name in form_class._meta.fields:
+    for name in PART_FORMS[part]._meta.fields:
         out[name] = getattr(row, name)
     return out
-
-
-def _part_of(model) -> str:
-    return next(part for part, form in PART_FORMS.items() if form._meta.model is model)
-
-
-def _part_model(part: str):
-    from django.http import Http404
-
-    if part not in PART_FORMS:
-        raise Http404
-    return PART_FORMS[part]._meta.model
 
 
 def _part_row_for_editor(request: HttpRequest, event_id: int, part: str, item_id: int):
     from django.http import Http404
 
     event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
-    row = _part_model(part)._default_manager.filter(event=event, pk=item_id).first()
+    row = selectors.event_part_row(event, part, item_id)
     if row is None:
         raise Http404
     return event, row
@@ -319,19 +306,19 @@ def _part_row_for_editor(request: HttpRequest, event_id: int, part: str, item_id
     summary="The rows of a part: checklist, roles, agenda or handed",
 )
 def parts_list(request: HttpRequest, event_id: int, part: str):
-    _part_model(part)
+    selectors.event_part_model(part)
     event = selectors.event_get_for_viewer(viewer=request.user, pk=event_id)
-    return [_part_out(row) for row in selectors.event_part_rows(event, part)]
+    return [_part_out(row, part) for row in selectors.event_part_rows(event, part)]
 
 
 @router.post("/events/{event_id}/parts/{part}", response={201: dict, **PART_ERRORS}, summary="Add a row")
 def parts_add(request: HttpRequest, event_id: int, part: str, payload: dict[str, Any] = _JSON_BODY):
-    _part_model(part)
+    selectors.event_part_model(part)
     event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
     form = part_form(part, data={f"{part}-{k}": ("" if v is None else v) for k, v in payload.items()})
     if not form.is_valid():
         raise _form_errors(form)
-    return Status(201, _part_out(services.event_part_add(event=event, form=form, actor=request.user)))
+    return Status(201, _part_out(services.event_part_add(event=event, form=form, actor=request.user), part))
 
 
 @router.patch(
@@ -362,7 +349,7 @@ def parts_update(
         data=changes,
         expected_version=version,
     )
-    return _part_out(updated)
+    return _part_out(updated, part)
 
 
 @router.delete(
@@ -394,7 +381,7 @@ def parts_move(request: HttpRequest, event_id: int, part: str, item_id: int, pay
     services.event_part_move(
         event=event, model=type(row), pk=row.pk, direction=payload.direction, actor=request.user
     )
-    return [_part_out(r) for r in selectors.event_part_rows(event, part)]
+    return [_part_out(r, part) for r in selectors.event_part_rows(event, part)]
 
 
 @router.get(

@@ -145,9 +145,35 @@ def event_get_public(*, pk: int) -> Event:
 _PART_RELATIONS = {"checklist": "checklist", "roles": "roles", "agenda": "agenda", "handed": "handed_items"}
 
 
+def event_part_model(part: str) -> type[Any]:
+    """The model of a part named in a URL (checklist, roles, agenda, handed); 404 for any other."""
+    relation = _PART_RELATIONS.get(part)
+    if relation is None:
+        raise Http404
+    return Event._meta.get_field(relation).related_model
+
+
+def event_part_row(event: Event, part: str, pk: int) -> Any | None:
+    """One row of a part of this event, or None (removed, or another event's)."""
+    return event_part_model(part)._default_manager.filter(event=event, pk=pk).first()
+
+
 def event_part_rows(event: Event, part: str) -> list[Any]:
     """The rows of one part of an event page, in their order (one query)."""
     return list(getattr(event, _PART_RELATIONS[part]).all())
+
+
+def agenda_out_of_order(items: list[Any]) -> set[int]:
+    """The agenda rows that start earlier than a row before them (their times contradict the order)."""
+    flagged: set[int] = set()
+    latest = None
+    for item in items:
+        if item.starts_at is None:
+            continue
+        if latest is not None and item.starts_at < latest:
+            flagged.add(item.pk)
+        latest = item.starts_at if latest is None else max(latest, item.starts_at)
+    return flagged
 
 
 def event_detail_parts(event: Event) -> dict[str, Any]:

@@ -113,9 +113,8 @@ class PartGone(ValidationError):
         super().__init__(_("This item no longer exists: someone removed it. Reload the page."))
 
 
-def _part_row(event: Event, model: type[Model], pk: int, *, lock: bool = False) -> Model:
-    rows = model._default_manager.filter(event=event, pk=pk)
-    row = (rows.select_for_update() if lock else rows).first()
+def _part_row(event: Event, model: type[Model], pk: int) -> Model:
+    row = model._default_manager.filter(event=event, pk=pk).first()
     if row is None:
         raise PartGone()
     return row
@@ -201,13 +200,15 @@ def event_part_move(*, event: Event, model: type[Model], pk: int, direction: str
 
 @transaction.atomic
 def checklist_set_done(
-    *, event: Event, pk: int, done: bool, actor: User, expected_version: int | None = None
+    *, event: Event, pk: int, done: bool | None, actor: User, expected_version: int | None = None
 ) -> Model:
-    """Mark a checklist item done or open. Setting the state (not flipping it) makes a repeated
-    or crossed click harmless: two people ticking the same item both leave it done."""
+    """Mark a checklist item done or open (`done=None` flips it). Setting the state rather than
+    flipping it makes a repeated or crossed click harmless: two people ticking the same item both
+    leave it done."""
     from aksalarasa.events.models import ChecklistItem
 
     item = _part_row(event, ChecklistItem, pk)
+    done = (not item.done) if done is None else done
     if item.done == done:
         return item
     item.done = done
@@ -216,19 +217,6 @@ def checklist_set_done(
     item._history_user = actor
     item.save()
     return item
-
-
-def agenda_out_of_order(items: list[Any]) -> set[int]:
-    """The agenda rows that start earlier than a row before them (their times contradict the order)."""
-    flagged: set[int] = set()
-    latest = None
-    for item in items:
-        if item.starts_at is None:
-            continue
-        if latest is not None and item.starts_at < latest:
-            flagged.add(item.pk)
-        latest = item.starts_at if latest is None else max(latest, item.starts_at)
-    return flagged
 
 
 def registration_public_create(*, event: Event, data: dict[str, Any], ip: str) -> Registration:

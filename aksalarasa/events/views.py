@@ -136,27 +136,15 @@ def event_detail(request: HttpRequest, pk: int, part_forms_override: dict | None
     event = selectors.event_get_for_viewer(viewer=request.user, pk=pk)
     can_edit = selectors.event_can_edit(request.user, event)
     parts = {}
-    if can_edit:
-        override = part_forms_override or {}
-        part_edit, _sep, row_edit = request.GET.get("edit", "").partition(":")
-        for part in PART_FORMS:
-            forms = dict(override.get(part, {}))
-            if part == part_edit and row_edit.isdigit() and "edit_form" not in forms:
-                row = _part_model(part)._default_manager.filter(event=event, pk=int(row_edit)).first()
-                if row is not None:
-                    forms["edit_form"] = part_form(part, instance=row, editing=True)
-            parts[part] = _part_context(event, part, **forms)
-    else:
-        for part in PART_FORMS:
-            rows = selectors.event_part_rows(event, part)
-            parts[part] = {
-                "event": event,
-                "part": part,
-                "part_title": PART_TITLES[part],
-                "rows": rows,
-                "can_edit": False,
-                "out_of_order": services.agenda_out_of_order(rows) if part == "agenda" else set(),
-            }
+    override = part_forms_override or {}
+    part_edit, _sep, row_edit = request.GET.get("edit", "").partition(":")
+    for part in PART_FORMS:
+        forms = dict(override.get(part, {}))
+        if can_edit and part == part_edit and row_edit.isdigit() and "edit_form" not in forms:
+            row = selectors.event_part_row(event, part, int(row_edit))
+            if row is not None:
+                forms["edit_form"] = part_form(part, instance=row, editing=True)
+        parts[part] = _part_context(event, part, can_edit=can_edit, **forms)
     context = {
         "event": event,
         "can_edit": can_edit,
@@ -201,26 +189,21 @@ PART_TITLES = {
 }
 
 
-def _part_model(part: str):
-    if part not in PART_FORMS:
-        raise Http404
-    return PART_FORMS[part]._meta.model
-
-
-def _part_context(event: Event, part: str, *, edit_form=None, add_form=None) -> dict:
-    """What one part's section shows: its rows, at most one of them as an edit form, the add form."""
+def _part_context(event: Event, part: str, *, can_edit: bool = True, edit_form=None, add_form=None) -> dict:
+    """What one part's section shows: its rows and, for editors, at most one of them as an edit
+    form and the add form."""
     rows = selectors.event_part_rows(event, part)
     return {
         "event": event,
         "part": part,
         "part_title": PART_TITLES[part],
         "rows": rows,
-        "can_edit": True,
+        "can_edit": can_edit,
         "ordered": part in ORDERED_PARTS,
         "edit_form": edit_form,
         "editing": edit_form.instance.pk if edit_form is not None else None,
-        "add_form": add_form or part_form(part),
-        "out_of_order": services.agenda_out_of_order(rows) if part == "agenda" else set(),
+        "add_form": (add_form or part_form(part)) if can_edit else None,
+        "out_of_order": selectors.agenda_out_of_order(rows) if part == "agenda" else set(),
     }
 
 
@@ -242,11 +225,11 @@ def _part_answer(request: HttpRequest, event: Event, part: str, **forms) -> Http
 def event_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     """One part's section (htmx), with `?edit=<row>` showing that row as an edit form."""
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
-    model = _part_model(part)
+    selectors.event_part_model(part)
     edit_form = None
     edit = request.GET.get("edit", "")
     if edit.isdigit():
-        row = model._default_manager.filter(event=event, pk=int(edit)).first()
+        row = selectors.event_part_row(event, part, int(edit))
         if row is not None:
             edit_form = part_form(part, instance=row, editing=True)
     if not request.htmx:
@@ -259,7 +242,7 @@ def event_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
 @require_POST
 def event_part_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
-    _part_model(part)
+    selectors.event_part_model(part)
     form = part_form(part, data=request.POST)
     if not form.is_valid():
         return _part_answer(request, event, part, add_form=form)
@@ -273,8 +256,8 @@ def event_part_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
 def event_part_update(request: HttpRequest, pk: int, part: str, item: int) -> HttpResponse:
     """Save one row edited in place; a stale version or a removed row is refused with a message."""
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
-    model = _part_model(part)
-    row = model._default_manager.filter(event=event, pk=item).first()
+    model = selectors.event_part_model(part)
+    row = selectors.event_part_row(event, part, item)
     if row is None:
         messages.error(request, str(services.PartGone().messages[0]))
         return _part_answer(request, event, part)
@@ -308,7 +291,7 @@ def event_part_delete(request: HttpRequest, pk: int, part: str, item: int) -> Ht
     try:
         services.event_part_delete(
             event=event,
-            model=_part_model(part),
+            model=selectors.event_part_model(part),
             pk=item,
             expected_version=int(version) if version.isdigit() else None,
         )
@@ -328,7 +311,7 @@ def event_part_move(request: HttpRequest, pk: int, part: str, item: int) -> Http
     try:
         services.event_part_move(
             event=event,
-            model=_part_model(part),
+            model=selectors.event_part_model(part),
             pk=item,
             direction=request.POST.get("direction", ""),
             actor=request.user,
@@ -343,16 +326,13 @@ def event_part_move(request: HttpRequest, pk: int, part: str, item: int) -> Http
 def checklist_toggle(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     """Mark a checklist item done (done=1) or open (done=0); without `done`, flip it."""
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
-    row = event.checklist.filter(pk=item).first()
     version = request.POST.get("version", "")
+    done = request.POST.get("done")
     try:
-        if row is None:
-            raise services.PartGone()
-        done = request.POST.get("done")
         services.checklist_set_done(
             event=event,
             pk=item,
-            done=(done == "1") if done in {"0", "1"} else not row.done,
+            done=(done == "1") if done in {"0", "1"} else None,
             actor=request.user,
             expected_version=int(version) if version.isdigit() else None,
         )
