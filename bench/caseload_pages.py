@@ -31,7 +31,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from aksalarasa.accounts.models import User  # noqa: E402
-from aksalarasa.clients.models import Client, SocialInquiry, Supervision  # noqa: E402
+from aksalarasa.clients.models import Client, Litmas, Supervision  # noqa: E402
 from aksalarasa.guidance.models import GuidanceSession  # noqa: E402
 from aksalarasa.guidance.summaries import client_summaries_refresh  # noqa: E402
 from aksalarasa.offices.models import Office, Region, RegionalOffice  # noqa: E402
@@ -139,9 +139,9 @@ def build() -> Office:
         ],
         batch_size=2000,
     )
-    SocialInquiry.objects.bulk_create(
+    Litmas.objects.bulk_create(
         [
-            SocialInquiry(
+            Litmas(
                 office=office,
                 client=c,
                 purpose="guidance",

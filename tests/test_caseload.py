@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from aksalarasa.clients.models import SocialInquiry, Supervision
+from aksalarasa.clients.models import Litmas, Supervision
 from aksalarasa.guidance import selectors
 from aksalarasa.guidance.models import GuidanceSession
 from aksalarasa.guidance.summaries import client_summaries_refresh
@@ -233,7 +233,7 @@ def test_section_rollup_per_officer_counts_flags_concerns_and_overdue_litmas(off
     c3 = make_guidance_client(office_a, other)
     GuidanceSessionFactory(client=c3, **past(2, outcome="attended", engagement=3))
     child = make_guidance_client(office_a, officer, category="child")  # other section: not counted
-    SocialInquiry.objects.create(
+    Litmas.objects.create(
         office=office_a,
         client=c2,
         purpose="guidance",

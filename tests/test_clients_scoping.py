@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from aksalarasa.clients import services
 from aksalarasa.clients.masking import can_see_identity, client_label
-from aksalarasa.clients.models import SCOPE_EXTENSIONS, Client, SocialInquiry, Supervision
+from aksalarasa.clients.models import SCOPE_EXTENSIONS, Client, Litmas, Supervision
 from tests.factories import SupervisionFactory, UserFactory, make_client, make_user
 
 
@@ -85,9 +85,7 @@ def test_each_role_sees_exactly_its_clients_periods_and_litmas(world, role):
     assert (
         _keys(world, Supervision.objects.visible_to(viewer).values_list("client_id", flat=True)) == expected
     )
-    assert (
-        _keys(world, SocialInquiry.objects.visible_to(viewer).values_list("client_id", flat=True)) == expected
-    )
+    assert _keys(world, Litmas.objects.visible_to(viewer).values_list("client_id", flat=True)) == expected
 
 
 @pytest.mark.parametrize("role", sorted(VISIBLE))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from aksalarasa.clients import rules, services
 from aksalarasa.clients.forms import ClientForm, SupervisionForm
-from aksalarasa.clients.models import Client, NoContact, OfficerAssignment, SocialInquiry
+from aksalarasa.clients.models import Client, Litmas, NoContact, OfficerAssignment
 from aksalarasa.core.concurrency import StaleVersion
 from tests.factories import make_client, make_user
 
@@ -223,14 +223,14 @@ def test_litmas_due_date_and_overdue_flag(office_a, head):
     )
     assert late.due_date == today - timedelta(days=1)
     assert on_time.due_date == today + timedelta(days=3)
-    assert list(SocialInquiry.objects.overdue()) == [late]
+    assert list(Litmas.objects.overdue()) == [late]
     services.litmas_submit(
         actor=head,
-        inquiry=late,
+        litmas=late,
         data={"submitted_on": today, "recommendation": "Diversi"},
         expected_version=1,
     )
-    assert not SocialInquiry.objects.overdue().exists()
+    assert not Litmas.objects.overdue().exists()
 
 
 @pytest.mark.django_db

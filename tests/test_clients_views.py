@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from aksalarasa.audit.models import AccessLog
 from aksalarasa.clients import pdp, services
-from aksalarasa.clients.models import Client, NoContact, OfficerAssignment, SocialInquiry
+from aksalarasa.clients.models import Client, Litmas, NoContact, OfficerAssignment
 from aksalarasa.clients.registry import CLIENT_DETAIL_PANELS, ClientPanel
 from tests.factories import SupervisionFactory, make_client, make_user
 
@@ -242,7 +242,7 @@ def test_litmas_request_submit_and_list_overdue_first(office_a, staff, client):
             "officer": staff["pk_child"].pk,
         },
     )
-    late = SocialInquiry.objects.get(client=child)
+    late = Litmas.objects.get(client=child)
     assert late.due_date == today - timedelta(days=2)
     body = client.get(reverse("clients:litmas_list")).content.decode()
     assert body.index("Ni Kadek Litmas") < body.index("I Made Litmas")
@@ -262,7 +262,7 @@ def test_litmas_request_submit_and_list_overdue_first(office_a, staff, client):
     )
     assert response.status_code == 302
     late.refresh_from_db()
-    assert late.submitted_on == today and not SocialInquiry.objects.overdue().exists()
+    assert late.submitted_on == today and not Litmas.objects.overdue().exists()
     bka_list = client.get(reverse("clients:litmas_list"), {"section": "adult"}).content.decode()
     assert "Ni Kadek Litmas" not in bka_list and "I Made Litmas" in bka_list
 
@@ -271,14 +271,14 @@ def test_litmas_document_must_be_a_pdf(office_a, staff, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     adult = make_client(office_a, staff["pk"])
-    inquiry = services.litmas_request(
+    litmas = services.litmas_request(
         actor=staff["head"],
         client=adult,
         data={"purpose": "parole", "requested_on": timezone.localdate(), "officer": staff["pk"].pk},
     )
     client.force_login(staff["pk"])
     response = client.post(
-        reverse("clients:litmas_submit", args=[inquiry.pk]),
+        reverse("clients:litmas_submit", args=[litmas.pk]),
         {
             "submitted_on": timezone.localdate().isoformat(),
             "recommendation": "x",
@@ -287,8 +287,8 @@ def test_litmas_document_must_be_a_pdf(office_a, staff, client):
         },
     )
     assert "document" in response.context["form"].errors
-    inquiry.refresh_from_db()
-    assert inquiry.submitted_on is None
+    litmas.refresh_from_db()
+    assert litmas.submitted_on is None
 
 
 # --- no-contact -----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Count, F, Sum
 
 from aksalarasa.accounts.models import User
-from aksalarasa.clients.models import Client, OfficerAssignment, SocialInquiry, Supervision
+from aksalarasa.clients.models import Client, Litmas, OfficerAssignment, Supervision
 from aksalarasa.core import scale
 from aksalarasa.events.models import (
     AgendaItem,
@@ -53,6 +53,7 @@ from aksalarasa.programs.models import (
     Evaluation,
     Indicator,
     PlanAction,
+    PlanningWorkshop,
     Program,
     ProgramHandover,
     ProgramMember,
@@ -61,17 +62,16 @@ from aksalarasa.programs.models import (
     StageChange,
     StakeholderGroup,
     Tally,
-    Workshop,
 )
 
 pytestmark = pytest.mark.django_db
 
 GENERATED = [
-    Client, Supervision, OfficerAssignment, SocialInquiry, GuidanceSession,
+    Client, Supervision, OfficerAssignment, Litmas, GuidanceSession,
     Partner, PartnerService, PartnerMembership, Referral, ReferralEvent, ReferralSession, ServiceReport,
     ServiceReportOutcome, Notification,
     Program, ProgramMember, StageChange, Contact, ProgramPartner, StakeholderGroup, Assessment, AssessmentItem,
-    Tally, Workshop, Cluster, Card, ActionPlan, PlanAction, Indicator, Evaluation, ClosingActivity,
+    Tally, PlanningWorkshop, Cluster, Card, ActionPlan, PlanAction, Indicator, Evaluation, ClosingActivity,
     ProgramHandover, ProgramReferral,
     Event, ChecklistItem, EventRole, AgendaItem, HandedItem, Registration, CheckIn,
     Administration, Response, Answer,
@@ -137,7 +137,7 @@ def fingerprint() -> dict:
         "programs": rows(Program.objects, "office__code", "title", "stage", "start", "end"),
         "members": rows(ProgramMember.objects, "program__title", "user__username", "role"),
         "stages": rows(StageChange.objects, "program__title", "to_stage", "at"),
-        "codes": rows(Assessment.objects, "program__title", "code") + rows(Workshop.objects, "code"),
+        "codes": rows(Assessment.objects, "program__title", "code") + rows(PlanningWorkshop.objects, "code"),
         "indicators": rows(Indicator.objects, "program__title", "criterion", "weight", "achievement"),
         "events": rows(Event.objects, "program__title", "name", "start", "done", "village_code"),
         "registrations": rows(
@@ -181,7 +181,7 @@ def test_counts_and_every_role():
         == Supervision.objects.filter(status="active").count()
     )
     assert GuidanceSession.objects.count() >= 24
-    assert SocialInquiry.objects.exists()
+    assert Litmas.objects.exists()
     assert f"sessions: {GuidanceSession.objects.exclude(kind='partner').count():,}" in out
     assert f"partner sessions: {GuidanceSession.objects.filter(kind='partner').count():,}" in out
     assert f"referrals: {Referral.objects.count():,}" in out
@@ -271,7 +271,7 @@ def test_other_seed_other_data():
 def test_rows_respect_constraints_and_office_scoping():
     run(preset="tiny", seed=1)
     # Every row's office is its client's office, every officer belongs to that office.
-    for model in (Supervision, OfficerAssignment, SocialInquiry, GuidanceSession):
+    for model in (Supervision, OfficerAssignment, Litmas, GuidanceSession):
         assert not model.objects.exclude(office_id=F("client__office_id")).exists(), model
     assert not Client.objects.exclude(officer__office_id=F("office_id")).exists()
     assert not GuidanceSession.objects.exclude(officer__office_id=F("office_id")).exists()

@@ -8,17 +8,17 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from aksalarasa.clients.models import SocialInquiry
+from aksalarasa.clients.models import Litmas
 from tests.factories import make_client, make_user
 
 
-def _litmas(client_obj, officer, *, requested_days_ago: int, submitted: bool = False) -> SocialInquiry:
+def _litmas(client_obj, officer, *, requested_days_ago: int, submitted: bool = False) -> Litmas:
     today = timezone.localdate()
     requested = today - timedelta(days=requested_days_ago)
-    return SocialInquiry.objects.create(
+    return Litmas.objects.create(
         office=client_obj.office,
         client=client_obj,
-        purpose=SocialInquiry.Purpose.GUIDANCE,
+        purpose=Litmas.Purpose.GUIDANCE,
         requested_on=requested,
         due_date=requested + timedelta(days=7),
         officer=officer,

@@ -38,22 +38,22 @@ def world(office_a, office_b, settings, tmp_path):
     w = make_partner_world(office_a, office_b)
     today = timezone.localdate()
     for key, officer in (("adult", w["pk"]), ("child", w["pk_child"])):
-        inquiry = services.litmas_request(
+        litmas = services.litmas_request(
             actor=w["office_head"],
             client=w[key],
             data={"purpose": "guidance", "requested_on": today, "officer": officer.pk},
         )
         services.litmas_submit(
             actor=officer,
-            inquiry=inquiry,
+            litmas=litmas,
             data={
                 "submitted_on": today,
                 "recommendation": "Lanjut bimbingan",
                 "document": SimpleUploadedFile(f"Litmas {w[key].full_name}.pdf", PDF + key.encode()),
             },
-            expected_version=inquiry.version,
+            expected_version=litmas.version,
         )
-        w[f"litmas_{key}"] = inquiry
+        w[f"litmas_{key}"] = litmas
     return w
 
 
@@ -61,15 +61,15 @@ def world(office_a, office_b, settings, tmp_path):
 def test_each_role_downloads_exactly_the_documents_the_matrix_allows(who, world, client):
     client.force_login(world[who])
     for key in ("adult", "child"):
-        inquiry = world[f"litmas_{key}"]
+        litmas = world[f"litmas_{key}"]
         before = AccessLog.objects.count()
-        response = client.get(reverse("clients:litmas_document", args=[inquiry.pk]))
+        response = client.get(reverse("clients:litmas_document", args=[litmas.pk]))
         if key in EXPECTED[who]:
             assert response.status_code == 200, (who, key)
             assert b"".join(response.streaming_content) == PDF + key.encode()
             assert response["Cache-Control"] == "private, no-store"
             # The download name names no person (the uploaded file's name did).
-            assert response["Content-Disposition"] == f'attachment; filename="litmas-{inquiry.pk}.pdf"'
+            assert response["Content-Disposition"] == f'attachment; filename="litmas-{litmas.pk}.pdf"'
             log = AccessLog.objects.order_by("-pk").first()
             assert AccessLog.objects.count() == before + 1
             assert (log.user_id, log.action) == (world[who].pk, AccessLog.Action.EXPORT)
@@ -86,10 +86,10 @@ def test_client_page_links_the_scoped_download_not_the_media_address(world, clie
 
 
 def test_a_missing_file_or_no_document_is_404_not_500(world, client):
-    inquiry = world["litmas_adult"]
-    inquiry.document.storage.delete(inquiry.document.name)
+    litmas = world["litmas_adult"]
+    litmas.document.storage.delete(litmas.document.name)
     client.force_login(world["pk"])
-    assert client.get(reverse("clients:litmas_document", args=[inquiry.pk])).status_code == 404
+    assert client.get(reverse("clients:litmas_document", args=[litmas.pk])).status_code == 404
     plain = services.litmas_request(
         actor=world["office_head"],
         client=world["adult"],
@@ -102,15 +102,15 @@ def test_a_missing_file_or_no_document_is_404_not_500(world, client):
 def test_api_offers_and_serves_the_document_to_the_same_people(who, world, client):
     _token, raw = api_token_create(user=world[who], name="t")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-    inquiry = world["litmas_adult"]
+    litmas = world["litmas_adult"]
     listing = client.get("/api/v1/litmas", **headers).json()["results"]
     offered = {row["id"]: row["document_url"] for row in listing}
-    download = client.get(f"/api/v1/litmas/{inquiry.pk}/document", **headers)
+    download = client.get(f"/api/v1/litmas/{litmas.pk}/document", **headers)
     if "adult" in EXPECTED[who]:
-        assert offered[inquiry.pk] == f"/api/v1/litmas/{inquiry.pk}/document"
+        assert offered[litmas.pk] == f"/api/v1/litmas/{litmas.pk}/document"
         assert download.status_code == 200
         assert b"".join(download.streaming_content) == PDF + b"adult"
         assert AccessLog.objects.filter(user=world[who], action=AccessLog.Action.API).exists()
     else:
-        assert offered.get(inquiry.pk) is None
+        assert offered.get(litmas.pk) is None
         assert download.status_code == 404

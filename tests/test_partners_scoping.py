@@ -88,10 +88,10 @@ def test_partner_staff_cannot_see_client_after_decline(w):
 
 
 def test_partner_staff_do_not_gain_supervisions_or_litmas_of_referred_clients(w):
-    from aksalarasa.clients.models import SocialInquiry, Supervision
+    from aksalarasa.clients.models import Litmas, Supervision
 
     assert not Supervision.objects.visible_to(w["staff1"]).exists()
-    assert not SocialInquiry.objects.visible_to(w["staff1"]).exists()
+    assert not Litmas.objects.visible_to(w["staff1"]).exists()
     Supervision.objects.create(
         office=w["office_a"], client=w["adult"], program_type="pb", start="2026-01-01", end="2026-12-31"
     )

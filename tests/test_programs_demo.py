@@ -20,7 +20,7 @@ MODELS = [
     "AssessmentItem",
     "AssessmentParticipant",
     "Vote",
-    "Workshop",
+    "PlanningWorkshop",
     "Cluster",
     "Card",
     "ActionPlan",

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from aksalarasa.clients import services
 from aksalarasa.clients.forms import nik_problem
-from aksalarasa.clients.models import Client, NoContact, SocialInquiry
+from aksalarasa.clients.models import Client, Litmas, NoContact
 from aksalarasa.core.demo import DemoContext
 
 REGENCIES = [
@@ -242,9 +242,9 @@ def _litmas(ctx: DemoContext, head, clients: list[Client], today: date) -> None:
     for index, purpose, days_ago, submitted_days_ago in plan:
         client = clients[index]
         requested = today - timedelta(days=days_ago)
-        if SocialInquiry.objects.filter(client=client, purpose=purpose).exists():
+        if Litmas.objects.filter(client=client, purpose=purpose).exists():
             continue  # natural key: one Litmas per client and purpose in the demo
-        inquiry = services.litmas_request(
+        litmas = services.litmas_request(
             actor=head,
             client=client,
             data={"purpose": purpose, "requested_on": requested, "officer": client.officer_id},
@@ -252,11 +252,11 @@ def _litmas(ctx: DemoContext, head, clients: list[Client], today: date) -> None:
         if submitted_days_ago is not None:
             services.litmas_submit(
                 actor=head,
-                inquiry=inquiry,
+                litmas=litmas,
                 data={
                     "submitted_on": today - timedelta(days=submitted_days_ago),
                     "recommendation": "Klien layak menjalani program pembimbingan di luar lembaga.",
                 },
-                expected_version=inquiry.version,
+                expected_version=litmas.version,
             )
         ctx.count("Litmas", True)

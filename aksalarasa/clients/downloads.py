@@ -11,16 +11,14 @@ from aksalarasa.core.files import download_name, private_file_response
 
 def litmas_document_response(request: HttpRequest, pk: int, *, action: str) -> FileResponse:
     """The file for the client's office guidance staff (404 for anyone else), logged as `action`."""
-    inquiry = selectors.litmas_document_get(viewer=request.user, pk=pk)
-    response = private_file_response(
-        inquiry.document, filename=download_name(inquiry.document, f"litmas-{pk}")
-    )
+    litmas = selectors.litmas_document_get(viewer=request.user, pk=pk)
+    response = private_file_response(litmas.document, filename=download_name(litmas.document, f"litmas-{pk}"))
     access_record(
         user=request.user,
-        obj=inquiry.client,
-        office_id=inquiry.office_id,
+        obj=litmas.client,
+        office_id=litmas.office_id,
         action=action,
-        label=f"{inquiry.client.register_number} Litmas {pk}",
+        label=f"{litmas.client.register_number} Litmas {pk}",
         request=request,
     )
     return response

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.clients import rules
-from aksalarasa.clients.models import Client, SocialInquiry, Supervision
+from aksalarasa.clients.models import Client, Litmas, Supervision
 from aksalarasa.offices.validators import validate_village_code
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -237,7 +237,7 @@ class ReassignForm(forms.Form):
 
 
 class LitmasForm(forms.Form):
-    purpose = forms.ChoiceField(label=_("purpose"), choices=SocialInquiry.Purpose.choices)
+    purpose = forms.ChoiceField(label=_("purpose"), choices=Litmas.Purpose.choices)
     requested_on = forms.DateField(label=_("requested on"), widget=DATE_WIDGET, input_formats=DATE_FORMATS)
     officer = forms.TypedChoiceField(label=_("assigned officer"), coerce=int)
 

@@ -247,17 +247,17 @@ class OfficerAssignment(models.Model):
         ]
 
 
-class SocialInquiryQuerySet(models.QuerySet["SocialInquiry"]):
-    def visible_to(self, user: User) -> SocialInquiryQuerySet:
+class LitmasQuerySet(models.QuerySet["Litmas"]):
+    def visible_to(self, user: User) -> LitmasQuerySet:
         condition = client_scope(user, "client__")
         return self.all() if condition is None else self.filter(condition)
 
-    def overdue(self, today=None) -> SocialInquiryQuerySet:
+    def overdue(self, today=None) -> LitmasQuerySet:
         today = today or timezone.localdate()
         return self.filter(submitted_on__isnull=True, due_date__lt=today)
 
 
-class SocialInquiry(models.Model):
+class Litmas(models.Model):
     """Litmas (penelitian kemasyarakatan): due in 3 days for a child, 7 for an adult."""
 
     class Purpose(models.TextChoices):
@@ -275,7 +275,7 @@ class SocialInquiry(models.Model):
         GUIDANCE = "guidance", _("Guidance")
 
     office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="inquiries")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="litmas")
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     requested_on = models.DateField(_("requested on"))
     due_date = models.DateField(_("due date"), editable=False)
@@ -291,7 +291,7 @@ class SocialInquiry(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
-    objects = SocialInquiryQuerySet.as_manager()
+    objects = LitmasQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date"]

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
-from aksalarasa.clients.models import Client, NoContact, OfficerAssignment, SocialInquiry, Supervision
+from aksalarasa.clients.models import Client, Litmas, NoContact, OfficerAssignment, Supervision
 from aksalarasa.clients.registry import SUBJECT_EXPORT_SECTIONS
 
 # --- data-subject export ------------------------------------------------------------------------
@@ -72,7 +72,7 @@ def subject_data(*, client: Client) -> dict[str, Any]:
             .select_related("officer", "assigned_by")
             .order_by("start")
         ],
-        "social_inquiries": [
+        "litmas": [
             {
                 "purpose": i.get_purpose_display(),
                 "requested_on": i.requested_on,
@@ -82,9 +82,7 @@ def subject_data(*, client: Client) -> dict[str, Any]:
                 "recommendation": i.recommendation,
                 "document": bool(i.document),
             }
-            for i in SocialInquiry.objects.filter(client=client)
-            .select_related("officer")
-            .order_by("requested_on")
+            for i in Litmas.objects.filter(client=client).select_related("officer").order_by("requested_on")
         ],
         "no_contacts": [
             {
@@ -226,12 +224,12 @@ def client_anonymise(*, client_id: int) -> None:
     Client.history.filter(id=client.pk).update(**history_values, history_change_reason=None)
     Supervision.objects.filter(client_id=client.pk).update(notes="")
     Supervision.history.filter(client_id=client.pk).update(notes="")
-    SocialInquiry.objects.filter(client_id=client.pk).update(recommendation="")
-    SocialInquiry.history.filter(client_id=client.pk).update(recommendation="")
-    for inquiry in SocialInquiry.objects.filter(client_id=client.pk).exclude(document=""):
-        inquiry.document.delete(save=False)
-    SocialInquiry.objects.filter(client_id=client.pk).update(document="")
-    SocialInquiry.history.filter(client_id=client.pk).update(document="")
+    Litmas.objects.filter(client_id=client.pk).update(recommendation="")
+    Litmas.history.filter(client_id=client.pk).update(recommendation="")
+    for litmas in Litmas.objects.filter(client_id=client.pk).exclude(document=""):
+        litmas.document.delete(save=False)
+    Litmas.objects.filter(client_id=client.pk).update(document="")
+    Litmas.history.filter(client_id=client.pk).update(document="")
     # A named person (e.g. a victim) is someone else's identity: the entry goes.
     NoContact.objects.filter(client_id=client.pk, other_client__isnull=True).delete()
     NoContact.objects.filter(client_id=client.pk).update(reason="")

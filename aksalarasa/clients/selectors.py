@@ -14,7 +14,7 @@ from django.utils import timezone
 from aksalarasa.accounts.models import User
 from aksalarasa.accounts.roles import Role
 from aksalarasa.clients.masking import can_see_identity
-from aksalarasa.clients.models import Client, OfficerAssignment, SocialInquiry, Supervision
+from aksalarasa.clients.models import Client, Litmas, OfficerAssignment, Supervision
 from aksalarasa.offices.models import Office
 
 SMALL_CELL = 5  # counts under this are suppressed for national and regional viewers
@@ -85,8 +85,8 @@ def client_detail_related(*, client: Client) -> dict:
             .select_related("officer", "assigned_by")
             .order_by("-start")
         ),
-        "inquiries": list(
-            SocialInquiry.objects.filter(client=client).select_related("officer").order_by("-requested_on")
+        "litmas_list": list(
+            Litmas.objects.filter(client=client).select_related("officer").order_by("-requested_on")
         ),
         "no_contacts": list(client.no_contacts.select_related("other_client").order_by("pk")),
     }
@@ -106,15 +106,13 @@ def supervision_get_for_viewer(*, viewer: User, client: Client, pk: int) -> Supe
     return supervision
 
 
-def litmas_list(
-    *, viewer: User, filters: dict | None = None, today: date | None = None
-) -> QuerySet[SocialInquiry]:
+def litmas_list(*, viewer: User, filters: dict | None = None, today: date | None = None) -> QuerySet[Litmas]:
     """Litmas the viewer may see, overdue first, then open by due date, then submitted."""
     from django.db.models import BooleanField, Case, Value, When
 
     filters = filters or {}
     today = today or timezone.localdate()
-    qs = SocialInquiry.objects.visible_to(viewer).select_related("client", "officer", "client__office")
+    qs = Litmas.objects.visible_to(viewer).select_related("client", "officer", "client__office")
     if viewer.office_id and not (viewer.role_program_team or viewer.role_partner_staff):
         # Redundant with the scope (guidance staff see their own office's clients only), but it
         # lets the (office, submitted, due) index serve instead of a scan of the country's Litmas.
@@ -138,29 +136,27 @@ def litmas_list(
     )
 
 
-def litmas_get_for_viewer(*, viewer: User, pk: int) -> SocialInquiry:
-    inquiry = (
-        SocialInquiry.objects.visible_to(viewer).select_related("client", "officer").filter(pk=pk).first()
-    )
-    if inquiry is None:
+def litmas_get_for_viewer(*, viewer: User, pk: int) -> Litmas:
+    litmas = Litmas.objects.visible_to(viewer).select_related("client", "officer").filter(pk=pk).first()
+    if litmas is None:
         raise Http404
-    return inquiry
+    return litmas
 
 
 # --- who may do what (the views and the API ask these) -------------------------------------
 
 
-def litmas_document_get(*, viewer: User, pk: int) -> SocialInquiry:
+def litmas_document_get(*, viewer: User, pk: int) -> Litmas:
     """A Litmas whose attached document `viewer` may download, else 404.
 
     The document is a case file that names the client: only the office's guidance staff who see
     the client's identity get it (never program team, partner staff or national and regional
     viewers, who may see a Litmas row at most), and never through a public /media/ address.
     """
-    inquiry = litmas_get_for_viewer(viewer=viewer, pk=pk)
-    if not inquiry.document or not can_see_identity(viewer, inquiry.client):
+    litmas = litmas_get_for_viewer(viewer=viewer, pk=pk)
+    if not litmas.document or not can_see_identity(viewer, litmas.client):
         raise Http404
-    return inquiry
+    return litmas
 
 
 def can_create_client(viewer: User) -> bool:

@@ -16,9 +16,9 @@ from aksalarasa.clients import rules
 from aksalarasa.clients.models import (
     BreachReport,
     Client,
+    Litmas,
     NoContact,
     OfficerAssignment,
-    SocialInquiry,
     Supervision,
 )
 from aksalarasa.core.concurrency import save_with_version
@@ -239,14 +239,14 @@ def supervision_update(
 
 
 @transaction.atomic
-def litmas_request(*, actor: User, client: Client, data: dict[str, Any]) -> SocialInquiry:
+def litmas_request(*, actor: User, client: Client, data: dict[str, Any]) -> Litmas:
     """Record a Litmas request; the due date follows from the client's category (3 or 7 days)."""
     officer = User.objects.filter(
         pk=data["officer"], office_id=client.office_id, role_officer=True, is_active=True
     ).first()
     if officer is None:
         raise ValidationError({"officer": [_("Choose an active probation officer of the client's office.")]})
-    inquiry = SocialInquiry(
+    litmas = Litmas(
         office_id=client.office_id,
         client=client,
         purpose=data["purpose"],
@@ -254,25 +254,23 @@ def litmas_request(*, actor: User, client: Client, data: dict[str, Any]) -> Soci
         due_date=rules.litmas_due(data["requested_on"], client.category),
         officer=officer,
     )
-    inquiry._history_user = actor  # type: ignore[attr-defined]
-    inquiry.save()
-    return inquiry
+    litmas._history_user = actor  # type: ignore[attr-defined]
+    litmas.save()
+    return litmas
 
 
 @transaction.atomic
-def litmas_submit(
-    *, actor: User, inquiry: SocialInquiry, data: dict[str, Any], expected_version: int
-) -> SocialInquiry:
-    inquiry.submitted_on = data["submitted_on"]
-    inquiry.recommendation = data["recommendation"]
+def litmas_submit(*, actor: User, litmas: Litmas, data: dict[str, Any], expected_version: int) -> Litmas:
+    litmas.submitted_on = data["submitted_on"]
+    litmas.recommendation = data["recommendation"]
     fields = ["submitted_on", "recommendation"]
     if data.get("document"):
-        inquiry.document.save(data["document"].name, data["document"], save=False)
+        litmas.document.save(data["document"].name, data["document"], save=False)
         fields.append("document")
-    save_with_version(inquiry, expected_version=expected_version, update_fields=fields)
-    inquiry._history_user = actor  # type: ignore[attr-defined]
-    inquiry.save(update_fields=fields)
-    return inquiry
+    save_with_version(litmas, expected_version=expected_version, update_fields=fields)
+    litmas._history_user = actor  # type: ignore[attr-defined]
+    litmas.save(update_fields=fields)
+    return litmas
 
 
 @transaction.atomic

@@ -363,22 +363,22 @@ def litmas_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def litmas_submit(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.user
-    inquiry = selectors.litmas_get_for_viewer(viewer=viewer, pk=pk)
-    client = inquiry.client
+    litmas = selectors.litmas_get_for_viewer(viewer=viewer, pk=pk)
+    client = litmas.client
     if not selectors.can_edit_client(viewer, client):
         raise PermissionDenied
-    form = LitmasSubmitForm(request.POST or None, request.FILES or None, requested_on=inquiry.requested_on)
+    form = LitmasSubmitForm(request.POST or None, request.FILES or None, requested_on=litmas.requested_on)
     if request.method != "POST":
         form.initial = {
-            "submitted_on": inquiry.submitted_on or timezone.localdate(),
-            "recommendation": inquiry.recommendation,
-            "version": inquiry.version,
+            "submitted_on": litmas.submitted_on or timezone.localdate(),
+            "recommendation": litmas.recommendation,
+            "version": litmas.version,
         }
     elif form.is_valid():
         try:
             services.litmas_submit(
                 actor=viewer,
-                inquiry=inquiry,
+                litmas=litmas,
                 data=form.cleaned_data,
                 expected_version=form.cleaned_data.get("version") or 0,
             )
@@ -416,7 +416,7 @@ def litmas_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.litmas_list(viewer=viewer, filters=filters), 50).get_page(
         request.GET.get("page")
     )
-    rows = [{"inquiry": i, "label": client_label(i.client, viewer)} for i in page.object_list]
+    rows = [{"litmas": i, "label": client_label(i.client, viewer)} for i in page.object_list]
     context = {
         "page": page,
         "rows": rows,

@@ -37,7 +37,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 
 from aksalarasa.accounts.models import User
-from aksalarasa.clients.models import Client, OfficerAssignment, SocialInquiry, Supervision
+from aksalarasa.clients.models import Client, Litmas, OfficerAssignment, Supervision
 from aksalarasa.events.models import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -85,6 +85,7 @@ from aksalarasa.programs.models import (
     Evaluation,
     Indicator,
     PlanAction,
+    PlanningWorkshop,
     Program,
     ProgramHandover,
     ProgramMember,
@@ -93,7 +94,6 @@ from aksalarasa.programs.models import (
     StageChange,
     StakeholderGroup,
     Tally,
-    Workshop,
 )
 
 CODE_PREFIX = "scale-"
@@ -875,7 +875,7 @@ def generate_programs(ins: Inserter, seed: int, od: OfficeData, n_programs: int,
     ins.put(AssessmentItem, items, "assessment items")
     ins.put(Tally, tallies, "tallies")
     clusters, cards = [], []
-    for w, wid in zip(rows["workshops"], ins.ids(Workshop, len(rows["workshops"])), strict=True):
+    for w, wid in zip(rows["workshops"], ins.ids(PlanningWorkshop, len(rows["workshops"])), strict=True):
         w["id"] = wid
         cids = ins.ids(Cluster, 3)
         for c, cid in enumerate(cids):
@@ -884,7 +884,7 @@ def generate_programs(ins: Inserter, seed: int, od: OfficeData, n_programs: int,
         for c in range(9):
             cards.append({"workshop_id": wid, "text": f"Gagasan {c + 1}", "author": "", "cluster_id": cids[c % 3],
                           "created_at": aware(w["date"], 3)})  # fmt: skip
-    ins.put(Workshop, rows["workshops"], "workshops")
+    ins.put(PlanningWorkshop, rows["workshops"], "workshops")
     ins.put(Cluster, clusters, "clusters")
     ins.put(Card, cards, "cards")
     actions = []
@@ -1327,7 +1327,7 @@ def generate(
                         requested = r["start"] - timedelta(days=20)
                         due = requested + timedelta(days=3 if r["category"] == "child" else 7)
                         inqs.append(
-                            SocialInquiry(
+                            Litmas(
                                 office=office,
                                 client=client,
                                 officer=officer,
@@ -1343,7 +1343,7 @@ def generate(
                 for model, objs_, table in (
                     (Supervision, sups, "supervisions"),
                     (OfficerAssignment, assigns, "assignments"),
-                    (SocialInquiry, inqs, "inquiries"),
+                    (Litmas, inqs, "litmas"),
                 ):
                     started = perf_counter()
                     model.objects.bulk_create(objs_, batch_size=BATCH)

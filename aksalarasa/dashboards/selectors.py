@@ -23,7 +23,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from aksalarasa.accounts.models import User
-from aksalarasa.clients.models import Client, SocialInquiry, Supervision
+from aksalarasa.clients.models import Client, Litmas, Supervision
 from aksalarasa.dashboards.models import MonthSummary, OfficeSummary, SummaryState
 from aksalarasa.events.models import CheckIn, Event
 from aksalarasa.evidence.models import Response
@@ -373,7 +373,7 @@ def office_dashboard(*, viewer: User) -> OfficeDashboard:
         open_concerns=GuidanceSession.objects.filter(
             office=office, concern=True, concern_resolved_at__isnull=True
         ).count(),
-        overdue_litmas=SocialInquiry.objects.filter(office=office).overdue().count(),
+        overdue_litmas=Litmas.objects.filter(office=office).overdue().count(),
         referrals=f.referrals,
         programs=f.stages,
         events=f.events,

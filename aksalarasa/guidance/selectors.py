@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.accounts.models import User
 from aksalarasa.clients.masking import can_see_identity, client_label
-from aksalarasa.clients.models import Client, SocialInquiry, Supervision
+from aksalarasa.clients.models import Client, Litmas, Supervision
 from aksalarasa.guidance.models import (
     ATTENDED_OUTCOMES,
     EXPECTED_OUTCOMES,
@@ -566,7 +566,7 @@ def rollup(
         )
         .order_by()
     )
-    litmas = SocialInquiry.objects.visible_to(viewer).overdue(timezone.localdate(now))
+    litmas = Litmas.objects.visible_to(viewer).overdue(timezone.localdate(now))
     if viewer.office_id:  # redundant with the scope, but lets the (office, submitted, due) index serve
         litmas = litmas.filter(office_id=viewer.office_id)
     if section:

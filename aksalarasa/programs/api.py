@@ -559,7 +559,7 @@ WORKSHOP_FIELDS = [
 ]
 
 
-class WorkshopIn(Schema):
+class PlanningWorkshopIn(Schema):
     date: datetime.date
     focus_question: str = Field(..., max_length=300)
     context: str = Field("", max_length=10000)
@@ -593,9 +593,9 @@ def workshop_list(request: HttpRequest, program_id: int):
 @router.post(
     "/programs/{program_id}/workshops", response={201: dict, **ERRORS}, summary="Create a consensus workshop"
 )
-def workshop_create(request: HttpRequest, program_id: int, payload: WorkshopIn):
+def workshop_create(request: HttpRequest, program_id: int, payload: PlanningWorkshopIn):
     program = _editor(request, program_id)
-    data = _valid(forms.WorkshopForm(_data(payload.dict())))
+    data = _valid(forms.PlanningWorkshopForm(_data(payload.dict())))
     return Status(201, _record_out(services.workshop_create(program=program, data=data), WORKSHOP_FIELDS))
 
 

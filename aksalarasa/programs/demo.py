@@ -28,6 +28,7 @@ from aksalarasa.programs.models import (
     Evaluation,
     Indicator,
     PlanAction,
+    PlanningWorkshop,
     Program,
     ProgramHandover,
     ProgramMember,
@@ -36,7 +37,6 @@ from aksalarasa.programs.models import (
     StageChange,
     StakeholderGroup,
     Vote,
-    Workshop,
 )
 
 D = datetime.date
@@ -350,7 +350,7 @@ def _planning(ctx: DemoContext, program: Program, team) -> None:
     workshop = _get_or_create(
         ctx,
         "program workshops",
-        Workshop,
+        PlanningWorkshop,
         {"program": program, "code": "AKSTOP"},
         {
             "date": D(2023, 6, 11),

@@ -18,13 +18,13 @@ from aksalarasa.programs.models import (
     Indicator,
     ParticipantGroup,
     PlanAction,
+    PlanningWorkshop,
     Program,
     ProgramHandover,
     ProgramPartner,
     Sex,
     Stage,
     StakeholderGroup,
-    Workshop,
 )
 from aksalarasa.programs.services import indicators_check_total
 
@@ -257,9 +257,9 @@ class PrioritiesForm(forms.Form):
         self.fields["items"].error_messages["required"] = _("Choose at least one priority problem.")
 
 
-class WorkshopForm(forms.ModelForm):
+class PlanningWorkshopForm(forms.ModelForm):
     class Meta:
-        model = Workshop
+        model = PlanningWorkshop
         fields = ["date", "focus_question", "context", "facilitator"]
         widgets = {"date": DATE, "context": forms.Textarea(attrs={"rows": 3})}
 

@@ -335,7 +335,7 @@ class Tally(models.Model):
         constraints = [models.UniqueConstraint(fields=["item", "group"], name="tally_one_per_item_group")]
 
 
-class Workshop(models.Model):
+class PlanningWorkshop(models.Model):
     """Stage 4: a TOP consensus workshop around a focus question."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="workshops")
@@ -359,7 +359,7 @@ class Workshop(models.Model):
 
 
 class Cluster(models.Model):
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="clusters")
+    workshop = models.ForeignKey(PlanningWorkshop, on_delete=models.CASCADE, related_name="clusters")
     symbol = models.CharField(max_length=3)
     name = models.CharField(_("name"), max_length=200, blank=True)
 
@@ -369,7 +369,7 @@ class Cluster(models.Model):
 
 
 class Card(models.Model):
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="cards")
+    workshop = models.ForeignKey(PlanningWorkshop, on_delete=models.CASCADE, related_name="cards")
     text = models.CharField(_("idea"), max_length=200)
     author = models.CharField(_("your name (optional)"), max_length=100, blank=True)
     cluster = models.ForeignKey(

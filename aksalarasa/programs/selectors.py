@@ -22,6 +22,7 @@ from aksalarasa.programs.models import (
     Indicator,
     ParticipantGroup,
     PlanAction,
+    PlanningWorkshop,
     Program,
     ProgramHandover,
     ProgramMember,
@@ -31,7 +32,6 @@ from aksalarasa.programs.models import (
     StakeholderGroup,
     Tally,
     Vote,
-    Workshop,
 )
 
 if TYPE_CHECKING:
@@ -57,8 +57,8 @@ def assessment_get(*, program: Program, pk: int) -> Assessment:
     return assessment
 
 
-def workshop_get(*, program: Program, pk: int) -> Workshop:
-    workshop = Workshop.objects.filter(program=program, pk=pk).first()
+def workshop_get(*, program: Program, pk: int) -> PlanningWorkshop:
+    workshop = PlanningWorkshop.objects.filter(program=program, pk=pk).first()
     if workshop is None:
         raise Http404
     return workshop
@@ -87,8 +87,8 @@ def participant_by_token(token: str) -> AssessmentParticipant:
     return participant
 
 
-def workshop_by_code(code: str) -> Workshop:
-    workshop = Workshop.objects.filter(code=code.strip().upper()[:8], cards_open=True).first()
+def workshop_by_code(code: str) -> PlanningWorkshop:
+    workshop = PlanningWorkshop.objects.filter(code=code.strip().upper()[:8], cards_open=True).first()
     if workshop is None:
         raise Http404
     return workshop
@@ -147,7 +147,7 @@ def _program_flags(program: Program) -> dict[str, Any]:
             votes=sub(Vote, item__assessment__program=pk)
             | sub(Tally, item__assessment__program=pk, count__gt=0),
             priorities=sub(AssessmentItem, assessment__program=pk, is_priority=True),
-            resolution=sub(Workshop, program=pk, resolution__gt=""),
+            resolution=sub(PlanningWorkshop, program=pk, resolution__gt=""),
             cards=sub(Card, workshop__program=pk),
             commitment=sub(ActionPlan, program=pk, commitment__gt=""),
             costed_action=sub(PlanAction, plan__program=pk, cost__gt=0),
@@ -344,7 +344,7 @@ def ballot_state(participant: AssessmentParticipant) -> dict[str, Any]:
     }
 
 
-def workshop_board(workshop: Workshop) -> dict[str, Any]:
+def workshop_board(workshop: PlanningWorkshop) -> dict[str, Any]:
     clusters = list(
         workshop.clusters.prefetch_related(Prefetch("cards", queryset=Card.objects.order_by("pk")))
     )

@@ -26,6 +26,7 @@ from aksalarasa.programs.models import (
     Evaluation,
     Indicator,
     PlanAction,
+    PlanningWorkshop,
     Program,
     ProgramHandover,
     ProgramMember,
@@ -33,7 +34,6 @@ from aksalarasa.programs.models import (
     StageChange,
     Tally,
     Vote,
-    Workshop,
 )
 
 PROGRAM_FIELDS = [
@@ -304,20 +304,20 @@ def priorities_choose(*, assessment: Assessment, item_ids: list[int]) -> list[As
 
 
 @transaction.atomic
-def workshop_create(*, program: Program, data: dict[str, Any]) -> Workshop:
-    return Workshop.objects.create(program=program, code=_short_code(Workshop), **data)
+def workshop_create(*, program: Program, data: dict[str, Any]) -> PlanningWorkshop:
+    return PlanningWorkshop.objects.create(program=program, code=_short_code(PlanningWorkshop), **data)
 
 
 @transaction.atomic
-def workshop_cards_set(*, workshop: Workshop, open: bool) -> Workshop:
+def workshop_cards_set(*, workshop: PlanningWorkshop, open: bool) -> PlanningWorkshop:
     workshop.cards_open = open
     workshop.save(update_fields=["cards_open"])
     return workshop
 
 
 @transaction.atomic
-def card_add(*, workshop: Workshop, text: str, author: str = "") -> Card:
-    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+def card_add(*, workshop: PlanningWorkshop, text: str, author: str = "") -> Card:
+    workshop = PlanningWorkshop.objects.select_for_update().get(pk=workshop.pk)
     if not workshop.cards_open:
         raise ValidationError(_("This workshop is no longer taking cards."))
     if workshop.cards.count() >= MAX_CARDS_PER_WORKSHOP:
@@ -329,7 +329,7 @@ def card_add(*, workshop: Workshop, text: str, author: str = "") -> Card:
 
 
 @transaction.atomic
-def cluster_add(*, workshop: Workshop, name: str = "") -> Cluster:
+def cluster_add(*, workshop: PlanningWorkshop, name: str = "") -> Cluster:
     count = Cluster.objects.select_for_update().filter(workshop=workshop).count()
     symbol = _cluster_symbol(count)
     return Cluster.objects.create(workshop=workshop, symbol=symbol, name=name.strip())
@@ -357,7 +357,9 @@ def card_assign(*, card: Card, cluster: Cluster | None) -> Card:
 
 
 @transaction.atomic
-def workshop_resolve(*, workshop: Workshop, actor: User, resolution: str, expected_version: int) -> Workshop:
+def workshop_resolve(
+    *, workshop: PlanningWorkshop, actor: User, resolution: str, expected_version: int
+) -> PlanningWorkshop:
     workshop.resolution = resolution.strip()
     save_with_version(workshop, expected_version=expected_version, update_fields=["resolution"])
     workshop._history_user = actor  # type: ignore[attr-defined]

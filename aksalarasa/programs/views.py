@@ -472,7 +472,7 @@ def _planning_page(request: HttpRequest, program: Program, bound: dict) -> HttpR
     context = {
         **_base(request, program, "planning"),
         **data,
-        "workshop_form": bound.get("workshop") or forms.WorkshopForm(prefix="workshop"),
+        "workshop_form": bound.get("workshop") or forms.PlanningWorkshopForm(prefix="workshop"),
         "plan_form": bound.get("plan")
         or forms.ActionPlanForm(
             instance=plan, prefix="plan", initial={"version": plan.version if plan else 1}
@@ -486,7 +486,7 @@ def _planning_page(request: HttpRequest, program: Program, bound: dict) -> HttpR
 @require_POST
 def workshop_create(request: HttpRequest, pk: int) -> HttpResponse:
     program = _editor(request, pk)
-    form = forms.WorkshopForm(request.POST, prefix="workshop")
+    form = forms.PlanningWorkshopForm(request.POST, prefix="workshop")
     if not form.is_valid():
         return _planning_page(request, program, {"workshop": form})
     workshop = services.workshop_create(program=program, data=form.cleaned_data)
