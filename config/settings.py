@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "aksalarasa.events",
     "aksalarasa.evidence",
     "aksalarasa.dashboards",
+    "aksalarasa.seeding",
 ]
 
 MIDDLEWARE = [

@@ -7,11 +7,11 @@ import datetime
 
 import pytest
 
-from aksalarasa.core.demo import DemoContext, load_demo
 from aksalarasa.evidence import analysis
-from aksalarasa.evidence import demo as evidence_demo
 from aksalarasa.evidence.models import Administration, Instrument, Response
 from aksalarasa.guidance.models import GuidanceSession
+from aksalarasa.seeding.demo import DemoContext, load_demo
+from aksalarasa.seeding.demo import evidence as evidence_demo
 from tests.factories import (
     EventFactory,
     RegistrationFactory,

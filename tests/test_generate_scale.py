@@ -13,7 +13,6 @@ from django.db.models import Count, F, Sum
 
 from aksalarasa.accounts.models import User
 from aksalarasa.clients.models import Client, Litmas, OfficerAssignment, Supervision
-from aksalarasa.core import scale
 from aksalarasa.events.models import (
     AgendaItem,
     CheckIn,
@@ -63,6 +62,7 @@ from aksalarasa.programs.models import (
     StakeholderGroup,
     Tally,
 )
+from aksalarasa.seeding import scale
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from aksalarasa.core.demo import DemoContext
-from aksalarasa.guidance import demo
 from aksalarasa.guidance.models import GuidanceSession, ReportInSchedule
 from aksalarasa.guidance.selectors import caseload_for_officer
+from aksalarasa.seeding.demo import DemoContext
+from aksalarasa.seeding.demo import guidance as demo
 from tests.factories import make_guidance_client, make_user
 
 

@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from aksalarasa.accounts.models import User
 from aksalarasa.clients import services as client_services
-from aksalarasa.core.demo import DemoContext
-from aksalarasa.guidance import demo, services
+from aksalarasa.guidance import services
 from aksalarasa.guidance.group_selectors import groups_visible_to
 from aksalarasa.guidance.models import GuidanceGroup, GuidanceSession
 from aksalarasa.guidance.selectors import caseload_row
+from aksalarasa.seeding.demo import DemoContext
+from aksalarasa.seeding.demo import guidance as demo
 from tests.factories import make_guidance_client, make_user
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from aksalarasa.core.demo import load_demo
 from aksalarasa.guidance.models import GuidanceSession
 from aksalarasa.partners.models import Partner, PartnerMembership, Referral, ReferralSession, Status
+from aksalarasa.seeding.demo import load_demo
 
 
 def _snapshot():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from aksalarasa.core.demo import load_demo
 from aksalarasa.programs import selectors
 from aksalarasa.programs.models import Program, Stage
+from aksalarasa.seeding.demo import load_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aksalarasa.accounts.models import User
-from aksalarasa.core.demo import DEMO_PASSWORD, DemoContext
 from aksalarasa.core.navigation import _ITEMS as NAV_ITEMS
+from aksalarasa.seeding.demo import DEMO_PASSWORD, DemoContext
 from tests.browser import helpers
 from tests.browser.helpers import assert_no_serious_axe_violations, browser_login, browser_logout
 from tests.browser.pages import NAVIGATION, STAFF, navigation_for
@@ -68,7 +68,7 @@ def test_navigation_completeness():
 
 def test_each_demo_role_sees_exactly_its_own_navigation(new_page):
     ctx = DemoContext()
-    for loader in ("aksalarasa.offices.demo", "aksalarasa.accounts.demo"):
+    for loader in ("aksalarasa.seeding.demo.offices", "aksalarasa.seeding.demo.accounts"):
         import_module(loader).load(ctx)
     people = list(User.objects.filter(username__in=[row[0] for row in ctx.accounts]).select_related("office"))
     # One person per role is enough: the menu follows the roles (the demo has several officers).

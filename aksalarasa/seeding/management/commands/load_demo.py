@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from aksalarasa.core.demo import DEMO_PASSWORD, load_demo
+from aksalarasa.seeding.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Demo data for the partners app (idempotent; see aksalarasa/core/demo.py).
+"""Demo data for the partners app (idempotent; see aksalarasa/seeding/demo/__init__.py).
 
 Yayasan Gerasa is the partner named in the reference case (child protection; vocational training
 in bartending, cake making and garments). The other partners, their people and agreement numbers
@@ -13,11 +13,11 @@ from datetime import timedelta
 from django.utils import timezone
 
 from aksalarasa.clients.models import Client
-from aksalarasa.core.demo import DemoContext
 from aksalarasa.offices.models import Region
 from aksalarasa.partners import services
 from aksalarasa.partners.models import Partner, PartnerMembership, PartnerService, Referral, Status
 from aksalarasa.partners.selectors import sharing_allowed
+from aksalarasa.seeding.demo import DemoContext
 
 # name, legal form, focus, regions, contact, phone, agreement no., start offset, end offset (days), public
 PARTNERS = [

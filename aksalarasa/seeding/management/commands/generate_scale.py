@@ -1,4 +1,4 @@
-"""`manage.py generate_scale`: synthetic data at scale for benchmarks (see aksalarasa/core/scale.py)."""
+"""`manage.py generate_scale`: synthetic data at scale for benchmarks (see aksalarasa/seeding/scale.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from aksalarasa.core import scale
+from aksalarasa.seeding import scale
 
 PER_OFFICE = ("partners", "referrals", "programs", "registrations", "responses")
 

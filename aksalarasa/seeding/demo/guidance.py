@@ -18,10 +18,10 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from aksalarasa.clients.models import Client
-from aksalarasa.core.demo import DemoContext
-from aksalarasa.guidance.models import GuidanceSession, Kind, Outcome, Place, ReportInSchedule
+from aksalarasa.clients.models import Client, NoContact
+from aksalarasa.guidance.models import GuidanceGroup, GuidanceSession, Kind, Outcome, Place, ReportInSchedule
 from aksalarasa.guidance.summaries import client_summaries_refresh
+from aksalarasa.seeding.demo import DemoContext
 
 DAYS_OF_HISTORY = 365
 # Assigned in turn (clients sorted by register number), so any slice of clients keeps the mix:
@@ -243,7 +243,6 @@ GROUP_SIZE = 6
 def _group_participants(clients: list[Client]) -> list[Client]:
     """Adult clients of one officer (the first adult's, by register number), never two who are on each
     other's no-contact list."""
-    from aksalarasa.clients.models import NoContact
 
     adults = sorted(
         (c for c in clients if c.category == Client.Category.ADULT and c.officer_id),
@@ -271,8 +270,6 @@ def _group_participants(clients: list[Client]) -> list[Client]:
 def _load_groups(ctx: DemoContext, clients: list[Client]) -> None:
     """Idempotent: a group is found by office and title; only missing participants' sessions are made."""
     from zoneinfo import ZoneInfo
-
-    from aksalarasa.guidance.models import GuidanceGroup
 
     participants = _group_participants(clients)
     if not participants:

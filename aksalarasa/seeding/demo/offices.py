@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from aksalarasa.core.demo import DemoContext
 from aksalarasa.offices.models import Office, Region, RegionalOffice
+from aksalarasa.seeding.demo import DemoContext
 
 DENPASAR_WORK_AREA = [
     "51.71",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aksalarasa.accounts.models import User
 from aksalarasa.accounts.roles import Role, role_field
-from aksalarasa.core.demo import DEMO_PASSWORD, DemoContext
+from aksalarasa.seeding.demo import DEMO_PASSWORD, DemoContext
 
 # username, full name, office key, roles, extra fields
 DEMO_STAFF = [

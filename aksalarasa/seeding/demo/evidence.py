@@ -1,4 +1,4 @@
-"""Demo data for the evidence app (idempotent; see aksalarasa/core/demo.py).
+"""Demo data for the evidence app (idempotent; see aksalarasa/seeding/demo/__init__.py).
 
 Installs the default questionnaires, then, for the AKSALARASA program of the Denpasar office and
 its first event (both made by earlier loaders; without them nothing else is created):
@@ -21,9 +21,15 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from aksalarasa.core.demo import DemoContext
+from aksalarasa.clients.models import Client
+from aksalarasa.events.models import Event
 from aksalarasa.evidence import services
+from aksalarasa.evidence.analysis import WINDOW_DAYS
 from aksalarasa.evidence.models import Administration, Audience, InstrumentVersion, Point, Response
+from aksalarasa.guidance.models import GuidanceSession
+from aksalarasa.guidance.summaries import client_summaries_refresh
+from aksalarasa.programs.models import Program
+from aksalarasa.seeding.demo import DemoContext
 
 SEED = 16062023
 RESIDENTS = 30
@@ -76,8 +82,6 @@ def _answers(version: InstrumentVersion, levels: dict[str, float], rng: random.R
 
 
 def load(ctx: DemoContext) -> None:
-    from aksalarasa.events.models import Event
-    from aksalarasa.programs.models import Program
 
     services.instruments_install_defaults()
     denpasar = ctx.objects.get("denpasar")
@@ -196,11 +200,6 @@ def _guidance_window(ctx: DemoContext, *, program, event, participants, rng: ran
     """Sessions 60 days either side of the event for participants and comparable clients, added
     only when that window is empty (so a second run, or real data, is never touched)."""
     from simple_history.utils import bulk_create_with_history
-
-    from aksalarasa.clients.models import Client
-    from aksalarasa.evidence.analysis import WINDOW_DAYS
-    from aksalarasa.guidance.models import GuidanceSession
-    from aksalarasa.guidance.summaries import client_summaries_refresh
 
     start = event.start - timedelta(days=WINDOW_DAYS)
     end = event.end + timedelta(days=WINDOW_DAYS)

@@ -16,14 +16,14 @@ from django.db import transaction
 DEMO_PASSWORD = "Aksalarasa-demo-2026"
 
 DEMO_LOADERS = [
-    "aksalarasa.offices.demo",
-    "aksalarasa.accounts.demo",
-    "aksalarasa.clients.demo",
-    "aksalarasa.partners.demo",
-    "aksalarasa.guidance.demo",
-    "aksalarasa.programs.demo",
-    "aksalarasa.events.demo",
-    "aksalarasa.evidence.demo",
+    "aksalarasa.seeding.demo.offices",
+    "aksalarasa.seeding.demo.accounts",
+    "aksalarasa.seeding.demo.clients",
+    "aksalarasa.seeding.demo.partners",
+    "aksalarasa.seeding.demo.guidance",
+    "aksalarasa.seeding.demo.programs",
+    "aksalarasa.seeding.demo.events",
+    "aksalarasa.seeding.demo.evidence",
 ]
 
 

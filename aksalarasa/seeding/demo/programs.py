@@ -1,4 +1,4 @@
-"""Demo data for the programs app (idempotent; see aksalarasa/core/demo.py).
+"""Demo data for the programs app (idempotent; see aksalarasa/seeding/demo/__init__.py).
 
 The AKSALARASA program of Bapas Kelas I Denpasar, every stage except the event itself (the events
 loader adds the 16 June 2023 event at Pantai Mertasari and reads ctx.objects["aksalarasa_program"]).
@@ -14,7 +14,6 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from aksalarasa.core.demo import DemoContext
 from aksalarasa.programs import services
 from aksalarasa.programs.models import (
     ActionPlan,
@@ -38,6 +37,7 @@ from aksalarasa.programs.models import (
     StakeholderGroup,
     Vote,
 )
+from aksalarasa.seeding.demo import DemoContext
 
 D = datetime.date
 
