@@ -106,11 +106,6 @@ def conflict(request: HttpRequest, exc: StaleVersion) -> HttpResponse:
     return api.create_response(request, {"detail": str(StaleVersion.message)}, status=409)
 
 
-def form_errors(form) -> ValidationError:
-    """Turn a Django form's errors into the API's 422 answer (the UI and API share validation)."""
-    return ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
-
-
 api.add_router("/", "aksalarasa.accounts.api.router")
 api.add_router("/", "aksalarasa.offices.api.router")
 api.add_router("/", "aksalarasa.clients.api.router")

@@ -28,8 +28,8 @@ from aksalarasa.accounts.forms import (
 )
 from aksalarasa.accounts.models import User
 from aksalarasa.accounts.roles import GRANTABLE_BY_OFFICE
-from aksalarasa.audit.selectors import history_for
 from aksalarasa.core.concurrency import save_versioned_form
+from aksalarasa.core.history import history_for
 
 PENDING_USER = "aks_pending_2fa_user"
 PENDING_BACKEND = "aks_pending_2fa_backend"

@@ -17,7 +17,7 @@ from aksalarasa.clients.downloads import litmas_document_response
 from aksalarasa.clients.forms import ClientFilterForm, ClientForm, SupervisionForm
 from aksalarasa.clients.masking import can_see_identity, client_label
 from aksalarasa.clients.models import Client, Supervision
-from config.api import form_errors
+from aksalarasa.core.forms import form_errors
 
 router = Router(tags=["clients"])
 MAX_PAGE_SIZE = 200

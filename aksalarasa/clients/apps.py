@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from aksalarasa.core.navigation import NavItem, nav_register
+
 
 class ClientsConfig(AppConfig):
     name = "aksalarasa.clients"
@@ -11,7 +13,6 @@ class ClientsConfig(AppConfig):
         from aksalarasa.clients.client_import import ClientImporter
         from aksalarasa.clients.importing import importer_register
         from aksalarasa.clients.selectors import can_see_counts
-        from aksalarasa.core.navigation import NavItem, nav_register
 
         def guidance_staff(user) -> bool:
             return bool(user.office_id) and user.has_role("office_head", "section_head", "officer")

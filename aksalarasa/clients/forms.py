@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.clients import rules
 from aksalarasa.clients.models import Client, Litmas, Supervision
+from aksalarasa.offices.models import Region
 from aksalarasa.offices.validators import validate_village_code
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -21,7 +22,6 @@ DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 @lru_cache(maxsize=1)
 def regency_choices() -> tuple[tuple[str, str], ...]:
     """Every Kemendagri regency/city (static reference data, read once per process)."""
-    from aksalarasa.offices.models import Region
 
     return tuple(
         Region.objects.filter(level=Region.Level.REGENCY).order_by("code").values_list("code", "name")

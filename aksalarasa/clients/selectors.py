@@ -14,7 +14,7 @@ from django.utils import timezone
 from aksalarasa.accounts.models import User
 from aksalarasa.accounts.roles import Role
 from aksalarasa.clients.masking import can_see_identity
-from aksalarasa.clients.models import Client, Litmas, OfficerAssignment, Supervision
+from aksalarasa.clients.models import Client, ImportRun, Litmas, OfficerAssignment, Supervision
 from aksalarasa.offices.models import Office
 
 SMALL_CELL = 5  # counts under this are suppressed for national and regional viewers
@@ -324,3 +324,8 @@ def section_mismatch(*, viewer: User, birth_date: date) -> str | None:
             return _("This is a child client: the child section (BKA) registers them.")
         return _("This is an adult client: the adult section (BKD) registers them.")
     return None
+
+
+def import_run_get(*, viewer: User, token: str) -> ImportRun | None:
+    """The viewer's own import run (the page polls its progress); None for anyone else's."""
+    return ImportRun.objects.filter(token=token, user=viewer).first()

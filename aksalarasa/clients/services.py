@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,9 +14,11 @@ from django.utils.translation import gettext as _
 
 from aksalarasa.accounts.models import User
 from aksalarasa.clients import rules
+from aksalarasa.clients.importing import Importer, ImportFileError, ImportResult
 from aksalarasa.clients.models import (
     BreachReport,
     Client,
+    ImportRun,
     Litmas,
     NoContact,
     OfficerAssignment,
@@ -327,3 +330,63 @@ def breach_report_create(*, actor: User, office: Office, data: dict[str, Any]) -
     report._history_user = actor  # type: ignore[attr-defined]
     report.save()
     return report
+
+
+# --- file imports -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What the page reports: the file's problem, or the result of every row."""
+
+    result: ImportResult | None = None
+    file_error: str = ""
+
+    @property
+    def rejected(self) -> bool:
+        return bool(self.file_error) or (self.result is not None and not self.result.ok)
+
+
+def import_run(
+    *, actor: User, importer_class: type[Importer], token: str, filename: str, content: bytes
+) -> ImportOutcome:
+    """The life of one upload, for every importer (clients, past guidance sessions): record the
+    run (one per token, so a form sent twice imports once), read the file, validate every row
+    (progress is written as it goes, for the polling page), write all rows in one transaction or
+    none (`Importer.run`), and record the outcome on the run."""
+    if ImportRun.objects.filter(token=token).exists():
+        return ImportOutcome(file_error=_("This upload was already sent. Reload the page to upload again."))
+    run = ImportRun.objects.create(
+        token=token, office_id=actor.office_id, user=actor, kind=importer_class.key, filename=filename[:200]
+    )
+    importer = importer_class(actor=actor, office=actor.office, progress=_import_progress(run))
+    try:
+        result = importer.run(filename, content)
+    except ImportFileError as exc:
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=ImportRun.Status.REJECTED, finished_at=timezone.now()
+        )
+        return ImportOutcome(file_error=str(exc))
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRun.Status.DONE if result.ok else ImportRun.Status.REJECTED,
+        total_rows=result.total,
+        created_count=result.created,
+        updated_count=result.updated,
+        unchanged_count=result.unchanged,
+        error_count=len(result.errors),
+        finished_at=timezone.now(),
+    )
+    return ImportOutcome(result=result)
+
+
+def _import_progress(run: ImportRun):
+    phases = {"validating": ImportRun.Status.VALIDATING, "importing": ImportRun.Status.IMPORTING}
+
+    def write(phase: str, done: int, total: int) -> None:
+        values: dict[str, Any] = {"processed_rows": done, "total_rows": total}
+        if phase in phases:
+            values["status"] = phases[phase]
+        # Outside the import's transaction while validating, so the polling page sees it.
+        ImportRun.objects.filter(pk=run.pk).update(**values)
+
+    return write

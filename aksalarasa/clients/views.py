@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 
 from aksalarasa.accounts.models import User
 from aksalarasa.audit.models import AccessLog
-from aksalarasa.audit.selectors import history_for
 from aksalarasa.audit.services import access_record, access_record_many
 from aksalarasa.clients import selectors, services
 from aksalarasa.clients.downloads import litmas_document_response
@@ -34,11 +33,13 @@ from aksalarasa.clients.forms import (
     ReassignForm,
     SupervisionForm,
 )
-from aksalarasa.clients.importing import IMPORTERS, ImportFileError, importers_for
+from aksalarasa.clients.importing import IMPORTERS, importers_for
 from aksalarasa.clients.masking import can_see_identity, client_label, client_photo_visible
-from aksalarasa.clients.models import BreachReport, Client, ImportRun, NoContact, Supervision
+from aksalarasa.clients.models import BreachReport, Client, NoContact, Supervision
 from aksalarasa.clients.registry import CLIENT_DETAIL_PANELS
 from aksalarasa.core.concurrency import StaleVersion
+from aksalarasa.core.forms import apply_errors
+from aksalarasa.core.history import history_for
 
 PAGE_SIZE = 25
 
@@ -228,7 +229,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
             try:
                 client = services.client_create(actor=viewer, office=viewer.office, data=form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 for warning in form.warnings:
                     messages.warning(request, warning)
@@ -262,7 +263,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleVersion:
             form.add_error(None, StaleVersion.message)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             for warning in form.warnings:
                 messages.warning(request, warning)
@@ -307,7 +308,7 @@ def supervision_form(request: HttpRequest, pk: int, supervision_pk: int | None =
         except StaleVersion:
             form.add_error(None, StaleVersion.message)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Supervision period saved."))
             return redirect("clients:detail", pk=client.pk)
@@ -331,7 +332,7 @@ def client_reassign(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=viewer, client=client, officer=officer, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Client reassigned."))
             return redirect("clients:detail", pk=client.pk)
@@ -352,7 +353,7 @@ def litmas_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.litmas_request(actor=viewer, client=client, data=form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Litmas request recorded."))
             return redirect("clients:detail", pk=client.pk)
@@ -455,7 +456,7 @@ def no_contact_add(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                apply_errors(form, exc)
     if form.errors:
         if request.htmx:
             context = {
@@ -531,35 +532,19 @@ def client_import(request: HttpRequest) -> HttpResponse:
     }
     if request.method == "POST":
         upload = request.FILES.get("file")
-        token = request.POST.get("token", "")[:40] or uuid.uuid4().hex
         if upload is None:
             context["file_error"] = _("Choose a file to upload.")
-        elif ImportRun.objects.filter(token=token).exists():
-            context["file_error"] = _("This upload was already sent. Reload the page to upload again.")
         else:
-            run = ImportRun.objects.create(
-                token=token, office_id=viewer.office_id, user=viewer, kind=kind, filename=upload.name[:200]
+            outcome = services.import_run(
+                actor=viewer,
+                importer_class=importer_class,
+                token=request.POST.get("token", "")[:40] or uuid.uuid4().hex,
+                filename=upload.name,
+                content=upload.read(),
             )
-            importer = importer_class(actor=viewer, office=viewer.office, progress=_progress_writer(run))
-            try:
-                result = importer.run(upload.name, upload.read())
-            except ImportFileError as exc:
-                context["file_error"] = str(exc)
-                ImportRun.objects.filter(pk=run.pk).update(
-                    status=ImportRun.Status.REJECTED, finished_at=timezone.now()
-                )
-            else:
-                status = ImportRun.Status.DONE if result.ok else ImportRun.Status.REJECTED
-                ImportRun.objects.filter(pk=run.pk).update(
-                    status=status,
-                    total_rows=result.total,
-                    created_count=result.created,
-                    updated_count=result.updated,
-                    unchanged_count=result.unchanged,
-                    error_count=len(result.errors),
-                    finished_at=timezone.now(),
-                )
-                context["result"] = result
+            context["file_error"] = outcome.file_error
+            if outcome.result is not None:
+                context["result"] = outcome.result
                 context["columns"] = {c.name: c.label for c in importer_class.columns}
         context["token"] = uuid.uuid4().hex  # a fresh token for the next upload from the same page
         context["oob"] = bool(request.htmx)
@@ -570,23 +555,9 @@ def client_import(request: HttpRequest) -> HttpResponse:
     return render(request, "clients/client_import.html", context)
 
 
-def _progress_writer(run: ImportRun):
-    def write(phase: str, done: int, total: int) -> None:
-        status = {"validating": ImportRun.Status.VALIDATING, "importing": ImportRun.Status.IMPORTING}.get(
-            phase
-        )
-        values: dict = {"processed_rows": done, "total_rows": total}
-        if status:
-            values["status"] = status
-        # Outside the import's transaction while validating, so the polling page sees it.
-        ImportRun.objects.filter(pk=run.pk).update(**values)
-
-    return write
-
-
 @login_required
 def client_import_progress(request: HttpRequest, token: str) -> HttpResponse:
-    run = ImportRun.objects.filter(token=token, user=request.user).first()
+    run = selectors.import_run_get(viewer=request.user, token=token)
     return render(request, "clients/_import_progress.html", {"run": run})
 
 
@@ -634,14 +605,6 @@ def client_subject_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespon
         )
     response["Content-Disposition"] = f'attachment; filename="client-{client.pk}-data.{fmt}"'
     return response
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
 
-from aksalarasa.accounts.models import User
+# The signed-in user (accounts.User); core names no app (docs/architecture.md).
+User = Any
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,14 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from aksalarasa.accounts import services as account_services
-from aksalarasa.offices import selectors as office_selectors
+from aksalarasa.core.home import home_context
+from aksalarasa.core.signals import language_chosen
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page after login: the person's office (or the offices they may see)."""
-    context = office_selectors.home_summary(viewer=request.user)
-    return render(request, "core/home.html", context)
+    """The landing page after login: what the apps registered for this person's roles."""
+    return render(request, "core/home.html", home_context(viewer=request.user))
 
 
 @require_POST
@@ -28,7 +27,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
         next_url = "/"
     response = HttpResponseRedirect(next_url)
     if request.user.is_authenticated:
-        account_services.user_set_language(user=request.user, language=language)
+        language_chosen.send(sender=None, user=request.user, language=language)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,

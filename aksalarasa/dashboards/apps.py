@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from aksalarasa.core.navigation import NavItem, nav_register
+
 
 class DashboardsConfig(AppConfig):
     name = "aksalarasa.dashboards"
@@ -8,7 +10,6 @@ class DashboardsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from aksalarasa.core.navigation import NavItem, nav_register
         from aksalarasa.dashboards.selectors import can_see_aggregates, can_see_office_dashboard
 
         nav_register(

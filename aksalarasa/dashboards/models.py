@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
+from aksalarasa.offices.models import Office
+
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
 
@@ -18,7 +20,6 @@ if TYPE_CHECKING:
 class OfficeScopedQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> models.QuerySet:
         """The offices the viewer may see figures of (the offices' own scoping rule)."""
-        from aksalarasa.offices.models import Office
 
         return self.filter(office__in=Office.objects.visible_to(user).values("pk"))
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from aksalarasa.accounts.models import User
 from aksalarasa.clients.models import Client, Litmas, Supervision
+from aksalarasa.core.middleware import DEFAULT_ZONE
 from aksalarasa.dashboards.models import MonthSummary, OfficeSummary, SummaryState
 from aksalarasa.events.models import CheckIn, Event
 from aksalarasa.evidence.models import Response
@@ -248,8 +249,6 @@ def summary_zones() -> list[str]:
     """The time zones a viewer can have: every office's, the default for people without an
     office, and the server's (commands, tests)."""
     from django.conf import settings
-
-    from aksalarasa.core.middleware import DEFAULT_ZONE
 
     zones = {settings.TIME_ZONE, DEFAULT_ZONE, *Office.Zone.values}
     return sorted(str(zoneinfo.ZoneInfo(z)) for z in zones)

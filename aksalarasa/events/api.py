@@ -18,6 +18,8 @@ from ninja import Body, Router, Schema, Status
 
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
+from aksalarasa.clients.models import Client
+from aksalarasa.core.forms import form_errors
 from aksalarasa.events import selectors, services
 from aksalarasa.events.forms import (
     ORDERED_PARTS,
@@ -32,6 +34,7 @@ from aksalarasa.events.forms import (
     part_form,
 )
 from aksalarasa.events.models import Event, Registration
+from aksalarasa.programs.models import Program
 
 router = Router(tags=["events"])
 _JSON_BODY = Body(...)  # a free-form JSON object, validated by the UI's form
@@ -178,12 +181,6 @@ class InteractionOut(Schema):
     at: datetime
 
 
-def _form_errors(form) -> ValidationError:
-    from config.api import form_errors
-
-    return form_errors(form)
-
-
 def _event_out(e: Event) -> dict[str, Any]:
     return {f: getattr(e, f) for f in EventOut.model_fields if f not in {"program_id", "office_id"}} | {
         "id": e.pk,
@@ -222,8 +219,6 @@ def events_create(request: HttpRequest, program_id: int, payload: dict[str, Any]
     """Create an event; `start` and `end` are local times of the office ("2023-06-16T15:00")."""
     from django.http import Http404
 
-    from aksalarasa.programs.models import Program
-
     program = Program.objects.visible_to(request.user).select_related("office").filter(pk=program_id).first()
     if program is None:
         raise Http404
@@ -231,7 +226,7 @@ def events_create(request: HttpRequest, program_id: int, payload: dict[str, Any]
         raise PermissionDenied
     form = EventForm(payload, office_zone=program.office.time_zone)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     event = services.event_create(program=program, actor=request.user, data=form.cleaned_data)
     return Status(201, _event_out(event))
 
@@ -268,7 +263,7 @@ def agenda_add(request: HttpRequest, event_id: int, payload: dict[str, Any] = _J
     event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
     form = AgendaItemForm(payload)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     item = services.event_part_add(event=event, form=form, actor=request.user)
     return Status(
         201,
@@ -317,7 +312,7 @@ def parts_add(request: HttpRequest, event_id: int, part: str, payload: dict[str,
     event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
     form = part_form(part, data={f"{part}-{k}": ("" if v is None else v) for k, v in payload.items()})
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     return Status(201, _part_out(services.event_part_add(event=event, form=form, actor=request.user), part))
 
 
@@ -339,7 +334,7 @@ def parts_update(
     data = {f"{current.prefix}-{k}": ("" if v is None else v) for k, v in merged.items()}
     form = part_form(part, data=data, instance=row, editing=True)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     changes = {name: form.cleaned_data[name] for name in form.fields if name != "version"}
     updated = services.event_part_update(
         event=event,
@@ -415,7 +410,6 @@ def registrations_list(request: HttpRequest, event_id: int):
 )
 def registrations_add(request: HttpRequest, event_id: int, payload: StaffRegistrationIn):
     """Staff register a client (their own, with consent: `client_id`) or an official, speaker, guest..."""
-    from aksalarasa.clients.models import Client
 
     event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
     if payload.client_id is not None:
@@ -426,7 +420,7 @@ def registrations_add(request: HttpRequest, event_id: int, payload: StaffRegistr
     else:
         form = StaffRegistrationForm(payload.dict(exclude={"client_id"}))
         if not form.is_valid():
-            raise _form_errors(form)
+            raise form_errors(form)
         reg = services.registration_staff_create(event=event, actor=request.user, **form.cleaned_data)
     return Status(
         201,
@@ -472,7 +466,7 @@ def public_register(request: HttpRequest, event_id: int, payload: PublicRegistra
     data["consent_data"] = "on" if payload.consent_data else ""
     form = PublicRegistrationForm(data, event_id=event.pk)
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     try:
         reg = services.registration_public_create(
             event=event, data=form.cleaned_data, ip=request.META.get("REMOTE_ADDR", "") or "unknown"
@@ -494,7 +488,7 @@ def checkin(request: HttpRequest, event_id: int, payload: CheckInIn):
         {"code": payload.code, "client_uuid": payload.client_uuid or "", "source": payload.source or "typed"}
     )
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     try:
         outcome = services.event_check_in(
             event=event,
@@ -558,7 +552,7 @@ def teams_form(request: HttpRequest, event_id: int, payload: TeamsIn):
     event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
     form = TeamFormForm({"team_count": payload.team_count})
     if not form.is_valid():
-        raise _form_errors(form)
+        raise form_errors(form)
     services.teams_form(event=event, actor=request.user, team_count=form.cleaned_data["team_count"])
     return _teams_out(event)
 

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from aksalarasa.core.navigation import NavItem, nav_register
+
 
 class EventsConfig(AppConfig):
     name = "aksalarasa.events"
@@ -10,14 +12,16 @@ class EventsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from aksalarasa.events import fastpath
+        from aksalarasa.events.selectors import program_event_summary
+        from aksalarasa.programs.selectors import program_event_summary_register
+
+        program_event_summary_register(program_event_summary)
 
         # The scanners' lean check-in path remembers tokens and permissions for a few seconds:
         # a revoked token, a changed user or program team forgets them at once in this process.
         for model in ("accounts.ApiToken", "accounts.User", "programs.ProgramMember"):
             post_save.connect(fastpath.cache_clear, sender=model, dispatch_uid=f"fastpath-{model}-save")
             post_delete.connect(fastpath.cache_clear, sender=model, dispatch_uid=f"fastpath-{model}-del")
-
-        from aksalarasa.core.navigation import NavItem, nav_register
 
         nav_register(
             NavItem(

@@ -37,6 +37,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from aksalarasa.accounts.models import ApiToken
+from aksalarasa.accounts.services import api_token_authenticate
+from aksalarasa.clients.masking import client_label
+from aksalarasa.clients.models import Client
+
 TOKEN_TTL = 5.0  # seconds; see the module's docstring
 _PATH = re.compile(r"^/api/v1/events/(\d{1,18})/checkin$")
 _SOURCES = frozenset({"scan", "typed", "offline", "list"})
@@ -71,7 +76,6 @@ def normalise_code(raw: Any) -> str | None:
 
 
 def _user_for(key: str, token: str) -> Any:
-    from aksalarasa.accounts.services import api_token_authenticate
 
     now = time.monotonic()
     hit = _tokens.get(key)
@@ -154,7 +158,6 @@ def _tables() -> dict[str, str]:
 
 def check_in_fast(request: HttpRequest, event_id: int) -> HttpResponse | None:
     """The answer for a common check-in, or None to let the regular API view answer."""
-    from aksalarasa.accounts.models import ApiToken
     from aksalarasa.events.models import CheckIn
 
     header = request.META.get("HTTP_AUTHORIZATION", "")
@@ -207,9 +210,6 @@ def check_in_fast(request: HttpRequest, event_id: int) -> HttpResponse | None:
                 return None  # a racing scanner won, or the UUID was used: the regular view explains
             created = True
     if client_id:
-        from aksalarasa.clients.masking import client_label
-        from aksalarasa.clients.models import Client
-
         name = client_label(Client.objects.get(pk=client_id), user)
     return JsonResponse(
         {

@@ -18,6 +18,7 @@ from aksalarasa.events.models import (
     Team,
     TeamMember,
 )
+from aksalarasa.programs.models import Program, ProgramMember, program_scope
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
@@ -37,8 +38,6 @@ def event_can_edit(viewer: User, event: Event) -> bool:
     if viewer.has_role(*EDIT_ROLES):
         return True
     if viewer.role_program_team:
-        from aksalarasa.programs.models import ProgramMember
-
         return ProgramMember.objects.filter(
             program_id=event.program_id, user_id=viewer.pk, can_edit=True
         ).exists()
@@ -59,7 +58,6 @@ def program_can_add_event(viewer: User, program: Program) -> bool:
 
 def programs_for_new_event(*, viewer: User) -> list[Program]:
     """Programs the viewer may add an event to (two queries)."""
-    from aksalarasa.programs.models import Program
 
     if not viewer.is_authenticated or not viewer.is_active:
         return []
@@ -109,8 +107,6 @@ def event_get_for_scanner(*, viewer: User, pk: int) -> Event:
     """
     from django.core.exceptions import PermissionDenied
     from django.utils.translation import gettext as _
-
-    from aksalarasa.programs.models import program_scope
 
     qs = Event.objects.filter(pk=pk).only("id", "office_id", "program_id", "name")
     condition = program_scope(viewer, "program__")

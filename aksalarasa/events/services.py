@@ -16,6 +16,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aksalarasa.clients.models import NoContact
 from aksalarasa.core.concurrency import StaleVersion, save_with_version
 from aksalarasa.events import teams as team_algo
 from aksalarasa.events.models import (
@@ -376,7 +377,6 @@ def _person(reg: Registration) -> team_algo.Person:
 
 def event_people(event: Event) -> tuple[list[Registration], list[team_algo.Person], list[tuple[int, int]]]:
     """Checked-in participants as algorithm people, with the no-contact pairs among them (2 queries)."""
-    from aksalarasa.clients.models import NoContact
 
     regs = list(
         Registration.objects.filter(event=event, checkin__isnull=False)

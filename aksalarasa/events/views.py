@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from aksalarasa.audit.selectors import history_for
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
+from aksalarasa.clients.models import Client
 from aksalarasa.core.concurrency import StaleVersion
+from aksalarasa.core.forms import apply_errors, form_errors
+from aksalarasa.core.history import history_for
 from aksalarasa.events import selectors, services
 from aksalarasa.events.forms import (
     ORDERED_PARTS,
@@ -36,14 +38,8 @@ from aksalarasa.events.forms import (
 )
 from aksalarasa.events.models import CheckIn, Event, Group, Registration
 from aksalarasa.events.qr import qr_svg
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+from aksalarasa.offices.selectors import region_children
+from aksalarasa.programs.models import Program
 
 
 def _label(reg: Registration, viewer) -> str:
@@ -92,7 +88,6 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def event_create(request: HttpRequest, program_id: int) -> HttpResponse:
-    from aksalarasa.programs.models import Program
 
     program = Program.objects.visible_to(request.user).filter(pk=program_id).first()
     if program is None:
@@ -104,7 +99,7 @@ def event_create(request: HttpRequest, program_id: int) -> HttpResponse:
         try:
             event = services.event_create(program=program, actor=request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Event saved. Add its checklist, roles and agenda."))
             return redirect("events:detail", pk=event.pk)
@@ -276,7 +271,7 @@ def event_part_update(request: HttpRequest, pk: int, part: str, item: int) -> Ht
         except StaleVersion as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return _part_answer(request, event, part)
@@ -347,7 +342,6 @@ def checklist_toggle(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 
 
 def _officer_clients(user, event: Event):
-    from aksalarasa.clients.models import Client
 
     if not user.role_officer:
         return Client.objects.none()
@@ -386,7 +380,7 @@ def registration_list(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("Registered with code %(code)s.") % {"code": reg.code})
                     return redirect("events:registrations", pk=event.pk)
         except ValidationError as exc:
-            _apply_errors(client_form if kind == "client" else staff_form, exc)
+            apply_errors(client_form if kind == "client" else staff_form, exc)
     regs = selectors.registration_list(event=event)
     _log_client_reads(request, regs)
     rows = [{"reg": r, "label": _label(r, request.user), "checked_in": hasattr(r, "checkin")} for r in regs]
@@ -469,7 +463,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
                     return JsonResponse(result)
                 form = CheckInForm()
         elif wants_json:
-            errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
+            errors = form_errors(form).message_dict
             return JsonResponse({"ok": False, "detail": _("Invalid input."), "errors": errors}, status=422)
     context = {
         "event": event,
@@ -571,7 +565,7 @@ def interactions(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("%(n)s new interaction(s) recorded.") % {"n": created})
             return redirect("events:interactions", pk=event.pk)
@@ -595,7 +589,6 @@ _SESSION_KEY = "aks_event_registrations"
 
 
 def _village_choices(event: Event) -> list[tuple[str, str]]:
-    from aksalarasa.offices.selectors import region_children
 
     if not event.village_code or len(event.village_code) < 8:
         return []

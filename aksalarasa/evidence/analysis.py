@@ -8,9 +8,13 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from aksalarasa.clients.models import Client, Supervision
+from aksalarasa.events.models import CheckIn, Event, Interaction, Registration
 from aksalarasa.evidence import stats
 from aksalarasa.evidence.models import Administration, Answer, Audience, Item, Point, Response
 from aksalarasa.evidence.selectors import aggregates_only
+from aksalarasa.guidance.models import ATTENDED_OUTCOMES, EXPECTED_OUTCOMES, GuidanceSession
+from aksalarasa.programs.selectors import indicator_figures
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
@@ -97,7 +101,6 @@ def _suppress(fig: stats.Figure | None) -> stats.Figure | None:
 
 
 def _main_event(program: Program, event_id: int | None) -> Event | None:
-    from aksalarasa.events.models import Event
 
     qs = Event.objects.filter(program=program)
     if event_id:
@@ -243,9 +246,6 @@ def _alpha(
 def _did(
     program: Program, event: Event
 ) -> tuple[stats.Figure | None, stats.Figure | None, list[dict[str, Any]]]:
-    from aksalarasa.clients.models import Client, Supervision
-    from aksalarasa.events.models import CheckIn, Registration
-    from aksalarasa.guidance.models import ATTENDED_OUTCOMES, EXPECTED_OUTCOMES, GuidanceSession
 
     registered = set(
         Registration.objects.filter(event=event, client__isnull=False).values_list("client_id", flat=True)
@@ -331,7 +331,6 @@ def _did(
 
 
 def _network(event: Event) -> stats.NetworkResult | None:
-    from aksalarasa.events.models import Interaction, Registration
 
     pairs = list(Interaction.objects.filter(event=event).values_list("first_id", "second_id"))
     if not pairs:
@@ -346,7 +345,6 @@ def _network(event: Event) -> stats.NetworkResult | None:
 
 
 def _indicators(program: Program) -> stats.IndicatorResult | None:
-    from aksalarasa.programs.selectors import indicator_figures
 
     indicators = list(program.indicators.all())
     if not indicators:

@@ -13,9 +13,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from aksalarasa.core.forms import form_errors
 from aksalarasa.evidence import analysis, selectors, services, stats
 from aksalarasa.evidence.forms import AdministrationForm, ResponseForm
 from aksalarasa.evidence.models import Instrument, Response
+from aksalarasa.programs.selectors import program_get_for_viewer
 
 router = Router(tags=["evidence"])
 
@@ -171,7 +173,6 @@ def _administration_out(request: HttpRequest, a, responses: int | None = None) -
 
 @router.get("/evidence/programs/{program_id}/administrations", response=list[AdministrationOut])
 def administrations(request: HttpRequest, program_id: int):
-    from aksalarasa.programs.selectors import program_get_for_viewer
 
     _require(request)
     program = program_get_for_viewer(viewer=request.user, pk=program_id)
@@ -186,9 +187,6 @@ def administrations(request: HttpRequest, program_id: int):
     response={201: AdministrationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
 def administration_create(request: HttpRequest, payload: AdministrationIn):
-    from aksalarasa.programs.selectors import program_get_for_viewer
-    from config.api import form_errors
-
     _require(request)
     program = program_get_for_viewer(viewer=request.user, pk=payload.program)
     if not services.can_manage_program_evidence(request.user, program):
@@ -216,8 +214,6 @@ def administration_detail(request: HttpRequest, pk: int):
 def response_create(request: HttpRequest, pk: int, payload: ResponseIn):
     """Staff enter one respondent's answers (e.g. a batch typed in from paper); the same form and
     the same all-or-nothing service as the page."""
-    from config.api import form_errors
-
     _require(request)
     administration = selectors.administration_get_for_viewer(viewer=request.user, pk=pk)
     if not services.can_manage_program_evidence(request.user, administration.program):
@@ -327,7 +323,6 @@ def analysis_as_dict(result: analysis.ProgramAnalysis, language: str) -> dict[st
 
 @router.get("/evidence/programs/{program_id}/analysis", response=dict)
 def program_analysis(request: HttpRequest, program_id: int, event: int | None = None):
-    from aksalarasa.programs.selectors import program_get_for_viewer
 
     _require(request)
     program = program_get_for_viewer(viewer=request.user, pk=program_id)

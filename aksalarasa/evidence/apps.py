@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from aksalarasa.core.navigation import NavItem, nav_register
+
 
 class EvidenceConfig(AppConfig):
     name = "aksalarasa.evidence"
@@ -8,7 +10,6 @@ class EvidenceConfig(AppConfig):
     verbose_name = _("Evidence")
 
     def ready(self) -> None:
-        from aksalarasa.core.navigation import NavItem, nav_register
         from aksalarasa.evidence.selectors import can_see_evidence
 
         nav_register(

@@ -9,6 +9,9 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from aksalarasa.clients.masking import client_label
+from aksalarasa.clients.models import Client
+from aksalarasa.events.models import Event
 from aksalarasa.evidence.models import Audience, InstrumentVersion, Item, Point, Subscale
 
 if TYPE_CHECKING:
@@ -35,7 +38,6 @@ class AdministrationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
 
     def __init__(self, *args, program: Program, **kwargs):
-        from aksalarasa.events.models import Event
 
         super().__init__(*args, **kwargs)
         language = get_language() or "id"
@@ -65,9 +67,6 @@ class ResponseForm(forms.Form):
         version = administration.instrument_version
         language = get_language() or "id"
         if administration.group == Audience.CLIENT:
-            from aksalarasa.clients.masking import client_label
-            from aksalarasa.clients.models import Client
-
             qs = (
                 Client.objects.visible_to(viewer)
                 .filter(office_id=administration.office_id)

@@ -19,6 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aksalarasa.programs.models import program_scope
+
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
 
@@ -168,7 +170,6 @@ class AdministrationQuerySet(models.QuerySet["Administration"]):
     def visible_to(self, user: User) -> AdministrationQuerySet:
         """Administrations (and their aggregates) follow the program they belong to, except that
         partner staff see none (domain.md: survey responses, partner: no)."""
-        from aksalarasa.programs.models import program_scope
 
         if not user.is_authenticated or not user.is_active:
             return self.none()

@@ -21,7 +21,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from aksalarasa.events.models import Group
+from aksalarasa.events.selectors import registration_counts
 from aksalarasa.evidence import analysis, charts, stats
+from aksalarasa.programs.models import Evaluation, ProgramHandover, Stage
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
@@ -71,14 +74,11 @@ class ReportData:
 
 
 def report_data(*, viewer: User, program: Program) -> ReportData:
-    from aksalarasa.programs.models import Evaluation, ProgramHandover, Stage
 
     language = (get_language() or "id")[:2]
     result = analysis.program_analysis(viewer=viewer, program=program)
     counts: dict[str, dict[str, int]] = {}
     if result.event is not None:
-        from aksalarasa.events.selectors import registration_counts
-
         counts = registration_counts(result.event)
     reached = list(program.stage_changes.values_list("to_stage", flat=True)) + [program.stage]
     stages = [{"label": str(s.label), "reached": s.value in reached} for s in Stage]
@@ -98,7 +98,6 @@ def report_data(*, viewer: User, program: Program) -> ReportData:
 
 
 def _context(data: ReportData) -> dict[str, Any]:
-    from aksalarasa.events.models import Group
 
     return {
         "data": data,

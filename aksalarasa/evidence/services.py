@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aksalarasa.clients.models import Client as ClientModel
 from aksalarasa.core.concurrency import save_with_version
 from aksalarasa.evidence import defaults
 from aksalarasa.evidence.models import (
@@ -386,7 +387,6 @@ def response_submit(
     member); residents and officers by a self-chosen code. A second answer from the same client
     or code in the same administration is refused.
     """
-    from aksalarasa.clients.models import Client as ClientModel
 
     if not administration.open:
         raise ValidationError(_("This questionnaire is closed."))

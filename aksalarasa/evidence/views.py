@@ -16,20 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aksalarasa.audit.services import access_record_many
+from aksalarasa.clients.masking import client_label
 from aksalarasa.core.concurrency import StaleVersion
+from aksalarasa.core.forms import apply_errors
 from aksalarasa.evidence import analysis, charts, selectors, services
 from aksalarasa.evidence.forms import AdministrationForm, ItemForm, NewItemForm, ResponseForm
 from aksalarasa.evidence.models import Administration, Answer, Instrument, Item, Response
+from aksalarasa.programs.selectors import program_get_for_viewer, program_list
 
 PUBLIC_SESSION_KEY = "evidence_own_responses"
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _require_evidence(request: HttpRequest) -> None:
@@ -38,7 +33,6 @@ def _require_evidence(request: HttpRequest) -> None:
 
 
 def _program_for(request: HttpRequest, pk: int):
-    from aksalarasa.programs.selectors import program_get_for_viewer
 
     _require_evidence(request)
     return program_get_for_viewer(viewer=request.user, pk=pk)
@@ -50,8 +44,6 @@ def _program_for(request: HttpRequest, pk: int):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     from django.db.models import Count
-
-    from aksalarasa.programs.selectors import program_list
 
     _require_evidence(request)
     programs = program_list(viewer=request.user).annotate(administration_count=Count("administrations"))
@@ -127,7 +119,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 intent=form.cleaned_data["intent"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Statement saved."))
             return redirect("evidence:version", pk=item.instrument_version_id)
@@ -146,7 +138,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.item_add(version=version, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Statement added."))
             return redirect("evidence:version", pk=version.pk)
@@ -203,7 +195,7 @@ def program_surveys(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, program=program, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Questionnaire ready: share the link or enter paper answers."))
                 return redirect("evidence:administration", pk=administration.pk)
@@ -234,7 +226,6 @@ def administration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             action="view",
             request=request,
         )
-    from aksalarasa.clients.masking import client_label
 
     rows = [
         {"response": r, "label": client_label(r.client, request.user) if r.client_id else _("code (hidden)")}
@@ -317,7 +308,7 @@ def administration_enter(request: HttpRequest, pk: int) -> HttpResponse:
                 code=form.cleaned_data.get("code", ""),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Answers saved. Enter the next sheet."))
             return redirect("evidence:enter", pk=administration.pk)
@@ -354,7 +345,7 @@ def public_form(request: HttpRequest, token: str) -> HttpResponse:
                 code=form.cleaned_data.get("code", ""),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             own = request.session.get(PUBLIC_SESSION_KEY, [])
             request.session[PUBLIC_SESSION_KEY] = [*own, response.pk][-20:]

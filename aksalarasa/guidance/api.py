@@ -16,10 +16,10 @@ from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
+from aksalarasa.core.forms import form_errors
 from aksalarasa.guidance import reminders, selectors, services
 from aksalarasa.guidance.forms import SessionRecordForm, SessionRescheduleForm, SessionScheduleForm
 from aksalarasa.guidance.models import GuidanceSession
-from config.api import form_errors
 
 router = Router(tags=["guidance"])
 MAX_LIMIT = 500

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from aksalarasa.core.home import HomeBlock, home_block_register
+from aksalarasa.core.navigation import NavItem, nav_register
+
 
 class GuidanceConfig(AppConfig):
     name = "aksalarasa.guidance"
@@ -9,8 +12,6 @@ class GuidanceConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from aksalarasa.clients.importing import importer_register
-        from aksalarasa.core.home import HomeBlock, home_block_register
-        from aksalarasa.core.navigation import NavItem, nav_register
         from aksalarasa.guidance.importing import SessionImporter
 
         nav_register(

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from aksalarasa.accounts.models import User
-from aksalarasa.clients.models import Client
+from aksalarasa.clients.masking import client_label
+from aksalarasa.clients.models import Client, NoContact
 from aksalarasa.core.concurrency import save_with_version
 from aksalarasa.guidance.models import GuidanceGroup, GuidanceSession, Kind, Outcome, Place, ReportInSchedule
 from aksalarasa.guidance.summaries import client_summaries_refresh
@@ -303,8 +304,6 @@ def group_create(
     clients on each other's no-contact list are never put in the same group. Raises
     ValidationError (field "participants") and creates nothing otherwise.
     """
-    from aksalarasa.clients.masking import client_label
-    from aksalarasa.clients.models import NoContact
 
     ids = list(dict.fromkeys(participants))
     clients = {

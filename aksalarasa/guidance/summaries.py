@@ -23,6 +23,7 @@ from aksalarasa.guidance.models import (
     Outcome,
 )
 from aksalarasa.guidance.selectors import latest_per_client
+from aksalarasa.offices.models import Office
 
 SUMMARY_FIELDS = [
     "office",
@@ -91,7 +92,6 @@ def client_summaries_refresh(*, clients: Iterable[int] | QuerySet[Client]) -> in
 
 def client_summaries_rebuild(*, office_ids: Iterable[int] | None = None) -> int:
     """Recompute the summaries of every client, one office at a time (bounded memory)."""
-    from aksalarasa.offices.models import Office
 
     offices = Office.objects.order_by("pk").values_list("pk", flat=True)
     if office_ids is not None:

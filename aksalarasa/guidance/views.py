@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aksalarasa.audit.models import AccessLog
-from aksalarasa.audit.selectors import history_for
 from aksalarasa.audit.services import access_record, access_record_many
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
 from aksalarasa.core.concurrency import StaleVersion
+from aksalarasa.core.forms import apply_errors
+from aksalarasa.core.history import history_for
 from aksalarasa.guidance import exporting, group_selectors, reminders, selectors, services
 from aksalarasa.guidance.forms import (
     CaseloadFilterForm,
@@ -360,8 +361,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
         try:
             group = services.group_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, QueryDict
 from ninja import Field, Query, Router, Schema
 
+from aksalarasa.core.forms import form_errors
 from aksalarasa.offices import selectors, services
 from aksalarasa.offices.forms import OfficeSettingsForm
 from aksalarasa.offices.models import Office, Region
@@ -91,8 +92,6 @@ def office_detail(request: HttpRequest, office_id: int) -> OfficeOut:
     summary="Change an office's settings (office head or administrator)",
 )
 def office_update(request: HttpRequest, office_id: int, payload: OfficePatch) -> OfficeOut:
-    from config.api import form_errors
-
     office = selectors.office_get_for_viewer(viewer=request.user, pk=office_id)
     if not services.office_can_edit(office=office, user=request.user):
         from django.http import Http404

@@ -34,14 +34,8 @@ def office_get_for_viewer(*, viewer: User, pk: int) -> Office:
 
 
 def home_summary(*, viewer: User) -> dict:
-    from aksalarasa.core.home import home_blocks_for
-
-    context: dict = {
-        "now": timezone.now(),
-        "office": None,
-        "offices": None,
-        "home_blocks": home_blocks_for(viewer),
-    }
+    """The home page's office part (registered with core.home by OfficesConfig.ready)."""
+    context: dict = {"now": timezone.now(), "office": None, "offices": None}
     if viewer.office_id and viewer.has_office_role:
         context["office"] = office_get_for_viewer(viewer=viewer, pk=viewer.office_id)
         context["staff_count"] = User.objects.filter(office_id=viewer.office_id, is_active=True).count()

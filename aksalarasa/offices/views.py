@@ -7,8 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from aksalarasa.audit.selectors import history_for
 from aksalarasa.core.concurrency import save_versioned_form
+from aksalarasa.core.history import history_for
 from aksalarasa.offices import selectors, services
 from aksalarasa.offices.forms import OfficeSettingsForm
 

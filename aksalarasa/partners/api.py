@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema
 from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record, access_record_many
 from aksalarasa.clients.models import Client
+from aksalarasa.core.forms import form_errors
 from aksalarasa.partners import selectors, services
 from aksalarasa.partners.forms import PartnerSessionForm, ReferralForm, ServiceReportForm, TransitionForm
 from aksalarasa.partners.models import Partner, PartnerService, Referral, Side
@@ -324,8 +325,6 @@ class ReferralIn(Schema):
     summary="Refer a client to a partner service (the client's officer or a head)",
 )
 def referral_create(request: HttpRequest, payload: ReferralIn) -> tuple[int, ReferralOut]:
-    from config.api import form_errors
-
     client = _client_for_referral(request, payload.client_id)
     form = ReferralForm(
         _form_data(
@@ -371,8 +370,6 @@ class TransitionIn(Schema):
     summary="Move a referral by the transition table (409 for a stale version or an illegal move)",
 )
 def referral_transition(request: HttpRequest, referral_id: int, payload: TransitionIn) -> Any:
-    from config.api import form_errors
-
     referral = selectors.referral_get_for_viewer(viewer=request.user, pk=referral_id)
     form = TransitionForm(_form_data(payload.dict()))
     if not form.is_valid():
@@ -427,8 +424,6 @@ def _require_partner(request: HttpRequest, referral: Referral) -> None:
 )
 def session_record(request: HttpRequest, referral_id: int, payload: SessionIn) -> Any:
     from django.utils import timezone
-
-    from config.api import form_errors
 
     referral = selectors.referral_get_for_viewer(viewer=request.user, pk=referral_id)
     _require_partner(request, referral)
@@ -487,8 +482,6 @@ class ReportIn(Schema):
     summary="Submit the end-of-service report (completes the referral; certificates via the web form)",
 )
 def report_submit(request: HttpRequest, referral_id: int, payload: ReportIn) -> Any:
-    from config.api import form_errors
-
     referral = selectors.referral_get_for_viewer(viewer=request.user, pk=referral_id)
     _require_partner(request, referral)
     values: dict[str, Any] = {"recommendation": payload.recommendation, "version": payload.version}

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from aksalarasa.core.home import HomeBlock, home_block_register
+from aksalarasa.core.navigation import NavItem, nav_register
+
 
 class PartnersConfig(AppConfig):
     name = "aksalarasa.partners"
@@ -11,7 +14,6 @@ class PartnersConfig(AppConfig):
 
         from aksalarasa.clients.masking import PARTNER_NAME_RULES
         from aksalarasa.clients.models import SCOPE_EXTENSIONS
-        from aksalarasa.core.navigation import NavItem, nav_register
         from aksalarasa.guidance.models import SESSION_SCOPE_EXTENSIONS
         from aksalarasa.partners import scoping
         from aksalarasa.partners.selectors import partner_name_shared
@@ -42,7 +44,6 @@ class PartnersConfig(AppConfig):
             SCOPE_EXTENSIONS.append(scoping.partner_client_scope)
         if scoping.partner_session_scope not in SESSION_SCOPE_EXTENSIONS:
             SESSION_SCOPE_EXTENSIONS.append(scoping.partner_session_scope)
-        from aksalarasa.core.home import HomeBlock, home_block_register
         from aksalarasa.partners.selectors import home_referral_summary
 
         home_block_register(

@@ -12,8 +12,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aksalarasa.accounts.models import User
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
+from aksalarasa.offices.models import Office
 from aksalarasa.partners import scoping
 from aksalarasa.partners.models import (
     ACTIVE_STATES,
@@ -117,7 +119,6 @@ def membership_list(*, partner: Partner) -> QuerySet[PartnerMembership]:
 
 def membership_candidates(*, partner: Partner) -> QuerySet:
     """Partner-staff accounts of the partner's office that belong to no partner yet."""
-    from aksalarasa.accounts.models import User
 
     return User.objects.filter(
         office_id=partner.office_id, role_partner_staff=True, is_active=True, partner_membership__isnull=True
@@ -276,7 +277,6 @@ def referral_label(*, viewer: User, referral: Referral) -> str:
 
 def referral_counts(*, viewer: User) -> list[dict[str, Any]]:
     """Counts by office and status for national/regional viewers (and heads): cells under 5 hidden."""
-    from aksalarasa.offices.models import Office
 
     if not (viewer.is_superuser or viewer.role_national or viewer.role_regional or viewer.role_office_head):
         return []

@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aksalarasa.audit.selectors import history_for
 from aksalarasa.audit.services import access_record
 from aksalarasa.clients.models import Client
 from aksalarasa.core.concurrency import StaleVersion, save_versioned_form
 from aksalarasa.core.files import private_file_response
+from aksalarasa.core.forms import apply_errors
+from aksalarasa.core.history import history_for
 from aksalarasa.partners import scoping, selectors, services
 from aksalarasa.partners.forms import (
     MembershipForm,
@@ -29,15 +30,6 @@ from aksalarasa.partners.forms import (
     TransitionForm,
 )
 from aksalarasa.partners.models import PartnerMembership, PartnerService, SharedField, Side, Status
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 # --- partners ---------------------------------------------------------------------------------
 
@@ -143,7 +135,7 @@ def partner_staff(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.membership_link(partner=partner, user=form.cleaned_data["user"], actor=request.user)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Account linked to the partner."))
             return redirect("partners:partner_staff", pk=partner.pk)
@@ -231,7 +223,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
                 send=data["send"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request, _("Referral sent.") if data["send"] else _("Referral saved as a draft.")
@@ -371,7 +363,7 @@ def partner_session_create(request: HttpRequest, pk: int) -> HttpResponse:
         except services.TransitionRefused as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Session recorded."))
             return redirect("partners:referral_detail", pk=referral.pk)
@@ -406,7 +398,7 @@ def service_report_create(request: HttpRequest, pk: int) -> HttpResponse:
         except services.TransitionRefused as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("End-of-service report submitted; the referral is completed."))
             return redirect("partners:referral_detail", pk=referral.pk)

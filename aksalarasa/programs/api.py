@@ -13,6 +13,7 @@ from ninja import Body, Field, Router, Schema, Status
 
 from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record_many
+from aksalarasa.core.forms import form_errors
 from aksalarasa.programs import forms, selectors, services
 from aksalarasa.programs.models import (
     Card,
@@ -56,8 +57,6 @@ def _data(values: dict[str, Any], prefix: str = "") -> QueryDict:
 
 
 def _valid(form):
-    from config.api import form_errors
-
     if not form.is_valid():
         raise form_errors(form)
     return form.cleaned_data
@@ -821,8 +820,8 @@ def indicators_replace(request: HttpRequest, program_id: int, payload: Indicator
         errors: dict[str, list[str]] = {}
         if formset.non_form_errors():
             errors["__all__"] = [str(e) for e in formset.non_form_errors()]
-        for index, form_errors in enumerate(formset.errors):
-            for field, messages in form_errors.items():
+        for index, row_errors in enumerate(formset.errors):
+            for field, messages in row_errors.items():
                 errors[f"indicators.{index}.{field}"] = [str(m) for m in messages]
         raise ValidationError(errors)
     services.indicators_replace(program=program, actor=request.user, rows=formset.rows())

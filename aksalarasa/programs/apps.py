@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from aksalarasa.core.home import HomeBlock, home_block_register
+from aksalarasa.core.navigation import NavItem, nav_register
+
 
 class ProgramsConfig(AppConfig):
     name = "aksalarasa.programs"
@@ -8,8 +11,6 @@ class ProgramsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from aksalarasa.core.home import HomeBlock, home_block_register
-        from aksalarasa.core.navigation import NavItem, nav_register
         from aksalarasa.programs import scoping, selectors
 
         scoping.register()

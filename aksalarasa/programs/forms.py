@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.accounts.models import User
+from aksalarasa.partners.models import Partner
+from aksalarasa.partners.selectors import referral_label, referral_list
 from aksalarasa.programs.models import (
     STAGE_ORDER,
     ActionPlan,
@@ -124,7 +126,6 @@ class ProgramPartnerForm(forms.ModelForm):
 
     def __init__(self, *args, program: Program | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        from aksalarasa.partners.models import Partner
 
         office_id = program.office_id if program else None
         self.fields["partner"].queryset = Partner.objects.filter(office_id=office_id).order_by("name")
@@ -419,7 +420,6 @@ class ProgramReferralForm(forms.Form):
 
     def __init__(self, *args, program: Program, viewer: User, **kwargs):
         super().__init__(*args, **kwargs)
-        from aksalarasa.partners.selectors import referral_label, referral_list
 
         field = self.fields["referral"]
         field.queryset = referral_list(viewer=viewer).filter(office_id=program.office_id)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
+from aksalarasa.partners.models import PartnerMembership
 from aksalarasa.programs.models import PROGRAM_SCOPE_EXTENSIONS, ProgramPartner
 
 if TYPE_CHECKING:
@@ -21,7 +22,6 @@ STAFF_ROLES = ("office_head", "section_head", "officer", "admin", "program_team"
 def partner_program_scope(user: User, prefix: str) -> Q | None:
     if not (user.is_authenticated and user.is_active and user.role_partner_staff):
         return None
-    from aksalarasa.partners.models import PartnerMembership
 
     partner_ids = PartnerMembership.objects.filter(user_id=user.pk).values("partner_id")
     program_ids = ProgramPartner.objects.filter(partner_id__in=partner_ids).values("program_id")
@@ -42,8 +42,6 @@ def can_browse_programs(user: User) -> bool:
     if user.office_id and user.has_role(*STAFF_ROLES):
         return True
     if user.role_partner_staff:
-        from aksalarasa.partners.models import PartnerMembership
-
         return ProgramPartner.objects.filter(
             partner_id__in=PartnerMembership.objects.filter(user_id=user.pk).values("partner_id")
         ).exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -10,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subque
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from aksalarasa.partners.selectors import referral_base, referral_label
 from aksalarasa.programs.models import (
     STAGE_ORDER,
     ActionPlan,
@@ -175,13 +177,18 @@ def _program_flags(program: Program) -> dict[str, Any]:
     return row or {}
 
 
+# The intervention stage's figures come from the events app, a higher layer: it registers its
+# summary here (EventsConfig.ready) rather than programs importing it (docs/architecture.md).
+_EVENT_SUMMARY: list[Callable[[Program], dict[str, Any] | None]] = []
+
+
+def program_event_summary_register(summary: Callable[[Program], dict[str, Any] | None]) -> None:
+    _EVENT_SUMMARY[:] = [summary]
+
+
 def program_event_summary(program: Program) -> dict[str, Any] | None:
-    """The intervention stage comes from the events app (None when it cannot answer)."""
-    try:
-        from aksalarasa.events.selectors import program_event_summary as summary
-    except ImportError:
-        return None
-    return summary(program)
+    """The intervention stage's events (None when no app answers)."""
+    return _EVENT_SUMMARY[0](program) if _EVENT_SUMMARY else None
 
 
 STAGE_PAGES = {
@@ -418,7 +425,6 @@ def termination_data(program: Program, viewer: User | None = None) -> dict[str, 
 def program_referrals(program: Program, viewer: User) -> list[dict[str, Any]]:
     """The program's client referrals. The client is named only to people who may see the referral
     itself (partners app rule); everyone else sees the partner, service and state."""
-    from aksalarasa.partners.selectors import referral_base, referral_label
 
     links = list(
         ProgramReferral.objects.filter(program=program).select_related(

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aksalarasa.audit.models import AccessLog
-from aksalarasa.audit.selectors import history_for
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.core.concurrency import StaleVersion, save_versioned_form
+from aksalarasa.core.forms import apply_errors
+from aksalarasa.core.history import history_for
 from aksalarasa.programs import forms, selectors, services
 from aksalarasa.programs.models import (
     STAGE_ORDER,
@@ -56,14 +57,6 @@ def _base(request: HttpRequest, program: Program, tab: str) -> dict[str, Any]:
         "can_edit": services.program_can_edit(program=program, user=request.user),
         "nav_current": "programs",
     }
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _log_client_reads(request: HttpRequest, referrals: list[dict], action: str) -> None:
@@ -161,7 +154,7 @@ def program_stage_move(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleVersion as exc:
             form.add_error(None, exc.message)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Stage changed."))
             return redirect("programs:detail", pk=program.pk)
@@ -178,7 +171,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.program_member_set(program=program, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Team updated."))
             return redirect("programs:detail", pk=program.pk)
@@ -340,7 +333,7 @@ def assessment_participant_add(request: HttpRequest, pk: int, assessment_id: int
         try:
             services.assessment_participant_add(assessment=assessment, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             return redirect("programs:assessment", pk=program.pk, assessment_id=assessment.pk)
     return _assessment_page(request, program, assessment, {"participant": form})
@@ -363,7 +356,7 @@ def assessment_tally(request: HttpRequest, pk: int, assessment_id: int) -> HttpR
         try:
             services.tally_set(assessment=assessment, counts=form.counts())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Counts saved."))
             return redirect("programs:assessment", pk=program.pk, assessment_id=assessment.pk)
@@ -382,7 +375,7 @@ def assessment_priorities(request: HttpRequest, pk: int, assessment_id: int) -> 
                 assessment=assessment, item_ids=[i.pk for i in form.cleaned_data["items"]]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Priorities kept with the ranking."))
             return redirect("programs:assessment", pk=program.pk, assessment_id=assessment.pk)
@@ -426,7 +419,7 @@ def vote_open(request: HttpRequest, code: str) -> HttpResponse:
         try:
             participant = services.assessment_participant_add(assessment=assessment, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             return redirect("programs:ballot", token=participant.ballot_token)
     return render(
@@ -444,7 +437,7 @@ def ballot(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.ballot_cast(participant=participant, allocation=form.allocation())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             saved = True
             state = selectors.ballot_state(participant)
@@ -635,7 +628,7 @@ def cards_open(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.card_add(workshop=workshop, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             added = True
             form = forms.CardForm(initial={"author": form.cleaned_data["author"]})
@@ -749,7 +742,7 @@ def referral_link(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.program_referral_link(program=program, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Referral linked to the program."))
             return redirect("programs:termination", pk=program.pk)

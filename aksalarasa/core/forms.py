@@ -1,0 +1,22 @@
+"""The one place form errors cross between services, pages and the API."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form it came from: a field's message beside the
+    field, anything else (or a field the form does not have) above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def form_errors(form: forms.BaseForm) -> ValidationError:
+    """A form's errors as the ValidationError the API answers with 422 (the pages and the API
+    validate with the same forms)."""
+    return ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
