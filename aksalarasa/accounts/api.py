@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router, Schema
+
+from aksalarasa.accounts.http import AuthedRequest
 
 router = Router(tags=["me"])
 
@@ -21,7 +22,7 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut, summary="The current user")
-def me(request: HttpRequest) -> MeOut:
+def me(request: AuthedRequest) -> MeOut:
     user = request.user
     return MeOut(
         id=user.pk,

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.accounts.models import User
@@ -65,7 +68,8 @@ class PasswordChangeForm(forms.Form):
         return value
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         new1, new2 = data.get("new_password1"), data.get("new_password2")
         if new1 and new2 and new1 != new2:
             self.add_error("new_password2", _("The two new passwords differ."))
@@ -83,7 +87,7 @@ class PreferencesForm(forms.ModelForm):
         fields = ["language", "phone"]
 
 
-def _role_choices(grantable: tuple[str, ...]) -> list[tuple[str, str]]:
+def _role_choices(grantable: tuple[str, ...]) -> list[tuple[str, str | Promise]]:
     return [(role.value, role.label) for role in Role if role in grantable]
 
 
@@ -101,7 +105,7 @@ class StaffForm(forms.ModelForm):
     def __init__(self, *args, grantable: tuple[str, ...] = GRANTABLE_BY_OFFICE, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.grantable = grantable
-        self.fields["roles"].choices = _role_choices(grantable)
+        cast(forms.ChoiceField, self.fields["roles"]).choices = _role_choices(grantable)
         self.fields["full_name"].required = True
         if self.instance.pk:
             self.initial.setdefault("roles", [r for r in self.instance.roles if r in grantable])
@@ -121,7 +125,8 @@ class StaffForm(forms.ModelForm):
         return email
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         roles = data.get("roles") or []
         if Role.SECTION_HEAD in roles and not data.get("section"):
             self.add_error("section", _("A section head needs a section (BKD or BKA)."))

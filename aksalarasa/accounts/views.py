@@ -26,6 +26,7 @@ from aksalarasa.accounts.forms import (
     StaffCreateForm,
     StaffForm,
 )
+from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.accounts.models import User
 from aksalarasa.accounts.roles import GRANTABLE_BY_OFFICE
 from aksalarasa.core.concurrency import save_versioned_form
@@ -38,7 +39,7 @@ PENDING_FAILURES = "aks_pending_failures"
 MAX_OTP_FAILURES = 5
 
 
-def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+def _safe_next(request: AuthedRequest, candidate: str | None) -> str:
     if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
         return candidate
     return reverse("core:home")
@@ -107,7 +108,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = PreferencesForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
@@ -125,7 +126,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthedRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.password_changed(user=request.user, password=form.cleaned_data["new_password1"])
@@ -136,7 +137,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def second_factor_setup(request: HttpRequest) -> HttpResponse:
+def second_factor_setup(request: AuthedRequest) -> HttpResponse:
     """Set up an authenticator app: scan the QR code, confirm with one code, keep the recovery codes."""
     user = request.user
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -167,7 +168,7 @@ def _b32(device: TOTPDevice) -> str:
 
 @require_POST
 @login_required
-def recovery_codes_new(request: HttpRequest) -> HttpResponse:
+def recovery_codes_new(request: AuthedRequest) -> HttpResponse:
     if not services.second_factor_enabled(request.user):
         raise Http404
     codes = services.recovery_codes_regenerate(user=request.user)
@@ -176,7 +177,7 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def second_factor_disable(request: HttpRequest) -> HttpResponse:
+def second_factor_disable(request: AuthedRequest) -> HttpResponse:
     if request.user.needs_second_factor:
         messages.error(
             request, _("Your office requires two-factor login for your role; it cannot be turned off.")
@@ -189,7 +190,7 @@ def second_factor_disable(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def api_token_create(request: HttpRequest) -> HttpResponse:
+def api_token_create(request: AuthedRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the token a name."))
@@ -200,7 +201,7 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def api_token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(selectors.api_token_list(viewer=request.user), pk=pk)
     services.api_token_revoke(token=token)
     messages.success(request, _("The token has been revoked."))
@@ -215,7 +216,7 @@ def _can_browse_staff(user: User) -> bool:
 
 
 @login_required
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthedRequest) -> HttpResponse:
     if not _can_browse_staff(request.user):
         raise Http404
     # NUL cannot reach PostgreSQL (it refuses such text); nobody types one in a name.
@@ -230,7 +231,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     if not _can_browse_staff(request.user):
         raise Http404
     member = selectors.staff_get_for_viewer(viewer=request.user, pk=pk)
@@ -244,7 +245,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @sensitive_post_parameters("password")
 @login_required
-def staff_create(request: HttpRequest) -> HttpResponse:
+def staff_create(request: AuthedRequest) -> HttpResponse:
     if not request.user.can_manage_staff:
         raise Http404
     form = StaffCreateForm(request.POST or None)
@@ -262,7 +263,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     member = selectors.staff_get_for_viewer(viewer=request.user, pk=pk)
     if not selectors.staff_manageable_by(viewer=request.user, user=member):
         raise Http404
@@ -285,7 +286,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def staff_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
     member = selectors.staff_get_for_viewer(viewer=request.user, pk=pk)
     if not selectors.staff_manageable_by(viewer=request.user, user=member) or member.pk == request.user.pk:
         raise Http404

@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Body, Query, Router, Schema, Status
 
+from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record, access_record_many
 from aksalarasa.clients import selectors, services
@@ -143,7 +143,7 @@ def _refused():
 
 
 @router.get("/clients", response=ClientPage, summary="Clients the caller may see (masked where required)")
-def clients_list(request: HttpRequest, filters: Query[ClientFilters]) -> ClientPage:
+def clients_list(request: AuthedRequest, filters: Query[ClientFilters]) -> ClientPage:
     viewer = request.user
     form = ClientFilterForm(
         {k: v for k, v in filters.dict().items() if k not in ("page", "page_size") and v not in (None, "")},
@@ -171,7 +171,7 @@ def clients_list(request: HttpRequest, filters: Query[ClientFilters]) -> ClientP
 
 
 @router.get("/clients/{client_id}", response=ClientOut, summary="One client")
-def clients_detail(request: HttpRequest, client_id: int) -> ClientOut:
+def clients_detail(request: AuthedRequest, client_id: int) -> ClientOut:
     viewer = request.user
     client = _annotated(viewer, client_id)
     access_record(
@@ -193,7 +193,7 @@ def _annotated(viewer, client_id: int) -> Client:
 @router.post(
     "/clients", response={201: ClientSaved}, summary="Register a client (validated by the page's form)"
 )
-def clients_create(request: HttpRequest, payload: Body[dict[str, Any]]):
+def clients_create(request: AuthedRequest, payload: Body[dict[str, Any]]):
     viewer = request.user
     if not selectors.can_create_client(viewer):
         raise _refused()
@@ -222,7 +222,7 @@ def clients_create(request: HttpRequest, payload: Body[dict[str, Any]]):
     response=ClientSaved,
     summary="Change a client; send the version you read (409 if stale)",
 )
-def clients_update(request: HttpRequest, client_id: int, payload: Body[dict[str, Any]]):
+def clients_update(request: AuthedRequest, client_id: int, payload: Body[dict[str, Any]]):
     viewer = request.user
     client = selectors.client_get_for_viewer(viewer=viewer, pk=client_id)
     if not selectors.can_edit_client(viewer, client):
@@ -252,7 +252,7 @@ def clients_update(request: HttpRequest, client_id: int, payload: Body[dict[str,
     response=list[SupervisionOut],
     summary="A client's supervision periods",
 )
-def supervisions_list(request: HttpRequest, client_id: int):
+def supervisions_list(request: AuthedRequest, client_id: int):
     viewer = request.user
     client = selectors.client_get_for_viewer(viewer=viewer, pk=client_id)
     if not can_see_identity(viewer, client):
@@ -263,7 +263,7 @@ def supervisions_list(request: HttpRequest, client_id: int):
 @router.post(
     "/clients/{client_id}/supervisions", response={201: SupervisionOut}, summary="Add a supervision period"
 )
-def supervisions_create(request: HttpRequest, client_id: int, payload: Body[dict[str, Any]]):
+def supervisions_create(request: AuthedRequest, client_id: int, payload: Body[dict[str, Any]]):
     viewer = request.user
     client = selectors.client_get_for_viewer(viewer=viewer, pk=client_id)
     if not selectors.can_edit_client(viewer, client):
@@ -283,7 +283,7 @@ class LitmasPage(Schema):
 
 @router.get("/litmas", response=LitmasPage, summary="Litmas the caller may see, overdue first (paginated)")
 def litmas_list(
-    request: HttpRequest,
+    request: AuthedRequest,
     section: str = "",
     officer: int | None = None,
     open: bool = False,
@@ -330,6 +330,6 @@ def litmas_list(
     "/litmas/{litmas_id}/document",
     summary="Download a Litmas document (the client's office guidance staff only)",
 )
-def litmas_document(request: HttpRequest, litmas_id: int):
+def litmas_document(request: AuthedRequest, litmas_id: int):
     """The file itself; 404 for anyone but the client's office guidance staff. Logged as a read."""
     return litmas_document_response(request, litmas_id, action=AccessLog.Action.API)

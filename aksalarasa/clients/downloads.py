@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse
 
+from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.services import access_record
 from aksalarasa.clients import selectors
 from aksalarasa.core.files import download_name, private_file_response
 
 
-def litmas_document_response(request: HttpRequest, pk: int, *, action: str) -> FileResponse:
+def litmas_document_response(request: AuthedRequest, pk: int, *, action: str) -> FileResponse:
     """The file for the client's office guidance staff (404 for anyone else), logged as `action`."""
     litmas = selectors.litmas_document_get(viewer=request.user, pk=pk)
     response = private_file_response(litmas.document, filename=download_name(litmas.document, f"litmas-{pk}"))

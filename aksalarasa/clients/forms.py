@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
+from typing import cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.clients import rules
@@ -66,7 +68,7 @@ def nik_problem(value: str) -> str | None:
     return str(_("This is not a valid NIK."))
 
 
-def phone_normalised(value: str, *, label: str) -> str:
+def phone_normalised(value: str, *, label: str | Promise) -> str:
     from lokal import normalize_phone
 
     if not value:
@@ -135,7 +137,7 @@ class ClientForm(RebindableForm):
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["officer"].choices = [("", "—"), *officers]
+        cast(forms.ChoiceField, self.fields["officer"]).choices = [("", "—"), *officers]
         self.work_area = set(work_area)
         self.register_taken = register_taken or set()
         self.warnings: list[str] = []
@@ -178,7 +180,8 @@ class ClientForm(RebindableForm):
         )
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         village, regency = data.get("village_code"), data.get("regency")
         if village and not regency:
             data["regency"] = regency = village[:5]
@@ -207,12 +210,13 @@ class SupervisionForm(RebindableForm):
         super().__init__(*args, **kwargs)
         self.birth_date = birth_date
 
-    def rebind(self, data: dict, birth_date: date | None = None) -> None:  # type: ignore[override]
+    def rebind(self, data: dict, birth_date: date | None = None) -> None:
         super().rebind(data)
         self.birth_date = birth_date
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end and start >= end:
             self.add_error("end", _("The end must be after the start."))
@@ -233,7 +237,9 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args, officers: Iterable[tuple[int, str]] = (), current: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].choices = [(pk, name) for pk, name in officers if pk != current]
+        cast(forms.ChoiceField, self.fields["officer"]).choices = [
+            (pk, name) for pk, name in officers if pk != current
+        ]
 
 
 class LitmasForm(forms.Form):
@@ -243,7 +249,7 @@ class LitmasForm(forms.Form):
 
     def __init__(self, *args, officers: Iterable[tuple[int, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].choices = list(officers)
+        cast(forms.ChoiceField, self.fields["officer"]).choices = list(officers)
 
     def clean_requested_on(self) -> date:
         value = self.cleaned_data["requested_on"]
@@ -293,7 +299,8 @@ class NoContactForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=200, required=False)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("other_register_number") and not data.get("person_name"):
             raise forms.ValidationError(_("Give another client's register number or a person's name."))
         return data
@@ -340,7 +347,7 @@ class ClientFilterForm(forms.Form):
 
     def __init__(self, *args, officers: Iterable[tuple[int, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["officer"].choices = [("", _("All")), *officers]
+        cast(forms.ChoiceField, self.fields["officer"]).choices = [("", _("All")), *officers]
 
     def filters(self) -> dict:
         if not self.is_valid():
@@ -369,7 +376,8 @@ class BreachReportForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         now = timezone.now()
         discovered = data.get("discovered_at")
         if discovered and discovered > now:
@@ -396,7 +404,8 @@ class ClientPhotoForm(forms.Form):
     def clean(self) -> dict:
         from aksalarasa.clients.photos import PhotoError, photo_clean
 
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("remove"):
             return data
         upload = data.get("photo")

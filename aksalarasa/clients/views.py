@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.accounts.models import User
 from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record, access_record_many
@@ -44,13 +45,13 @@ from aksalarasa.core.history import history_for
 PAGE_SIZE = 25
 
 
-def _filters(request: HttpRequest) -> tuple[ClientFilterForm, dict]:
+def _filters(request: AuthedRequest) -> tuple[ClientFilterForm, dict]:
     form = ClientFilterForm(request.GET or None, officers=selectors.officer_choices_for(viewer=request.user))
     return form, (form.filters() if request.GET else {})
 
 
 @login_required
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: AuthedRequest) -> HttpResponse:
     if selectors.can_see_counts(request.user) and not request.user.is_superuser:
         return redirect("clients:counts")
     form, filters = _filters(request)
@@ -85,7 +86,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def client_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def client_list_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     if fmt not in EXPORTERS or selectors.can_see_counts(request.user) and not request.user.is_superuser:
         raise Http404
     _form, filters = _filters(request)
@@ -106,7 +107,7 @@ def client_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @login_required
-def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def client_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     viewer = request.user
     client = selectors.client_get_for_viewer(viewer=viewer, pk=pk)
     access_record(
@@ -115,7 +116,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "clients/client_detail.html", _detail_context(request, client))
 
 
-def _detail_context(request: HttpRequest, client: Client, **extra) -> dict:
+def _detail_context(request: AuthedRequest, client: Client, **extra) -> dict:
     viewer = request.user
     identity = can_see_identity(viewer, client)
     can_edit = selectors.can_edit_client(viewer, client)
@@ -145,7 +146,7 @@ def _detail_context(request: HttpRequest, client: Client, **extra) -> dict:
 
 
 @login_required
-def client_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def client_photo(request: AuthedRequest, pk: int) -> HttpResponse:
     """The photo, for viewers the masking rules allow; 404 for everyone else (never a public URL)."""
     from aksalarasa.clients.photos import photo_content_type
 
@@ -166,7 +167,7 @@ def client_photo(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def client_photo_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def client_photo_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Upload, replace or remove the photo (a small form on the client's page)."""
     viewer = request.user
     client = selectors.client_get_for_viewer(viewer=viewer, pk=pk)
@@ -198,7 +199,7 @@ def client_photo_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _client_form(
-    request: HttpRequest, *, office_id: int, client: Client | None = None, **kwargs
+    request: AuthedRequest, *, office_id: int, client: Client | None = None, **kwargs
 ) -> ClientForm:
     candidate = request.POST.get("register_number", "").strip() if request.method == "POST" else ""
     taken = selectors.register_numbers_taken(
@@ -209,7 +210,7 @@ def _client_form(
 
 
 @login_required
-def client_create(request: HttpRequest) -> HttpResponse:
+def client_create(request: AuthedRequest) -> HttpResponse:
     viewer = request.user
     if not selectors.can_create_client(viewer):
         raise PermissionDenied
@@ -243,7 +244,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def client_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     viewer = request.user
     client = selectors.client_get_for_viewer(viewer=viewer, pk=pk)
     if not selectors.can_edit_client(viewer, client):
@@ -274,7 +275,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def supervision_form(request: HttpRequest, pk: int, supervision_pk: int | None = None) -> HttpResponse:
+def supervision_form(request: AuthedRequest, pk: int, supervision_pk: int | None = None) -> HttpResponse:
     viewer = request.user
     client = selectors.client_get_for_viewer(viewer=viewer, pk=pk)
     if not selectors.can_edit_client(viewer, client):
@@ -318,7 +319,7 @@ def supervision_form(request: HttpRequest, pk: int, supervision_pk: int | None =
 
 
 @login_required
-def client_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+def client_reassign(request: AuthedRequest, pk: int) -> HttpResponse:
     viewer = request.user
     client = selectors.client_get_for_viewer(viewer=viewer, pk=pk)
     if not selectors.can_reassign(viewer, client) or client.anonymised_at:
@@ -341,7 +342,7 @@ def client_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def litmas_create(request: HttpRequest, pk: int) -> HttpResponse:
+def litmas_create(request: AuthedRequest, pk: int) -> HttpResponse:
     viewer = request.user
     client = selectors.client_get_for_viewer(viewer=viewer, pk=pk)
     if not selectors.can_edit_client(viewer, client):
@@ -362,7 +363,7 @@ def litmas_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def litmas_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def litmas_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     viewer = request.user
     litmas = selectors.litmas_get_for_viewer(viewer=viewer, pk=pk)
     client = litmas.client
@@ -399,13 +400,13 @@ def litmas_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def litmas_document(request: HttpRequest, pk: int) -> HttpResponse:
+def litmas_document(request: AuthedRequest, pk: int) -> HttpResponse:
     """The Litmas document, for the client's office guidance staff only; every download is logged."""
     return litmas_document_response(request, pk, action=AccessLog.Action.EXPORT)
 
 
 @login_required
-def litmas_list(request: HttpRequest) -> HttpResponse:
+def litmas_list(request: AuthedRequest) -> HttpResponse:
     viewer = request.user
     filters = {
         "section": request.GET.get("section", "")
@@ -431,7 +432,7 @@ def litmas_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def no_contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+def no_contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
     viewer = request.user
     client = selectors.client_get_for_viewer(viewer=viewer, pk=pk)
     if not selectors.can_edit_client(viewer, client):
@@ -484,7 +485,7 @@ def no_contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def no_contact_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+def no_contact_remove(request: AuthedRequest, pk: int, entry_pk: int) -> HttpResponse:
     viewer = request.user
     client = selectors.client_get_for_viewer(viewer=viewer, pk=pk)
     if not selectors.can_edit_client(viewer, client):
@@ -498,7 +499,7 @@ def no_contact_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespo
 
 
 @login_required
-def client_counts(request: HttpRequest) -> HttpResponse:
+def client_counts(request: AuthedRequest) -> HttpResponse:
     if not selectors.can_see_counts(request.user):
         raise Http404
     context = {
@@ -515,7 +516,7 @@ def client_counts(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def client_import(request: HttpRequest) -> HttpResponse:
+def client_import(request: AuthedRequest) -> HttpResponse:
     viewer = request.user
     available = importers_for(viewer)
     if not available:
@@ -556,13 +557,13 @@ def client_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def client_import_progress(request: HttpRequest, token: str) -> HttpResponse:
+def client_import_progress(request: AuthedRequest, token: str) -> HttpResponse:
     run = selectors.import_run_get(viewer=request.user, token=token)
     return render(request, "clients/_import_progress.html", {"run": run})
 
 
 @login_required
-def client_import_template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+def client_import_template(request: AuthedRequest, kind: str, fmt: str) -> HttpResponse:
     importer_class = IMPORTERS.get(kind)
     if importer_class is None or not importer_class.allowed(request.user) or fmt not in ("csv", "xlsx"):
         raise Http404
@@ -579,7 +580,7 @@ def client_import_template(request: HttpRequest, kind: str, fmt: str) -> HttpRes
 
 
 @login_required
-def client_subject_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def client_subject_export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     from aksalarasa.clients import pdp
 
     viewer = request.user
@@ -608,7 +609,7 @@ def client_subject_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespon
 
 
 @login_required
-def breach_register(request: HttpRequest) -> HttpResponse:
+def breach_register(request: AuthedRequest) -> HttpResponse:
     """The office's data-breach register: office heads list and record breaches."""
     viewer = request.user
     if not (viewer.role_office_head and viewer.office_id):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -20,3 +23,9 @@ def form_errors(form: forms.BaseForm) -> ValidationError:
     """A form's errors as the ValidationError the API answers with 422 (the pages and the API
     validate with the same forms)."""
     return ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
+
+
+def label_options(field: forms.Field, label: Callable[[Any], str]) -> None:
+    """Label each option of a model choice field with `label(obj)` rather than `str(obj)`."""
+    # Django's documented way is to replace label_from_instance; the stubs see a method.
+    cast(forms.ModelChoiceField, field).label_from_instance = label  # type: ignore[method-assign,assignment]

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.clients.models import Client, Supervision
 from aksalarasa.dashboards import exports, selectors
 from aksalarasa.partners.models import Status
@@ -27,7 +28,7 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
 
 
 @login_required
-def office(request: HttpRequest) -> HttpResponse:
+def office(request: AuthedRequest) -> HttpResponse:
     if not selectors.can_see_office_dashboard(request.user):
         raise Http404
     data = selectors.office_dashboard(viewer=request.user)
@@ -46,7 +47,7 @@ def office(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def aggregate(request: HttpRequest) -> HttpResponse:
+def aggregate(request: AuthedRequest) -> HttpResponse:
     if not selectors.can_see_aggregates(request.user):
         raise Http404
     data = selectors.aggregate_dashboard(viewer=request.user)

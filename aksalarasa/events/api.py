@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema, Status
 
+from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
@@ -208,14 +209,14 @@ def _label(reg: Registration, viewer) -> str:
 
 
 @router.get("/events", response=list[EventOut])
-def events_list(request: HttpRequest, program: int | None = None):
+def events_list(request: AuthedRequest, program: int | None = None):
     return [_event_out(e) for e in selectors.event_list(viewer=request.user, program_id=program)]
 
 
 @router.post(
     "/programs/{program_id}/events", response={201: EventOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 )
-def events_create(request: HttpRequest, program_id: int, payload: dict[str, Any] = _JSON_BODY):
+def events_create(request: AuthedRequest, program_id: int, payload: dict[str, Any] = _JSON_BODY):
     """Create an event; `start` and `end` are local times of the office ("2023-06-16T15:00")."""
     from django.http import Http404
 
@@ -232,7 +233,7 @@ def events_create(request: HttpRequest, program_id: int, payload: dict[str, Any]
 
 
 @router.get("/events/{event_id}", response={200: EventDetailOut, 404: ErrorOut})
-def events_detail(request: HttpRequest, event_id: int):
+def events_detail(request: AuthedRequest, event_id: int):
     event = selectors.event_get_for_viewer(viewer=request.user, pk=event_id)
     parts = selectors.event_detail_parts(event)
     return {
@@ -252,14 +253,14 @@ def events_detail(request: HttpRequest, event_id: int):
 
 
 @router.get("/events/{event_id}/agenda", response={200: list[AgendaItemOut], 404: ErrorOut})
-def agenda_list(request: HttpRequest, event_id: int):
+def agenda_list(request: AuthedRequest, event_id: int):
     return _agenda(selectors.event_get_for_viewer(viewer=request.user, pk=event_id))
 
 
 @router.post(
     "/events/{event_id}/agenda", response={201: AgendaItemOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 )
-def agenda_add(request: HttpRequest, event_id: int, payload: dict[str, Any] = _JSON_BODY):
+def agenda_add(request: AuthedRequest, event_id: int, payload: dict[str, Any] = _JSON_BODY):
     event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
     form = AgendaItemForm(payload)
     if not form.is_valid():
@@ -285,7 +286,7 @@ def _part_out(row, part: str) -> dict[str, Any]:
     return out
 
 
-def _part_row_for_editor(request: HttpRequest, event_id: int, part: str, item_id: int):
+def _part_row_for_editor(request: AuthedRequest, event_id: int, part: str, item_id: int):
     from django.http import Http404
 
     event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
@@ -300,14 +301,14 @@ def _part_row_for_editor(request: HttpRequest, event_id: int, part: str, item_id
     response={200: list[dict], 404: ErrorOut},
     summary="The rows of a part: checklist, roles, agenda or handed",
 )
-def parts_list(request: HttpRequest, event_id: int, part: str):
+def parts_list(request: AuthedRequest, event_id: int, part: str):
     selectors.event_part_model(part)
     event = selectors.event_get_for_viewer(viewer=request.user, pk=event_id)
     return [_part_out(row, part) for row in selectors.event_part_rows(event, part)]
 
 
 @router.post("/events/{event_id}/parts/{part}", response={201: dict, **PART_ERRORS}, summary="Add a row")
-def parts_add(request: HttpRequest, event_id: int, part: str, payload: dict[str, Any] = _JSON_BODY):
+def parts_add(request: AuthedRequest, event_id: int, part: str, payload: dict[str, Any] = _JSON_BODY):
     selectors.event_part_model(part)
     event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
     form = part_form(part, data={f"{part}-{k}": ("" if v is None else v) for k, v in payload.items()})
@@ -322,7 +323,7 @@ def parts_add(request: HttpRequest, event_id: int, part: str, payload: dict[str,
     summary="Change a row; send the version you read (409 if someone changed it since)",
 )
 def parts_update(
-    request: HttpRequest, event_id: int, part: str, item_id: int, payload: dict[str, Any] = _JSON_BODY
+    request: AuthedRequest, event_id: int, part: str, item_id: int, payload: dict[str, Any] = _JSON_BODY
 ):
     event, row = _part_row_for_editor(request, event_id, part, item_id)
     version = payload.get("version")
@@ -352,7 +353,7 @@ def parts_update(
     response={204: None, **PART_ERRORS},
     summary="Remove a row; with ?version= it is refused (409) if someone changed it since",
 )
-def parts_delete(request: HttpRequest, event_id: int, part: str, item_id: int, version: int | None = None):
+def parts_delete(request: AuthedRequest, event_id: int, part: str, item_id: int, version: int | None = None):
     event, row = _part_row_for_editor(request, event_id, part, item_id)
     services.event_part_delete(event=event, model=type(row), pk=row.pk, expected_version=version)
     return Status(204, None)
@@ -367,7 +368,7 @@ class MoveRowIn(Schema):
     response={200: list[dict], **PART_ERRORS},
     summary="Move an agenda or checklist row up or down; answers the part's rows in their new order",
 )
-def parts_move(request: HttpRequest, event_id: int, part: str, item_id: int, payload: MoveRowIn):
+def parts_move(request: AuthedRequest, event_id: int, part: str, item_id: int, payload: MoveRowIn):
     from django.http import Http404
 
     if part not in ORDERED_PARTS:
@@ -382,7 +383,7 @@ def parts_move(request: HttpRequest, event_id: int, part: str, item_id: int, pay
 @router.get(
     "/events/{event_id}/registrations", response={200: list[RegistrationOut], 403: ErrorOut, 404: ErrorOut}
 )
-def registrations_list(request: HttpRequest, event_id: int):
+def registrations_list(request: AuthedRequest, event_id: int):
     event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
     regs = selectors.registration_list(event=event)
     clients = [r.client for r in regs if r.client_id]
@@ -408,7 +409,7 @@ def registrations_list(request: HttpRequest, event_id: int):
     "/events/{event_id}/registrations",
     response={201: RegistrationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def registrations_add(request: HttpRequest, event_id: int, payload: StaffRegistrationIn):
+def registrations_add(request: AuthedRequest, event_id: int, payload: StaffRegistrationIn):
     """Staff register a client (their own, with consent: `client_id`) or an official, speaker, guest..."""
 
     event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
@@ -481,7 +482,7 @@ def public_register(request: HttpRequest, event_id: int, payload: PublicRegistra
 @router.post(
     "/events/{event_id}/checkin", response={200: CheckInOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 )
-def checkin(request: HttpRequest, event_id: int, payload: CheckInIn):
+def checkin(request: AuthedRequest, event_id: int, payload: CheckInIn):
     """Idempotent: a repeat (same code, or the same client UUID from an offline queue) changes nothing."""
     event = selectors.event_get_for_scanner(viewer=request.user, pk=event_id)
     form = CheckInForm(
@@ -541,14 +542,14 @@ def _teams_out(event: Event) -> dict[str, Any]:
 
 
 @router.get("/events/{event_id}/teams", response={200: TeamsOut, 403: ErrorOut, 404: ErrorOut})
-def teams_get(request: HttpRequest, event_id: int):
+def teams_get(request: AuthedRequest, event_id: int):
     return _teams_out(selectors.event_get_for_editor(viewer=request.user, pk=event_id))
 
 
 @router.post(
     "/events/{event_id}/teams", response={200: TeamsOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 )
-def teams_form(request: HttpRequest, event_id: int, payload: TeamsIn):
+def teams_form(request: AuthedRequest, event_id: int, payload: TeamsIn):
     event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
     form = TeamFormForm({"team_count": payload.team_count})
     if not form.is_valid():
@@ -560,7 +561,7 @@ def teams_form(request: HttpRequest, event_id: int, payload: TeamsIn):
 @router.post(
     "/events/{event_id}/teams/move", response={200: TeamsOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 )
-def teams_move(request: HttpRequest, event_id: int, payload: MoveIn):
+def teams_move(request: AuthedRequest, event_id: int, payload: MoveIn):
     event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
     regs = selectors.checked_in_registrations(event)
     names = {r.pk: _label(r, request.user) for r in regs}
@@ -577,7 +578,7 @@ def teams_move(request: HttpRequest, event_id: int, payload: MoveIn):
 @router.get(
     "/events/{event_id}/interactions", response={200: list[InteractionOut], 403: ErrorOut, 404: ErrorOut}
 )
-def interactions_list(request: HttpRequest, event_id: int):
+def interactions_list(request: AuthedRequest, event_id: int):
     event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
     return [
         {"id": i.pk, "first_id": i.first_id, "second_id": i.second_id, "at": i.at}
@@ -588,7 +589,7 @@ def interactions_list(request: HttpRequest, event_id: int):
 @router.post(
     "/events/{event_id}/interactions", response={200: dict, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 )
-def interactions_add(request: HttpRequest, event_id: int, payload: InteractionsIn):
+def interactions_add(request: AuthedRequest, event_id: int, payload: InteractionsIn):
     event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
     created = services.interactions_record(
         event=event, client_id=payload.client_id, other_ids=payload.other_ids, actor=request.user

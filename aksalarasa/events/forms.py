@@ -5,12 +5,15 @@ from __future__ import annotations
 import time
 import zoneinfo
 from datetime import datetime
+from typing import cast
 
 from django import forms
 from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aksalarasa.clients.models import Client
+from aksalarasa.core.forms import label_options
 from aksalarasa.events.models import (
     AgendaItem,
     ChecklistItem,
@@ -95,7 +98,8 @@ class EventForm(forms.ModelForm):
         return code
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         data["start"] = self._in_zone(data.get("start"))
         data["end"] = self._in_zone(data.get("end"))
         if data.get("start") and data.get("end") and data["start"] >= data["end"]:
@@ -125,7 +129,8 @@ class AgendaItemForm(forms.ModelForm):
         }
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for field, message in agenda_times_errors(data.get("starts_at"), data.get("ends_at")).items():
             self.add_error(field, message)
         return data
@@ -238,7 +243,8 @@ class PublicRegistrationForm(forms.Form):
         return code
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("website"):
             raise forms.ValidationError(_("The form could not be accepted. Please try again."), code="spam")
         token = self.data.get("form_token", "")
@@ -272,12 +278,12 @@ class StaffRegistrationForm(forms.Form):
 
 
 class ClientRegistrationForm(forms.Form):
-    client = forms.ModelChoiceField(label=_("Client"), queryset=None)  # type: ignore[arg-type]
+    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
 
     def __init__(self, *args, clients, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = clients
-        self.fields["client"].label_from_instance = lambda c: f"{c.full_name} ({c.register_number})"
+        cast(forms.ModelChoiceField, self.fields["client"]).queryset = clients
+        label_options(self.fields["client"], lambda c: f"{c.full_name} ({c.register_number})")
         self.fields["client"].help_text = _("Only your clients who consented to community activities.")
 
 
@@ -321,4 +327,6 @@ class InteractionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["client"] = forms.TypedChoiceField(label=_("Client"), coerce=int, choices=client_choices)
         self.fields["others"].widget = forms.CheckboxSelectMultiple()
-        self.fields["others"].choices = other_choices  # after the widget: the setter passes them on
+        cast(
+            forms.ChoiceField, self.fields["others"]
+        ).choices = other_choices  # after the widget: the setter passes them on

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
@@ -48,7 +49,7 @@ def _label(reg: Registration, viewer) -> str:
     return reg.name or reg.code
 
 
-def _log_client_reads(request: HttpRequest, regs: list[Registration]) -> None:
+def _log_client_reads(request: AuthedRequest, regs: list[Registration]) -> None:
     """Showing a participant list that names clients is a read of their records: log it."""
     clients = [r.client for r in regs if r.client_id]
     if clients:
@@ -67,7 +68,7 @@ def _group_rows(counts: dict[str, dict[str, int]]) -> list[dict]:
     return rows
 
 
-def _client_ip(request: HttpRequest) -> str:
+def _client_ip(request: AuthedRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
@@ -75,7 +76,7 @@ def _client_ip(request: HttpRequest) -> str:
 
 
 @login_required
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthedRequest) -> HttpResponse:
     program_id = request.GET.get("program")
     program_id = int(program_id) if program_id and program_id.isdigit() else None
     events = list(selectors.event_list(viewer=request.user, program_id=program_id))
@@ -87,7 +88,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def event_create(request: HttpRequest, program_id: int) -> HttpResponse:
+def event_create(request: AuthedRequest, program_id: int) -> HttpResponse:
 
     program = Program.objects.visible_to(request.user).filter(pk=program_id).first()
     if program is None:
@@ -107,7 +108,7 @@ def event_create(request: HttpRequest, program_id: int) -> HttpResponse:
 
 
 @login_required
-def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def event_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
     form = EventForm(request.POST or None, instance=event, office_zone=event.office.time_zone)
     if request.method == "POST" and form.is_valid():
@@ -125,7 +126,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def event_detail(request: HttpRequest, pk: int, part_forms_override: dict | None = None) -> HttpResponse:
+def event_detail(request: AuthedRequest, pk: int, part_forms_override: dict | None = None) -> HttpResponse:
     """The event page. `?edit=agenda:12` opens that row as an edit form (the no-JavaScript path of
     the in-place editing); a refused add or edit without htmx comes back here with its form."""
     event = selectors.event_get_for_viewer(viewer=request.user, pk=pk)
@@ -154,7 +155,7 @@ def event_detail(request: HttpRequest, pk: int, part_forms_override: dict | None
 
 @login_required
 @require_POST
-def event_flags(request: HttpRequest, pk: int) -> HttpResponse:
+def event_flags(request: AuthedRequest, pk: int) -> HttpResponse:
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
     flag = request.POST.get("flag", "")
     value = request.POST.get("value") == "1"
@@ -202,7 +203,7 @@ def _part_context(event: Event, part: str, *, can_edit: bool = True, edit_form=N
     }
 
 
-def _part_answer(request: HttpRequest, event: Event, part: str, **forms) -> HttpResponse:
+def _part_answer(request: AuthedRequest, event: Event, part: str, **forms) -> HttpResponse:
     """After a change (or a refused one): the part's section for htmx, else the whole event page.
 
     A refused change re-renders with its form and errors (htmx swaps 2xx answers only); a saved one
@@ -217,7 +218,7 @@ def _part_answer(request: HttpRequest, event: Event, part: str, **forms) -> Http
 
 
 @login_required
-def event_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+def event_part(request: AuthedRequest, pk: int, part: str) -> HttpResponse:
     """One part's section (htmx), with `?edit=<row>` showing that row as an edit form."""
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
     selectors.event_part_model(part)
@@ -235,7 +236,7 @@ def event_part(request: HttpRequest, pk: int, part: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def event_part_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+def event_part_add(request: AuthedRequest, pk: int, part: str) -> HttpResponse:
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
     selectors.event_part_model(part)
     form = part_form(part, data=request.POST)
@@ -248,7 +249,7 @@ def event_part_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def event_part_update(request: HttpRequest, pk: int, part: str, item: int) -> HttpResponse:
+def event_part_update(request: AuthedRequest, pk: int, part: str, item: int) -> HttpResponse:
     """Save one row edited in place; a stale version or a removed row is refused with a message."""
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
     model = selectors.event_part_model(part)
@@ -280,7 +281,7 @@ def event_part_update(request: HttpRequest, pk: int, part: str, item: int) -> Ht
 
 @login_required
 @require_POST
-def event_part_delete(request: HttpRequest, pk: int, part: str, item: int) -> HttpResponse:
+def event_part_delete(request: AuthedRequest, pk: int, part: str, item: int) -> HttpResponse:
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
     version = request.POST.get("version", "")
     try:
@@ -299,7 +300,7 @@ def event_part_delete(request: HttpRequest, pk: int, part: str, item: int) -> Ht
 
 @login_required
 @require_POST
-def event_part_move(request: HttpRequest, pk: int, part: str, item: int) -> HttpResponse:
+def event_part_move(request: AuthedRequest, pk: int, part: str, item: int) -> HttpResponse:
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
     if part not in ORDERED_PARTS:
         raise Http404
@@ -318,7 +319,7 @@ def event_part_move(request: HttpRequest, pk: int, part: str, item: int) -> Http
 
 @login_required
 @require_POST
-def checklist_toggle(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+def checklist_toggle(request: AuthedRequest, pk: int, item: int) -> HttpResponse:
     """Mark a checklist item done (done=1) or open (done=0); without `done`, flip it."""
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
     version = request.POST.get("version", "")
@@ -354,7 +355,7 @@ def _officer_clients(user, event: Event):
 
 
 @login_required
-def registration_list(request: HttpRequest, pk: int) -> HttpResponse:
+def registration_list(request: AuthedRequest, pk: int) -> HttpResponse:
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
     staff_form = StaffRegistrationForm(prefix="staff")
     client_form = ClientRegistrationForm(prefix="client", clients=_officer_clients(request.user, event))
@@ -397,7 +398,7 @@ def registration_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def registration_qr(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def registration_qr(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
     if not Registration.objects.filter(event=event, code=code).exists():
         raise Http404
@@ -407,7 +408,7 @@ def registration_qr(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 # --- check-in -------------------------------------------------------------------------------------
 
 
-def _checkin_payload(request: HttpRequest) -> dict:
+def _checkin_payload(request: AuthedRequest) -> dict:
     if request.content_type == "application/json":
         try:
             body = json.loads(request.body or b"{}")
@@ -418,7 +419,7 @@ def _checkin_payload(request: HttpRequest) -> dict:
 
 
 @login_required
-def checkin(request: HttpRequest, pk: int) -> HttpResponse:
+def checkin(request: AuthedRequest, pk: int) -> HttpResponse:
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
     wants_json = "application/json" in request.headers.get("Accept", "")
     result = None
@@ -485,7 +486,7 @@ _PROBLEMS = {
 
 
 @login_required
-def teams(request: HttpRequest, pk: int) -> HttpResponse:
+def teams(request: AuthedRequest, pk: int) -> HttpResponse:
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
     form = TeamFormForm(request.POST or None, prefix="form")
     if request.method == "POST":
@@ -547,7 +548,7 @@ def teams(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def interactions(request: HttpRequest, pk: int) -> HttpResponse:
+def interactions(request: AuthedRequest, pk: int) -> HttpResponse:
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
     regs = selectors.checked_in_registrations(event)
     labels = {r.pk: _label(r, request.user) for r in regs}

@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.core.forms import form_errors
 from aksalarasa.evidence import analysis, selectors, services, stats
 from aksalarasa.evidence.forms import AdministrationForm, ResponseForm
@@ -100,7 +101,7 @@ class ResponseOut(Schema):
     submitted_at: datetime
 
 
-def _require(request: HttpRequest) -> None:
+def _require(request: AuthedRequest) -> None:
     if not selectors.can_see_evidence(request.user):
         raise Http404
 
@@ -134,7 +135,7 @@ def _version_out(version) -> dict[str, Any]:
 
 
 @router.get("/evidence/instruments", response=list[InstrumentOut])
-def instruments(request: HttpRequest):
+def instruments(request: AuthedRequest):
     _require(request)
     qs = Instrument.objects.prefetch_related("versions__subscales", "versions__items__subscale").order_by(
         "key"
@@ -152,7 +153,7 @@ def instruments(request: HttpRequest):
     ]
 
 
-def _administration_out(request: HttpRequest, a, responses: int | None = None) -> dict[str, Any]:
+def _administration_out(request: AuthedRequest, a, responses: int | None = None) -> dict[str, Any]:
     from django.urls import reverse
 
     return {
@@ -172,7 +173,7 @@ def _administration_out(request: HttpRequest, a, responses: int | None = None) -
 
 
 @router.get("/evidence/programs/{program_id}/administrations", response=list[AdministrationOut])
-def administrations(request: HttpRequest, program_id: int):
+def administrations(request: AuthedRequest, program_id: int):
 
     _require(request)
     program = program_get_for_viewer(viewer=request.user, pk=program_id)
@@ -186,7 +187,7 @@ def administrations(request: HttpRequest, program_id: int):
     "/evidence/administrations",
     response={201: AdministrationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def administration_create(request: HttpRequest, payload: AdministrationIn):
+def administration_create(request: AuthedRequest, payload: AdministrationIn):
     _require(request)
     program = program_get_for_viewer(viewer=request.user, pk=payload.program)
     if not services.can_manage_program_evidence(request.user, program):
@@ -202,7 +203,7 @@ def administration_create(request: HttpRequest, payload: AdministrationIn):
 
 
 @router.get("/evidence/administrations/{pk}", response=AdministrationOut)
-def administration_detail(request: HttpRequest, pk: int):
+def administration_detail(request: AuthedRequest, pk: int):
     _require(request)
     return _administration_out(request, selectors.administration_get_for_viewer(viewer=request.user, pk=pk))
 
@@ -211,7 +212,7 @@ def administration_detail(request: HttpRequest, pk: int):
     "/evidence/administrations/{pk}/responses",
     response={201: ResponseOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
 )
-def response_create(request: HttpRequest, pk: int, payload: ResponseIn):
+def response_create(request: AuthedRequest, pk: int, payload: ResponseIn):
     """Staff enter one respondent's answers (e.g. a batch typed in from paper); the same form and
     the same all-or-nothing service as the page."""
     _require(request)
@@ -322,7 +323,7 @@ def analysis_as_dict(result: analysis.ProgramAnalysis, language: str) -> dict[st
 
 
 @router.get("/evidence/programs/{program_id}/analysis", response=dict)
-def program_analysis(request: HttpRequest, program_id: int, event: int | None = None):
+def program_analysis(request: AuthedRequest, program_id: int, event: int | None = None):
 
     _require(request)
     program = program_get_for_viewer(viewer=request.user, pk=program_id)

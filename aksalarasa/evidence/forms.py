@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.db.models import Q
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
+from aksalarasa.core.forms import label_options
 from aksalarasa.events.models import Event
 from aksalarasa.evidence.models import Audience, InstrumentVersion, Item, Point, Subscale
 
@@ -30,7 +31,7 @@ class AdministrationForm(forms.Form):
     point = forms.ChoiceField(label=_("When"), choices=Point.choices)
     event = forms.ModelChoiceField(
         label=_("Event"),
-        queryset=None,
+        queryset=Event.objects.none(),
         required=False,
         help_text=_("Optional: the event this questionnaire measures."),
         error_messages={"invalid_choice": _("Choose one of this program's events.")},
@@ -47,11 +48,13 @@ class AdministrationForm(forms.Form):
             .select_related("instrument")
             .order_by("instrument__key", "-number")
         )
-        self.fields["instrument_version"].queryset = qs
-        self.fields["instrument_version"].label_from_instance = lambda v: (
-            f"{v.instrument.name(language)} · v{v.number}"
+        cast(forms.ModelChoiceField, self.fields["instrument_version"]).queryset = qs
+        label_options(
+            self.fields["instrument_version"], lambda v: f"{v.instrument.name(language)} · v{v.number}"
         )
-        self.fields["event"].queryset = Event.objects.filter(program=program).order_by("start")
+        cast(forms.ModelChoiceField, self.fields["event"]).queryset = Event.objects.filter(
+            program=program
+        ).order_by("start")
 
 
 class ResponseForm(forms.Form):
@@ -82,7 +85,9 @@ class ResponseForm(forms.Form):
                     "invalid_choice": _("Choose one of the clients you work with."),
                 },
             )
-            field.label_from_instance = lambda c: f"{client_label(c, viewer)} · {c.register_number}"
+            if viewer is not None:
+                reader = viewer
+                label_options(field, lambda c: f"{client_label(c, reader)} · {c.register_number}")
             self.fields["client"] = field
         else:
             self.fields["code"] = forms.CharField(
@@ -129,4 +134,4 @@ class NewItemForm(forms.Form):
 
     def __init__(self, *args, version: InstrumentVersion, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subscale"].queryset = version.subscales.all()
+        cast(forms.ModelChoiceField, self.fields["subscale"]).queryset = version.subscales.all()

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
 from aksalarasa.core.concurrency import StaleVersion
@@ -27,12 +28,12 @@ from aksalarasa.programs.selectors import program_get_for_viewer, program_list
 PUBLIC_SESSION_KEY = "evidence_own_responses"
 
 
-def _require_evidence(request: HttpRequest) -> None:
+def _require_evidence(request: AuthedRequest) -> None:
     if not selectors.can_see_evidence(request.user):
         raise Http404
 
 
-def _program_for(request: HttpRequest, pk: int):
+def _program_for(request: AuthedRequest, pk: int):
 
     _require_evidence(request)
     return program_get_for_viewer(viewer=request.user, pk=pk)
@@ -42,7 +43,7 @@ def _program_for(request: HttpRequest, pk: int):
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     from django.db.models import Count
 
     _require_evidence(request)
@@ -51,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def instrument_list(request: HttpRequest) -> HttpResponse:
+def instrument_list(request: AuthedRequest) -> HttpResponse:
     _require_evidence(request)
     instruments = list(selectors.instrument_list().prefetch_related("versions"))
     return render(
@@ -67,7 +68,7 @@ def instrument_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def instrument_version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def instrument_version_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_evidence(request)
     version = selectors.instrument_version_get(pk=pk)
     can_edit = services.can_edit_instruments(request.user) and not version.is_published
@@ -88,7 +89,7 @@ def instrument_version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def instrument_new_version(request: HttpRequest, pk: int) -> HttpResponse:
+def instrument_new_version(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_evidence(request)
     instrument = Instrument.objects.filter(pk=pk).first()
     if instrument is None:
@@ -102,7 +103,7 @@ def instrument_new_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def item_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_evidence(request)
     item = Item.objects.select_related("instrument_version__instrument").filter(pk=pk).first()
     if item is None or not services.can_edit_instruments(request.user):
@@ -128,7 +129,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_add(request: HttpRequest, pk: int) -> HttpResponse:
+def item_add(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_evidence(request)
     version = selectors.instrument_version_get(pk=pk)
     if not services.can_edit_instruments(request.user):
@@ -158,7 +159,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def version_publish(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_evidence(request)
     version = selectors.instrument_version_get(pk=pk)
     if not services.can_edit_instruments(request.user):
@@ -182,7 +183,7 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def program_surveys(request: HttpRequest, pk: int) -> HttpResponse:
+def program_surveys(request: AuthedRequest, pk: int) -> HttpResponse:
     program = _program_for(request, pk)
     can_manage = services.can_manage_program_evidence(request.user, program)
     form = AdministrationForm(request.POST or None, program=program) if can_manage else None
@@ -213,7 +214,7 @@ def program_surveys(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def administration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def administration_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_evidence(request)
     administration = selectors.administration_get_for_viewer(viewer=request.user, pk=pk)
     responses = list(selectors.response_list(viewer=request.user, administration=administration))
@@ -251,7 +252,7 @@ def administration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def administration_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def administration_toggle(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_evidence(request)
     administration = selectors.administration_get_for_viewer(viewer=request.user, pk=pk)
     try:
@@ -273,7 +274,7 @@ def administration_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def administration_qr(request: HttpRequest, pk: int) -> HttpResponse:
+def administration_qr(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_evidence(request)
     administration = selectors.administration_get_for_viewer(viewer=request.user, pk=pk)
     if administration.group == "client":
@@ -289,7 +290,7 @@ def _items(administration: Administration) -> list[Item]:
 
 
 @login_required
-def administration_enter(request: HttpRequest, pk: int) -> HttpResponse:
+def administration_enter(request: AuthedRequest, pk: int) -> HttpResponse:
     """Staff enter one respondent's answers from paper."""
     _require_evidence(request)
     administration = selectors.administration_get_for_viewer(viewer=request.user, pk=pk)
@@ -384,7 +385,7 @@ def public_thanks(request: HttpRequest, token: str, pk: int) -> HttpResponse:
 
 
 @login_required
-def program_analysis(request: HttpRequest, pk: int) -> HttpResponse:
+def program_analysis(request: AuthedRequest, pk: int) -> HttpResponse:
     program = _program_for(request, pk)
     try:
         event_id = int(request.GET.get("event", "") or 0) or None
@@ -410,7 +411,7 @@ def program_analysis(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def program_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def program_report(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     """The program report as PDF or DOCX (aggregates only; national and regional viewers get
     small cells hidden, as on the page)."""
     from aksalarasa.evidence import report
@@ -430,7 +431,7 @@ def program_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @login_required
-def program_export(request: HttpRequest, pk: int) -> HttpResponse:
+def program_export(request: AuthedRequest, pk: int) -> HttpResponse:
     """XLSX of the evaluation tables; per-response scores (pseudonymised) only for those who see the
     office's individual responses."""
     from aksalarasa.evidence import report

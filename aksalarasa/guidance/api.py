@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
@@ -145,7 +146,7 @@ def _form_data(payload: Schema) -> dict:
     return data
 
 
-def _writable_client(request: HttpRequest, client_id: int) -> Client:
+def _writable_client(request: AuthedRequest, client_id: int) -> Client:
     client = selectors.client_get_for_viewer(viewer=request.user, pk=client_id)
     if not services.session_can_write(user=request.user, client=client):
         raise Http404
@@ -154,7 +155,7 @@ def _writable_client(request: HttpRequest, client_id: int) -> Client:
 
 @router.get("/guidance/clients/{client_id}/sessions", response=list[SessionOut])
 def sessions_by_client(
-    request: HttpRequest,
+    request: AuthedRequest,
     client_id: int,
     kind: str = "",
     outcome: str = "",
@@ -185,7 +186,7 @@ def sessions_by_client(
 
 
 @router.get("/guidance/sessions/{session_id}", response=SessionOut)
-def session_get(request: HttpRequest, session_id: int):
+def session_get(request: AuthedRequest, session_id: int):
     session = selectors.session_get_for_viewer(viewer=request.user, pk=session_id)
     access_record_many(
         user=request.user,
@@ -198,7 +199,7 @@ def session_get(request: HttpRequest, session_id: int):
 
 
 @router.post("/guidance/sessions", response={201: SessionOut})
-def session_create(request: HttpRequest, payload: SessionScheduleIn):
+def session_create(request: AuthedRequest, payload: SessionScheduleIn):
     """Schedule an appointment (the same client, kind and time twice gives the first one back)."""
     client = _writable_client(request, payload.client_id)
     form = SessionScheduleForm(_form_data(payload))
@@ -211,7 +212,7 @@ def session_create(request: HttpRequest, payload: SessionScheduleIn):
 
 
 @router.post("/guidance/sessions/{session_id}/record", response=SessionOut)
-def session_record(request: HttpRequest, session_id: int, payload: SessionRecordIn):
+def session_record(request: AuthedRequest, session_id: int, payload: SessionRecordIn):
     """Record the outcome. A stale `version` answers 409; invalid data 422."""
     session = selectors.session_get_for_viewer(viewer=request.user, pk=session_id)
     _writable_client(request, session.client_id)
@@ -232,7 +233,7 @@ def session_record(request: HttpRequest, session_id: int, payload: SessionRecord
 
 
 @router.post("/guidance/sessions/{session_id}/reschedule", response={201: SessionOut})
-def session_reschedule(request: HttpRequest, session_id: int, payload: SessionRescheduleIn):
+def session_reschedule(request: AuthedRequest, session_id: int, payload: SessionRescheduleIn):
     """Move an appointment: answers the new one; the old one becomes "rescheduled" and links to it."""
     session = selectors.session_get_for_viewer(viewer=request.user, pk=session_id)
     _writable_client(request, session.client_id)
@@ -254,7 +255,7 @@ def session_reschedule(request: HttpRequest, session_id: int, payload: SessionRe
 
 
 @router.get("/guidance/caseload", response=list[CaseloadRowOut])
-def caseload(request: HttpRequest, officer_id: int | None = None, flag: str = "", sort: str = "flags"):
+def caseload(request: AuthedRequest, officer_id: int | None = None, flag: str = "", sort: str = "flags"):
     """An officer's caseload (yours by default; heads may pass officer_id) with the page's flags."""
     officer = selectors.officer_for_caseload(viewer=request.user, officer_id=officer_id)
     rows = selectors.caseload_for_officer(viewer=request.user, officer=officer, sort=sort, flag=flag)
@@ -347,7 +348,7 @@ def _group_out(group, viewer, *, detail: bool = False) -> dict:
     return out
 
 
-def _group_detail(request: HttpRequest, group_id: int) -> dict:
+def _group_detail(request: AuthedRequest, group_id: int) -> dict:
     from aksalarasa.guidance import group_selectors
 
     group = group_selectors.group_get_for_viewer(viewer=request.user, pk=group_id)
@@ -368,7 +369,7 @@ def _group_detail(request: HttpRequest, group_id: int) -> dict:
 
 
 @router.get("/guidance/groups", response=GroupPage)
-def groups_list(request: HttpRequest, page: int = 1, page_size: int = 50):
+def groups_list(request: AuthedRequest, page: int = 1, page_size: int = 50):
     """Group sessions the caller may see, newest first (page_size at most 200)."""
     from django.core.paginator import Paginator
 
@@ -385,7 +386,7 @@ def groups_list(request: HttpRequest, page: int = 1, page_size: int = 50):
 
 
 @router.post("/guidance/groups", response={201: GroupDetailOut})
-def group_create(request: HttpRequest, payload: GroupIn):
+def group_create(request: AuthedRequest, payload: GroupIn):
     """Create a group session: one appointment per client (clients you may see, no no-contact pairs)."""
     from aksalarasa.guidance import group_selectors
     from aksalarasa.guidance.forms import GroupCreateForm
@@ -403,13 +404,13 @@ def group_create(request: HttpRequest, payload: GroupIn):
 
 
 @router.get("/guidance/groups/{group_id}", response=GroupDetailOut)
-def group_get(request: HttpRequest, group_id: int):
+def group_get(request: AuthedRequest, group_id: int):
     """A group with every participant's session; participants outside your scope by initials only."""
     return _group_detail(request, group_id)
 
 
 @router.post("/guidance/groups/{group_id}/record", response=GroupDetailOut)
-def group_record(request: HttpRequest, group_id: int, payload: GroupRecordIn):
+def group_record(request: AuthedRequest, group_id: int, payload: GroupRecordIn):
     """Record several participants at once: all rows are saved or none (422 invalid, 409 stale)."""
     from aksalarasa.guidance import group_selectors
     from aksalarasa.guidance.forms import GroupRowForm

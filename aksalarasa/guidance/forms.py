@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -107,7 +109,8 @@ class SessionRecordForm(forms.Form):
         self.session_at = session_at
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         outcome = data.get("outcome")
         if not outcome:
             return data
@@ -182,7 +185,8 @@ class ReportInScheduleForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         first_at, until = data.get("first_at"), data.get("until")
         if first_at and until and until < timezone.localdate(first_at):
             self.add_error("until", _("The end date is before the first appointment."))
@@ -197,8 +201,8 @@ class CaseloadFilterForm(forms.Form):
         from aksalarasa.guidance.selectors import FLAGS, SORTS
 
         super().__init__(*args, **kwargs)
-        self.fields["sort"].choices = list(SORTS.items())
-        self.fields["flag"].choices = [("", _("All clients")), *FLAGS.items()]
+        cast(forms.ChoiceField, self.fields["sort"]).choices = list(SORTS.items())
+        cast(forms.ChoiceField, self.fields["flag"]).choices = [("", _("All clients")), *FLAGS.items()]
 
     def values(self) -> tuple[str, str]:
         if not self.is_valid():
@@ -228,9 +232,9 @@ class GroupCreateForm(forms.Form):
     )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, clients: list[tuple[int, str]] = (), **kwargs) -> None:
+    def __init__(self, *args, clients: Sequence[tuple[int, str]] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["participants"].choices = list(clients)
+        cast(forms.ChoiceField, self.fields["participants"]).choices = list(clients)
 
     def clean_title(self) -> str:
         value = " ".join(self.cleaned_data["title"].split())
@@ -260,8 +264,8 @@ class GroupRowForm(SessionRecordForm):
         super().__init__(*args, **kwargs)
         for name in ("scheduled_at", "kind", "place"):
             del self.fields[name]
-        self.fields["outcome"].choices = [("", "—"), *Outcome.choices]
-        self.fields["outcome"].widget = forms.Select(choices=self.fields["outcome"].choices)
-        self.fields["engagement"].choices = [("", "—"), *Engagement.choices]
-        self.fields["engagement"].widget = forms.Select(choices=self.fields["engagement"].choices)
+        for name, choices in (("outcome", Outcome.choices), ("engagement", Engagement.choices)):
+            options = [("", "—"), *choices]
+            cast(forms.ChoiceField, self.fields[name]).choices = options
+            self.fields[name].widget = forms.Select(choices=options)
         self.fields["engagement"].help_text = ""

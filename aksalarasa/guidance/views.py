@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record, access_record_many
 from aksalarasa.clients.masking import client_label
@@ -46,7 +47,7 @@ def _row_labels() -> dict[str, str]:
     }
 
 
-def _require_write(request: HttpRequest, client: Client) -> None:
+def _require_write(request: AuthedRequest, client: Client) -> None:
     # Outsiders never reach this (the access helper answers 404); insiders without a guidance
     # role get 404 too, so the page does not confirm what they cannot use.
     if not services.session_can_write(user=request.user, client=client):
@@ -57,7 +58,7 @@ def _require_write(request: HttpRequest, client: Client) -> None:
 
 
 @login_required
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthedRequest) -> HttpResponse:
     officer = selectors.officer_for_caseload(viewer=request.user, officer_id=_int(request.GET.get("officer")))
     if officer == request.user and not (request.user.role_officer or request.user.is_superuser):
         raise Http404
@@ -77,7 +78,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def caseload_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def caseload_export(request: AuthedRequest, fmt: str) -> HttpResponse:
     if fmt not in exporting.EXPORTERS:
         raise Http404
     officer = selectors.officer_for_caseload(viewer=request.user, officer_id=_int(request.GET.get("officer")))
@@ -117,7 +118,7 @@ def _record_form(session: GuidanceSession | None, client: Client, data=None) -> 
     )
 
 
-def _record(request: HttpRequest, client: Client, session: GuidanceSession | None) -> HttpResponse:
+def _record(request: AuthedRequest, client: Client, session: GuidanceSession | None) -> HttpResponse:
     _require_write(request, client)
     form = _record_form(session, client, request.POST if request.method == "POST" else None)
     saved = None
@@ -158,7 +159,7 @@ def _record(request: HttpRequest, client: Client, session: GuidanceSession | Non
 
 
 @login_required
-def client_record(request: HttpRequest, client_pk: int) -> HttpResponse:
+def client_record(request: AuthedRequest, client_pk: int) -> HttpResponse:
     """Record the client's due appointment (or a new session now) in one screen."""
     client = selectors.client_get_for_viewer(viewer=request.user, pk=client_pk)
     pending = selectors.session_pending_for_client(viewer=request.user, client=client)
@@ -166,7 +167,7 @@ def client_record(request: HttpRequest, client_pk: int) -> HttpResponse:
 
 
 @login_required
-def session_record(request: HttpRequest, pk: int) -> HttpResponse:
+def session_record(request: AuthedRequest, pk: int) -> HttpResponse:
     session = selectors.session_get_for_viewer(viewer=request.user, pk=pk)
     return _record(request, session.client, session)
 
@@ -175,7 +176,7 @@ def session_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def client_sessions(request: HttpRequest, client_pk: int) -> HttpResponse:
+def client_sessions(request: AuthedRequest, client_pk: int) -> HttpResponse:
     client = selectors.client_get_for_viewer(viewer=request.user, pk=client_pk)
     can_write = services.session_can_write(user=request.user, client=client)
     form = SessionScheduleForm(request.POST or None, auto_id="id_new_%s")
@@ -209,7 +210,7 @@ def client_sessions(request: HttpRequest, client_pk: int) -> HttpResponse:
 
 
 @login_required
-def schedule_edit(request: HttpRequest, client_pk: int) -> HttpResponse:
+def schedule_edit(request: AuthedRequest, client_pk: int) -> HttpResponse:
     """The recurring report-in (wajib lapor): save it and create the next appointments."""
     client = selectors.client_get_for_viewer(viewer=request.user, pk=client_pk)
     _require_write(request, client)
@@ -230,7 +231,7 @@ def schedule_edit(request: HttpRequest, client_pk: int) -> HttpResponse:
 
 
 @login_required
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     session = selectors.session_get_for_viewer(viewer=request.user, pk=pk)
     client = session.client
     access_record(
@@ -256,7 +257,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+def session_reschedule(request: AuthedRequest, pk: int) -> HttpResponse:
     session = selectors.session_get_for_viewer(viewer=request.user, pk=pk)
     _require_write(request, session.client)
     form = SessionRescheduleForm(request.POST)
@@ -281,7 +282,7 @@ def session_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def concern_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+def concern_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
     session = selectors.session_get_for_viewer(viewer=request.user, pk=pk)
     if not services.concern_can_resolve(user=request.user, session=session) or not session.has_open_concern:
         raise Http404
@@ -304,7 +305,7 @@ def concern_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_with_errors(request, session, resolve_form=form)
 
 
-def _detail_with_errors(request: HttpRequest, session: GuidanceSession, **forms) -> HttpResponse:
+def _detail_with_errors(request: AuthedRequest, session: GuidanceSession, **forms) -> HttpResponse:
     context = {
         "session": session,
         "client": session.client,
@@ -320,7 +321,7 @@ def _detail_with_errors(request: HttpRequest, session: GuidanceSession, **forms)
 
 
 @login_required
-def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
+def session_ics(request: AuthedRequest, pk: int) -> HttpResponse:
     session = selectors.session_get_for_viewer(viewer=request.user, pk=pk)
     body = reminders.session_ics(session, host=request.get_host().split(":")[0] or "aksalarasa")
     response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
@@ -331,14 +332,14 @@ def session_ics(request: HttpRequest, pk: int) -> HttpResponse:
 # --- group sessions -------------------------------------------------------------------------------
 
 
-def _require_group_staff(request: HttpRequest) -> None:
+def _require_group_staff(request: AuthedRequest) -> None:
     user = request.user
     if not (user.is_superuser or services.group_can_create(user=user)):
         raise Http404
 
 
 @login_required
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: AuthedRequest) -> HttpResponse:
     _require_group_staff(request)
     page = Paginator(group_selectors.group_list(viewer=request.user), 25).get_page(request.GET.get("page"))
     context = {
@@ -350,7 +351,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def group_create(request: HttpRequest) -> HttpResponse:
+def group_create(request: AuthedRequest) -> HttpResponse:
     if not services.group_can_create(user=request.user):
         raise Http404
     clients = group_selectors.group_client_choices(viewer=request.user)
@@ -373,7 +374,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
     return render(request, "guidance/group_form.html", context, status=422 if form.errors else 200)
 
 
-def _group_rows(request: HttpRequest, participants, data=None) -> list[tuple]:
+def _group_rows(request: AuthedRequest, participants, data=None) -> list[tuple]:
     """(participant, form) for each participant the viewer may record; others have no form."""
     rows = []
     for participant in participants:
@@ -404,7 +405,7 @@ def _group_rows(request: HttpRequest, participants, data=None) -> list[tuple]:
 
 
 @login_required
-def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def group_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """The group: its participants and, on one phone-sized screen, every participant's outcome."""
     group = group_selectors.group_get_for_viewer(viewer=request.user, pk=pk)
     participants = group_selectors.group_participants(viewer=request.user, group=group)
@@ -457,7 +458,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def section(request: HttpRequest) -> HttpResponse:
+def section(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not (user.role_section_head and user.section and user.office_id):
         raise Http404
@@ -480,7 +481,7 @@ def section(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def office(request: HttpRequest) -> HttpResponse:
+def office(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not (user.role_office_head and user.office_id):
         raise Http404
@@ -508,7 +509,7 @@ def _reassign_url_name() -> str:
     return "clients:reassign"
 
 
-def _page_query(request: HttpRequest, param: str = "page") -> str:
+def _page_query(request: AuthedRequest, param: str = "page") -> str:
     """The current filters as a query string without `param`, for a pager's links."""
     query = request.GET.copy()
     query.pop(param, None)
@@ -520,7 +521,7 @@ def _page_query(request: HttpRequest, param: str = "page") -> str:
 CONCERNS_PAGE_SIZE = 10
 
 
-def _concerns_context(request: HttpRequest, concerns) -> dict:
+def _concerns_context(request: AuthedRequest, concerns) -> dict:
     page = Paginator(concerns, CONCERNS_PAGE_SIZE).get_page(_int(request.GET.get("concerns")) or 1)
     return {
         "concerns": page.object_list,

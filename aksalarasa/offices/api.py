@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, QueryDict
+from django.http import QueryDict
 from ninja import Field, Query, Router, Schema
 
+from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.core.forms import form_errors
 from aksalarasa.offices import selectors, services
 from aksalarasa.offices.forms import OfficeSettingsForm
@@ -76,13 +77,13 @@ class ErrorOut(Schema):
 
 
 @router.get("/offices", response=list[OfficeOut], summary="Offices you may see")
-def office_list(request: HttpRequest) -> list[OfficeOut]:
+def office_list(request: AuthedRequest) -> list[OfficeOut]:
     offices = selectors.office_list(viewer=request.user).prefetch_related("work_area")
     return [OfficeOut.from_office(o) for o in offices]
 
 
 @router.get("/offices/{office_id}", response={200: OfficeOut, 404: ErrorOut}, summary="One office")
-def office_detail(request: HttpRequest, office_id: int) -> OfficeOut:
+def office_detail(request: AuthedRequest, office_id: int) -> OfficeOut:
     return OfficeOut.from_office(selectors.office_get_for_viewer(viewer=request.user, pk=office_id))
 
 
@@ -91,7 +92,7 @@ def office_detail(request: HttpRequest, office_id: int) -> OfficeOut:
     response={200: OfficeOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Change an office's settings (office head or administrator)",
 )
-def office_update(request: HttpRequest, office_id: int, payload: OfficePatch) -> OfficeOut:
+def office_update(request: AuthedRequest, office_id: int, payload: OfficePatch) -> OfficeOut:
     office = selectors.office_get_for_viewer(viewer=request.user, pk=office_id)
     if not services.office_can_edit(office=office, user=request.user):
         from django.http import Http404
@@ -134,10 +135,10 @@ class PlaceOut(Schema):
 @router.get(
     "/regions", response=list[PlaceOut], summary="Kemendagri regions below a parent, down to villages"
 )
-def region_list(request: HttpRequest, filters: Query[RegionFilter]) -> list[PlaceOut]:
+def region_list(request: AuthedRequest, filters: Query[RegionFilter]) -> list[PlaceOut]:
     return [PlaceOut(**child) for child in selectors.region_children(filters.parent)]
 
 
 @router.get("/regions/regencies", response=list[RegionOut], summary="All regencies and cities")
-def regency_list(request: HttpRequest) -> list[RegionOut]:
+def regency_list(request: AuthedRequest) -> list[RegionOut]:
     return [RegionOut(code=r.code, name=r.name, kind=r.kind) for r in Region.objects.filter(level=2)]

@@ -3,10 +3,11 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.core.concurrency import save_versioned_form
 from aksalarasa.core.history import history_for
 from aksalarasa.offices import selectors, services
@@ -14,12 +15,12 @@ from aksalarasa.offices.forms import OfficeSettingsForm
 
 
 @login_required
-def office_list(request: HttpRequest) -> HttpResponse:
+def office_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "offices/list.html", {"offices": selectors.office_list(viewer=request.user)})
 
 
 @login_required
-def office_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def office_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     office = selectors.office_get_for_viewer(viewer=request.user, pk=pk)
     context = {
         "office": office,
@@ -31,7 +32,7 @@ def office_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def office_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def office_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     office = selectors.office_get_for_viewer(viewer=request.user, pk=pk)
     if not services.office_can_edit(office=office, user=request.user):
         raise Http404
@@ -46,7 +47,7 @@ def office_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def region_children(request: HttpRequest) -> HttpResponse:
+def region_children(request: AuthedRequest) -> HttpResponse:
     """HTMX: the options below a region (province -> regency -> district -> village)."""
     code = request.GET.get("code", "").strip()[:13]
     return render(request, "offices/_region_options.html", {"children": selectors.region_children(code)})

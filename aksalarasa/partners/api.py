@@ -10,9 +10,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, QueryDict
+from django.http import Http404, QueryDict
 from ninja import Field, Query, Router, Schema
 
+from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record, access_record_many
 from aksalarasa.clients.models import Client
@@ -204,12 +205,12 @@ def _form_data(values: dict[str, Any]) -> QueryDict:
 
 
 @router.get("/partners", response=list[PartnerOut], summary="Partners you may see")
-def partner_list(request: HttpRequest, q: str = Query("", max_length=100)) -> list[PartnerOut]:
+def partner_list(request: AuthedRequest, q: str = Query("", max_length=100)) -> list[PartnerOut]:
     return [PartnerOut.of(p) for p in selectors.partner_list(viewer=request.user, query=q)]
 
 
 @router.get("/partners/{partner_id}", response={200: PartnerOut, 404: ErrorOut}, summary="One partner")
-def partner_detail(request: HttpRequest, partner_id: int) -> PartnerOut:
+def partner_detail(request: AuthedRequest, partner_id: int) -> PartnerOut:
     return PartnerOut.of(selectors.partner_get_for_viewer(viewer=request.user, pk=partner_id))
 
 
@@ -218,7 +219,7 @@ class ServiceFilter(Schema):
 
 
 @router.get("/services", response=list[ServiceOut], summary="Services of the partners you may see")
-def service_list(request: HttpRequest, filters: Query[ServiceFilter]) -> list[ServiceOut]:
+def service_list(request: AuthedRequest, filters: Query[ServiceFilter]) -> list[ServiceOut]:
     qs = selectors.service_list(viewer=request.user)
     if filters.partner:
         qs = qs.filter(partner_id=filters.partner)
@@ -237,7 +238,7 @@ class SuggestionOut(Schema):
     summary="Services ranked for a client, with the reasons",
 )
 def service_suggestions(
-    request: HttpRequest,
+    request: AuthedRequest,
     client_id: int,
     need_kind: str = Query("", max_length=20),
     need: str = Query("", max_length=500),
@@ -253,7 +254,7 @@ def service_suggestions(
     ]
 
 
-def _client_for_referral(request: HttpRequest, client_id: int) -> Client:
+def _client_for_referral(request: AuthedRequest, client_id: int) -> Client:
     client = Client.objects.visible_to(request.user).select_related("regency").filter(pk=client_id).first()
     if client is None or not services.referral_can_create(user=request.user, client=client):
         raise Http404
@@ -268,7 +269,7 @@ class ReferralFilter(Schema):
 
 
 @router.get("/referrals", response=list[ReferralOut], summary="Referrals you may see")
-def referral_list(request: HttpRequest, filters: Query[ReferralFilter]) -> list[ReferralOut]:
+def referral_list(request: AuthedRequest, filters: Query[ReferralFilter]) -> list[ReferralOut]:
     referrals = list(selectors.referral_list(viewer=request.user, status=filters.status or ""))
     access_record_many(
         user=request.user,
@@ -291,12 +292,12 @@ class CountRow(Schema):
     response=list[CountRow],
     summary="Referral counts by office and status (cells under 5 are null)",
 )
-def referral_counts(request: HttpRequest) -> list[CountRow]:
+def referral_counts(request: AuthedRequest) -> list[CountRow]:
     return [CountRow(**row) for row in selectors.referral_counts(viewer=request.user)]
 
 
 @router.get("/referrals/{referral_id}", response={200: ReferralOut, 404: ErrorOut}, summary="One referral")
-def referral_detail(request: HttpRequest, referral_id: int) -> ReferralOut:
+def referral_detail(request: AuthedRequest, referral_id: int) -> ReferralOut:
     referral = selectors.referral_get_for_viewer(viewer=request.user, pk=referral_id)
     access_record(
         user=request.user,
@@ -324,7 +325,7 @@ class ReferralIn(Schema):
     response={201: ReferralOut, 404: ErrorOut, 422: ErrorOut},
     summary="Refer a client to a partner service (the client's officer or a head)",
 )
-def referral_create(request: HttpRequest, payload: ReferralIn) -> tuple[int, ReferralOut]:
+def referral_create(request: AuthedRequest, payload: ReferralIn) -> tuple[int, ReferralOut]:
     client = _client_for_referral(request, payload.client_id)
     form = ReferralForm(
         _form_data(
@@ -369,7 +370,7 @@ class TransitionIn(Schema):
     response={200: ReferralOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Move a referral by the transition table (409 for a stale version or an illegal move)",
 )
-def referral_transition(request: HttpRequest, referral_id: int, payload: TransitionIn) -> Any:
+def referral_transition(request: AuthedRequest, referral_id: int, payload: TransitionIn) -> Any:
     referral = selectors.referral_get_for_viewer(viewer=request.user, pk=referral_id)
     form = TransitionForm(_form_data(payload.dict()))
     if not form.is_valid():
@@ -412,7 +413,7 @@ class SessionOut(Schema):
     referral_version: int
 
 
-def _require_partner(request: HttpRequest, referral: Referral) -> None:
+def _require_partner(request: AuthedRequest, referral: Referral) -> None:
     if selectors.referral_side(viewer=request.user, referral=referral) != Side.PARTNER:
         raise PermissionDenied("Only the partner's staff record partner sessions and reports.")
 
@@ -422,7 +423,7 @@ def _require_partner(request: HttpRequest, referral: Referral) -> None:
     response={201: SessionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Record a partner session (attendance, engagement, response, concern)",
 )
-def session_record(request: HttpRequest, referral_id: int, payload: SessionIn) -> Any:
+def session_record(request: AuthedRequest, referral_id: int, payload: SessionIn) -> Any:
     from django.utils import timezone
 
     referral = selectors.referral_get_for_viewer(viewer=request.user, pk=referral_id)
@@ -481,7 +482,7 @@ class ReportIn(Schema):
     response={200: ReferralOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Submit the end-of-service report (completes the referral; certificates via the web form)",
 )
-def report_submit(request: HttpRequest, referral_id: int, payload: ReportIn) -> Any:
+def report_submit(request: AuthedRequest, referral_id: int, payload: ReportIn) -> Any:
     referral = selectors.referral_get_for_viewer(viewer=request.user, pk=referral_id)
     _require_partner(request, referral)
     values: dict[str, Any] = {"recommendation": payload.recommendation, "version": payload.version}

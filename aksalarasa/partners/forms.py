@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aksalarasa.accounts.models import User
 from aksalarasa.guidance.models import ATTENDED_OUTCOMES, Engagement, Outcome
 from aksalarasa.offices.models import Region
 from aksalarasa.partners.models import (
@@ -70,7 +72,7 @@ class PartnerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.office = office
         province_id = office.regional_office.province_id
-        self.fields["regions"].queryset = Region.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["regions"]).queryset = Region.objects.filter(
             level=Region.Level.REGENCY, parent_id=province_id
         )
 
@@ -87,7 +89,8 @@ class PartnerForm(forms.ModelForm):
         return _clean_phone(self.cleaned_data.get("contact_phone", ""))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("agreement_start"), data.get("agreement_end")
         if start and end and start >= end:
             self.add_error("agreement_end", _("The agreement must end after it starts."))
@@ -147,22 +150,25 @@ class ServiceForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("for_children") and not data.get("for_adults"):
             raise forms.ValidationError(_("Tick at least one eligible category: child or adult clients."))
         return data
 
 
 class MembershipForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Partner-staff account"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    user = forms.ModelChoiceField(
+        label=_("Partner-staff account"), queryset=User.objects.none(), empty_label=None
+    )
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = candidates
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = candidates
 
 
 class ReferralForm(forms.Form):
-    service = forms.ModelChoiceField(label=_("Service"), queryset=None)  # type: ignore[arg-type]
+    service = forms.ModelChoiceField(label=_("Service"), queryset=PartnerService.objects.none())
     reason = forms.CharField(
         label=_("Reason for the referral"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -189,7 +195,7 @@ class ReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.client = client
         eligible = {"for_children": True} if client.is_child else {"for_adults": True}
-        self.fields["service"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["service"]).queryset = (
             PartnerService.objects.filter(
                 partner__office_id=client.office_id,
                 partner__status=Partner.Status.ACTIVE,
@@ -259,12 +265,13 @@ class PartnerSessionForm(forms.Form):
 
     def clean_scheduled_at(self):
         value = self.cleaned_data["scheduled_at"]
-        if value > timezone.now() + timezone.timedelta(hours=1):
+        if value > timezone.now() + timedelta(hours=1):
             raise forms.ValidationError(_("Record a session after it took place, not in the future."))
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         outcome, engagement = data.get("outcome"), data.get("engagement")
         if outcome in ATTENDED_OUTCOMES and engagement is None:
             self.add_error("engagement", _("Rate the engagement (1 to 4) of a client who attended."))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.services import access_record
 from aksalarasa.clients.models import Client
 from aksalarasa.core.concurrency import StaleVersion, save_versioned_form
@@ -35,7 +36,7 @@ from aksalarasa.partners.models import PartnerMembership, PartnerService, Shared
 
 
 @login_required
-def partner_list(request: HttpRequest) -> HttpResponse:
+def partner_list(request: AuthedRequest) -> HttpResponse:
     if not scoping.can_browse_partners(request.user):
         raise Http404
     query = request.GET.get("q", "").strip()[:100]
@@ -52,7 +53,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def partner_create(request: HttpRequest) -> HttpResponse:
+def partner_create(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not user.office_id or not scoping.can_manage_partners(user, user.office_id):
         raise Http404
@@ -65,7 +66,7 @@ def partner_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     partner = selectors.partner_get_for_viewer(viewer=request.user, pk=pk)
     can_manage = scoping.can_manage_partners(request.user, partner.office_id)
     context = {
@@ -81,7 +82,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     partner = selectors.partner_get_for_viewer(viewer=request.user, pk=pk)
     if not scoping.can_manage_partners(request.user, partner.office_id):
         raise Http404
@@ -95,7 +96,7 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def service_create(request: HttpRequest, pk: int) -> HttpResponse:
+def service_create(request: AuthedRequest, pk: int) -> HttpResponse:
     partner = selectors.partner_get_for_viewer(viewer=request.user, pk=pk)
     if not scoping.can_manage_partners(request.user, partner.office_id):
         raise Http404
@@ -108,7 +109,7 @@ def service_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def service_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     service = selectors.service_get_for_viewer(viewer=request.user, pk=pk)
     partner = service.partner
     if not scoping.can_manage_partners(request.user, partner.office_id):
@@ -125,7 +126,7 @@ def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def partner_staff(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_staff(request: AuthedRequest, pk: int) -> HttpResponse:
     """Link partner-staff accounts of the office to this partner (office head, administrator)."""
     partner = selectors.partner_get_for_viewer(viewer=request.user, pk=pk)
     if not scoping.can_manage_memberships(request.user, partner.office_id):
@@ -145,7 +146,7 @@ def partner_staff(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def partner_staff_unlink(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+def partner_staff_unlink(request: AuthedRequest, pk: int, membership_pk: int) -> HttpResponse:
     partner = selectors.partner_get_for_viewer(viewer=request.user, pk=pk)
     if not scoping.can_manage_memberships(request.user, partner.office_id):
         raise Http404
@@ -166,7 +167,7 @@ def public_directory(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthedRequest) -> HttpResponse:
     if not scoping.can_see_referrals(request.user):
         raise Http404
     status = request.GET.get("status", "")
@@ -187,7 +188,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     return render(request, "partners/referral_list.html", context)
 
 
-def _client_for_referral(request: HttpRequest) -> Client:
+def _client_for_referral(request: AuthedRequest) -> Client:
     """The client named in ?client= or the form, among the clients the viewer may see (else 404)."""
     raw = request.GET.get("client") or request.POST.get("client") or ""
     if not raw.isdigit():
@@ -199,7 +200,7 @@ def _client_for_referral(request: HttpRequest) -> Client:
 
 
 @login_required
-def referral_create(request: HttpRequest) -> HttpResponse:
+def referral_create(request: AuthedRequest) -> HttpResponse:
     client = _client_for_referral(request)
     access_record(
         user=request.user,
@@ -252,7 +253,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def service_suggest(request: HttpRequest) -> HttpResponse:
+def service_suggest(request: AuthedRequest) -> HttpResponse:
     """Ranked services for a client with the reasons (HTMX partial, or a page of its own)."""
     client = _client_for_referral(request)
     need_kind = request.GET.get("need_kind", "")
@@ -277,7 +278,7 @@ def service_suggest(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_get_for_viewer(viewer=request.user, pk=pk)
     access_record(
         user=request.user,
@@ -306,7 +307,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_transition(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_get_for_viewer(viewer=request.user, pk=pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -335,7 +336,7 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def partner_session_create(request: HttpRequest, pk: int) -> HttpResponse:
+def partner_session_create(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_get_for_viewer(viewer=request.user, pk=pk)
     if selectors.referral_side(viewer=request.user, referral=referral) != Side.PARTNER:
         raise Http404
@@ -376,7 +377,7 @@ def partner_session_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def service_report_create(request: HttpRequest, pk: int) -> HttpResponse:
+def service_report_create(request: AuthedRequest, pk: int) -> HttpResponse:
     referral = selectors.referral_get_for_viewer(viewer=request.user, pk=pk)
     if selectors.referral_side(viewer=request.user, referral=referral) != Side.PARTNER:
         raise Http404
@@ -411,7 +412,7 @@ def service_report_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_certificate(request: HttpRequest, pk: int) -> FileResponse:
+def report_certificate(request: AuthedRequest, pk: int) -> FileResponse:
     referral = selectors.referral_get_for_viewer(viewer=request.user, pk=pk)
     report = getattr(referral, "report", None)
     if report is None or not report.certificate:
@@ -423,7 +424,7 @@ def report_certificate(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         services.notification_mark_read(viewer=request.user)
         messages.success(request, _("All notifications marked as read."))

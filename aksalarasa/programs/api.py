@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
 
+from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.core.forms import form_errors
@@ -62,11 +63,11 @@ def _valid(form):
     return form.cleaned_data
 
 
-def _reader(request: HttpRequest, program_id: int) -> Program:
+def _reader(request: AuthedRequest, program_id: int) -> Program:
     return selectors.program_get_for_viewer(viewer=request.user, pk=program_id)
 
 
-def _editor(request: HttpRequest, program_id: int) -> Program:
+def _editor(request: AuthedRequest, program_id: int) -> Program:
     program = _reader(request, program_id)
     if not services.program_can_edit(program=program, user=request.user):
         raise PermissionDenied(_("You may read this program but not change it."))
@@ -152,12 +153,12 @@ def _program_out(program: Program) -> dict[str, Any]:
 
 
 @router.get("/programs", response=list[ProgramOut], summary="Programs you may see")
-def program_list(request: HttpRequest):
+def program_list(request: AuthedRequest):
     return [_program_out(p) for p in selectors.program_list(viewer=request.user)]
 
 
 @router.post("/programs", response={201: ProgramOut, **ERRORS}, summary="Create a program in your office")
-def program_create(request: HttpRequest, payload: ProgramIn):
+def program_create(request: AuthedRequest, payload: ProgramIn):
     if not services.program_can_create(user=request.user):
         raise PermissionDenied(_("Only the office head and the program team create programs."))
     data = _valid(forms.ProgramForm(_data(payload.dict())))
@@ -169,7 +170,7 @@ def program_create(request: HttpRequest, payload: ProgramIn):
     response={200: ProgramDetailOut, 404: ErrorOut},
     summary="One program with its stage checklist",
 )
-def program_detail(request: HttpRequest, program_id: int):
+def program_detail(request: AuthedRequest, program_id: int):
     program = _reader(request, program_id)
     stages = [
         {
@@ -187,7 +188,7 @@ def program_detail(request: HttpRequest, program_id: int):
 
 
 @router.patch("/programs/{program_id}", response={200: ProgramOut, **ERRORS}, summary="Change a program")
-def program_update(request: HttpRequest, program_id: int, payload: ProgramPatch):
+def program_update(request: AuthedRequest, program_id: int, payload: ProgramPatch):
     program = _editor(request, program_id)
     current = forms.ProgramForm(instance=program).initial
     merged = {name: current.get(name) for name in forms.ProgramForm.Meta.fields}
@@ -207,7 +208,7 @@ class StageMoveIn(Schema):
 @router.post(
     "/programs/{program_id}/stage", response={200: ProgramOut, **ERRORS}, summary="Move to another stage"
 )
-def program_stage_move(request: HttpRequest, program_id: int, payload: StageMoveIn):
+def program_stage_move(request: AuthedRequest, program_id: int, payload: StageMoveIn):
     program = _editor(request, program_id)
     data = _valid(forms.StageMoveForm(_data(payload.dict()), program=program))
     services.program_stage_move(
@@ -238,7 +239,7 @@ class MemberOut(Schema):
 @router.get(
     "/programs/{program_id}/members", response={200: list[MemberOut], 404: ErrorOut}, summary="The team"
 )
-def member_list(request: HttpRequest, program_id: int):
+def member_list(request: AuthedRequest, program_id: int):
     program = _reader(request, program_id)
     return [
         {
@@ -257,7 +258,7 @@ def member_list(request: HttpRequest, program_id: int):
     response={201: MemberOut, **ERRORS},
     summary="Add or change a team member",
 )
-def member_set(request: HttpRequest, program_id: int, payload: MemberIn):
+def member_set(request: AuthedRequest, program_id: int, payload: MemberIn):
     program = _editor(request, program_id)
     form = forms.MemberForm(
         _data({"user": payload.user_id, "role": payload.role, "can_edit": payload.can_edit}), program=program
@@ -314,7 +315,7 @@ def _records(program: Program, kind: str):
     response={200: list[dict], 404: ErrorOut},
     summary="Records of a stage: contacts, partners, interest/target groups, closing activities, plan actions",
 )
-def record_list(request: HttpRequest, program_id: int, kind: RecordKind):
+def record_list(request: AuthedRequest, program_id: int, kind: RecordKind):
     program = _reader(request, program_id)
     return [_record_out(r, RECORDS[kind][2]) for r in _records(program, kind)]
 
@@ -324,7 +325,7 @@ def record_list(request: HttpRequest, program_id: int, kind: RecordKind):
     response={201: dict, **ERRORS},
     summary="Add a record to a stage (fields as in the page's form)",
 )
-def record_add(request: HttpRequest, program_id: int, kind: RecordKind, payload: Body[dict[str, Any]]):
+def record_add(request: AuthedRequest, program_id: int, kind: RecordKind, payload: Body[dict[str, Any]]):
     program = _editor(request, program_id)
     form_class, model, names = RECORDS[kind]
     extra = {"program": program} if form_class is forms.ProgramPartnerForm else {}
@@ -343,7 +344,7 @@ def record_add(request: HttpRequest, program_id: int, kind: RecordKind, payload:
     response={204: None, **ERRORS},
     summary="Remove a record",
 )
-def record_delete(request: HttpRequest, program_id: int, kind: RecordKind, record_id: int):
+def record_delete(request: AuthedRequest, program_id: int, kind: RecordKind, record_id: int):
     program = _editor(request, program_id)
     record = _records(program, kind).filter(pk=record_id).first()
     if record is None:
@@ -383,14 +384,14 @@ def _assessment_out(a) -> dict[str, Any]:
 @router.get(
     "/programs/{program_id}/assessments", response={200: list[dict], 404: ErrorOut}, summary="MPA sessions"
 )
-def assessment_list(request: HttpRequest, program_id: int):
+def assessment_list(request: AuthedRequest, program_id: int):
     return [_assessment_out(a) for a in selectors.assessment_list(_reader(request, program_id))]
 
 
 @router.post(
     "/programs/{program_id}/assessments", response={201: dict, **ERRORS}, summary="Create an MPA session"
 )
-def assessment_create(request: HttpRequest, program_id: int, payload: AssessmentIn):
+def assessment_create(request: AuthedRequest, program_id: int, payload: AssessmentIn):
     program = _editor(request, program_id)
     data = _valid(forms.AssessmentForm(_data(payload.dict())))
     return Status(201, _assessment_out(services.assessment_create(program=program, data=data)))
@@ -420,7 +421,7 @@ def _results_out(results: dict[str, Any]) -> dict[str, Any]:
     response={200: dict, 404: ErrorOut},
     summary="A session: items, participants and results by group",
 )
-def assessment_detail(request: HttpRequest, program_id: int, assessment_id: int):
+def assessment_detail(request: AuthedRequest, program_id: int, assessment_id: int):
     a = selectors.assessment_get(program=_reader(request, program_id), pk=assessment_id)
     return {
         **_assessment_out(a),
@@ -451,7 +452,7 @@ def _assessment_for_editor(request, program_id, assessment_id):
     response={201: dict, **ERRORS},
     summary="Add a problem or potential",
 )
-def assessment_item_add(request: HttpRequest, program_id: int, assessment_id: int, payload: ItemIn):
+def assessment_item_add(request: AuthedRequest, program_id: int, assessment_id: int, payload: ItemIn):
     a = _assessment_for_editor(request, program_id, assessment_id)
     data = _valid(forms.AssessmentItemForm(_data(payload.dict())))
     item = services.assessment_item_add(assessment=a, data=data)
@@ -470,7 +471,7 @@ class ParticipantIn(Schema):
     summary="Add a participant; answers their personal ballot link",
 )
 def assessment_participant_add(
-    request: HttpRequest, program_id: int, assessment_id: int, payload: ParticipantIn
+    request: AuthedRequest, program_id: int, assessment_id: int, payload: ParticipantIn
 ):
     from django.urls import reverse
 
@@ -493,7 +494,7 @@ class VotingIn(Schema):
     response={200: dict, **ERRORS},
     summary="Open or close voting",
 )
-def assessment_voting(request: HttpRequest, program_id: int, assessment_id: int, payload: VotingIn):
+def assessment_voting(request: AuthedRequest, program_id: int, assessment_id: int, payload: VotingIn):
     a = _assessment_for_editor(request, program_id, assessment_id)
     return _assessment_out(services.assessment_voting_set(assessment=a, open=payload.open))
 
@@ -513,7 +514,7 @@ class TallyIn(Schema):
     response={200: dict, **ERRORS},
     summary="The facilitator's counts per problem and group (replaces earlier counts)",
 )
-def assessment_tally(request: HttpRequest, program_id: int, assessment_id: int, payload: TallyIn):
+def assessment_tally(request: AuthedRequest, program_id: int, assessment_id: int, payload: TallyIn):
     a = _assessment_for_editor(request, program_id, assessment_id)
     values = {f"t_{row.item_id}_{row.group}": row.count for row in payload.counts}
     form = forms.TallyForm(_data(values), assessment=a)
@@ -536,7 +537,7 @@ class PrioritiesIn(Schema):
     response={200: dict, **ERRORS},
     summary="Keep the ranking and choose the priority problems",
 )
-def assessment_priorities(request: HttpRequest, program_id: int, assessment_id: int, payload: PrioritiesIn):
+def assessment_priorities(request: AuthedRequest, program_id: int, assessment_id: int, payload: PrioritiesIn):
     a = _assessment_for_editor(request, program_id, assessment_id)
     data = _valid(forms.PrioritiesForm(_data({"items": payload.item_ids}), assessment=a))
     services.priorities_choose(assessment=a, item_ids=[i.pk for i in data["items"]])
@@ -585,14 +586,14 @@ def _board_out(workshop) -> dict[str, Any]:
 @router.get(
     "/programs/{program_id}/workshops", response={200: list[dict], 404: ErrorOut}, summary="TOP workshops"
 )
-def workshop_list(request: HttpRequest, program_id: int):
+def workshop_list(request: AuthedRequest, program_id: int):
     return [_record_out(w, WORKSHOP_FIELDS) for w in _reader(request, program_id).workshops.all()]
 
 
 @router.post(
     "/programs/{program_id}/workshops", response={201: dict, **ERRORS}, summary="Create a consensus workshop"
 )
-def workshop_create(request: HttpRequest, program_id: int, payload: PlanningWorkshopIn):
+def workshop_create(request: AuthedRequest, program_id: int, payload: PlanningWorkshopIn):
     program = _editor(request, program_id)
     data = _valid(forms.PlanningWorkshopForm(_data(payload.dict())))
     return Status(201, _record_out(services.workshop_create(program=program, data=data), WORKSHOP_FIELDS))
@@ -603,7 +604,7 @@ def workshop_create(request: HttpRequest, program_id: int, payload: PlanningWork
     response={200: dict, 404: ErrorOut},
     summary="A workshop's board",
 )
-def workshop_detail(request: HttpRequest, program_id: int, workshop_id: int):
+def workshop_detail(request: AuthedRequest, program_id: int, workshop_id: int):
     return _board_out(selectors.workshop_get(program=_reader(request, program_id), pk=workshop_id))
 
 
@@ -621,7 +622,7 @@ class CardIn(Schema):
     response={201: dict, **ERRORS},
     summary="Add an idea card",
 )
-def card_add(request: HttpRequest, program_id: int, workshop_id: int, payload: CardIn):
+def card_add(request: AuthedRequest, program_id: int, workshop_id: int, payload: CardIn):
     w = _workshop_for_editor(request, program_id, workshop_id)
     data = _valid(forms.CardForm(_data(payload.dict())))
     card = services.card_add(workshop=w, **data)
@@ -637,7 +638,7 @@ class ClusterIn(Schema):
     response={201: dict, **ERRORS},
     summary="Add a cluster",
 )
-def cluster_add(request: HttpRequest, program_id: int, workshop_id: int, payload: ClusterIn):
+def cluster_add(request: AuthedRequest, program_id: int, workshop_id: int, payload: ClusterIn):
     w = _workshop_for_editor(request, program_id, workshop_id)
     data = _valid(forms.ClusterForm(_data(payload.dict())))
     c = services.cluster_add(workshop=w, name=data["name"])
@@ -650,7 +651,7 @@ def cluster_add(request: HttpRequest, program_id: int, workshop_id: int, payload
     summary="Name a cluster",
 )
 def cluster_rename(
-    request: HttpRequest, program_id: int, workshop_id: int, cluster_id: int, payload: ClusterIn
+    request: AuthedRequest, program_id: int, workshop_id: int, cluster_id: int, payload: ClusterIn
 ):
     w = _workshop_for_editor(request, program_id, workshop_id)
     cluster = Cluster.objects.filter(workshop=w, pk=cluster_id).first()
@@ -670,7 +671,9 @@ class CardAssignIn(Schema):
     response={200: dict, **ERRORS},
     summary="Put a card in a cluster (null: take it out)",
 )
-def card_assign(request: HttpRequest, program_id: int, workshop_id: int, card_id: int, payload: CardAssignIn):
+def card_assign(
+    request: AuthedRequest, program_id: int, workshop_id: int, card_id: int, payload: CardAssignIn
+):
     w = _workshop_for_editor(request, program_id, workshop_id)
     card = Card.objects.filter(workshop=w, pk=card_id).first()
     if card is None:
@@ -694,7 +697,7 @@ class ResolutionIn(Schema):
     response={200: dict, **ERRORS},
     summary="Keep the resolution",
 )
-def workshop_resolve(request: HttpRequest, program_id: int, workshop_id: int, payload: ResolutionIn):
+def workshop_resolve(request: AuthedRequest, program_id: int, workshop_id: int, payload: ResolutionIn):
     w = _workshop_for_editor(request, program_id, workshop_id)
     data = _valid(forms.ResolutionForm(_data(payload.dict())))
     w = services.workshop_resolve(
@@ -731,14 +734,14 @@ def _plan_out(program: Program) -> dict[str, Any]:
     response={200: dict, 404: ErrorOut},
     summary="The action plan with totals",
 )
-def action_plan_detail(request: HttpRequest, program_id: int):
+def action_plan_detail(request: AuthedRequest, program_id: int):
     return _plan_out(_reader(request, program_id))
 
 
 @router.put(
     "/programs/{program_id}/action-plan", response={200: dict, **ERRORS}, summary="Save the action plan"
 )
-def action_plan_save(request: HttpRequest, program_id: int, payload: PlanIn):
+def action_plan_save(request: AuthedRequest, program_id: int, payload: PlanIn):
     program = _editor(request, program_id)
     data = _valid(forms.ActionPlanForm(_data(payload.dict())))
     services.action_plan_save(
@@ -793,7 +796,7 @@ def _evaluation_out(program: Program) -> dict[str, Any]:
     response={200: dict, 404: ErrorOut},
     summary="Indicators, weighted total, statements and SWOT",
 )
-def evaluation_detail(request: HttpRequest, program_id: int):
+def evaluation_detail(request: AuthedRequest, program_id: int):
     return _evaluation_out(_reader(request, program_id))
 
 
@@ -802,7 +805,7 @@ def evaluation_detail(request: HttpRequest, program_id: int):
     response={200: dict, **ERRORS},
     summary="Replace the indicators (weights must total 100%)",
 )
-def indicators_replace(request: HttpRequest, program_id: int, payload: IndicatorsIn):
+def indicators_replace(request: AuthedRequest, program_id: int, payload: IndicatorsIn):
     program = _editor(request, program_id)
     values: dict[str, Any] = {
         "TOTAL_FORMS": len(payload.indicators),
@@ -843,7 +846,7 @@ class EvaluationIn(Schema):
     response={200: dict, **ERRORS},
     summary="Save the statements and SWOT (one item per line)",
 )
-def evaluation_save(request: HttpRequest, program_id: int, payload: EvaluationIn):
+def evaluation_save(request: AuthedRequest, program_id: int, payload: EvaluationIn):
     program = _editor(request, program_id)
     data = _valid(forms.EvaluationForm(_data(payload.dict())))
     services.evaluation_save(program=program, actor=request.user, data=data, expected_version=payload.version)
@@ -880,7 +883,7 @@ def _handover_out(program: Program) -> dict[str, Any]:
     response={200: dict, 404: ErrorOut},
     summary="Closing activities and the handover",
 )
-def handover_detail(request: HttpRequest, program_id: int):
+def handover_detail(request: AuthedRequest, program_id: int):
     return _handover_out(_reader(request, program_id))
 
 
@@ -889,7 +892,7 @@ def handover_detail(request: HttpRequest, program_id: int):
     response={200: dict, **ERRORS},
     summary="Record the report handed over and the continuation's owner",
 )
-def handover_save(request: HttpRequest, program_id: int, payload: HandoverIn):
+def handover_save(request: AuthedRequest, program_id: int, payload: HandoverIn):
     program = _editor(request, program_id)
     data = _valid(forms.HandoverForm(_data(payload.dict())))
     services.handover_save(program=program, actor=request.user, data=data, expected_version=payload.version)
@@ -931,7 +934,7 @@ def _referrals_out(program: Program, viewer, request: HttpRequest) -> list[dict[
     response={200: list[dict], 404: ErrorOut},
     summary="Client referrals linked to the program (the client only for those who may see the referral)",
 )
-def referral_list(request: HttpRequest, program_id: int):
+def referral_list(request: AuthedRequest, program_id: int):
     return _referrals_out(_reader(request, program_id), request.user, request)
 
 
@@ -940,7 +943,7 @@ def referral_list(request: HttpRequest, program_id: int):
     response={201: list[dict], **ERRORS},
     summary="Link a client referral you may see to the program",
 )
-def referral_link(request: HttpRequest, program_id: int, payload: ReferralLinkIn):
+def referral_link(request: AuthedRequest, program_id: int, payload: ReferralLinkIn):
     program = _editor(request, program_id)
     form = forms.ProgramReferralForm(
         _data({"referral": payload.referral_id, "note": payload.note}), program=program, viewer=request.user

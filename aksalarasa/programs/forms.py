@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.accounts.models import User
-from aksalarasa.partners.models import Partner
+from aksalarasa.core.forms import label_options
+from aksalarasa.partners.models import Partner, Referral
 from aksalarasa.partners.selectors import referral_label, referral_list
 from aksalarasa.programs.models import (
     STAGE_ORDER,
@@ -64,7 +67,8 @@ class ProgramForm(VersionedForm):
         }
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", _("The end cannot be before the start."))
         return data
@@ -77,7 +81,7 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = User.objects.filter(
             office_id=program.office_id, is_active=True
         ).order_by("full_name")
 
@@ -98,7 +102,8 @@ class StageMoveForm(forms.Form):
         self.program = program
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.program is not None and data.get("to_stage"):
             if (
                 STAGE_ORDER.index(data["to_stage"]) < STAGE_ORDER.index(self.program.stage)
@@ -127,11 +132,12 @@ class ProgramPartnerForm(forms.ModelForm):
     def __init__(self, *args, program: Program | None = None, **kwargs):
         super().__init__(*args, **kwargs)
 
-        office_id = program.office_id if program else None
-        self.fields["partner"].queryset = Partner.objects.filter(office_id=office_id).order_by("name")
+        partners = Partner.objects.filter(office_id=program.office_id) if program else Partner.objects.none()
+        cast(forms.ModelChoiceField, self.fields["partner"]).queryset = partners.order_by("name")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not (data.get("name") or "").strip() and not data.get("partner"):
             self.add_error("name", _("Name the organisation."))
         return data
@@ -198,7 +204,8 @@ class BallotForm(forms.Form):
         return {p.pk: self.cleaned_data.get(f"item_{p.pk}") or 0 for p in self.problems}
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors:
             total = sum(self.allocation().values())
             if total > self.assessment.votes_per_person:
@@ -252,9 +259,9 @@ class PrioritiesForm(forms.Form):
 
     def __init__(self, *args, assessment: Assessment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["items"].queryset = assessment.items.filter(kind=AssessmentItem.Kind.PROBLEM).order_by(
-            "pk"
-        )
+        cast(forms.ModelChoiceField, self.fields["items"]).queryset = assessment.items.filter(
+            kind=AssessmentItem.Kind.PROBLEM
+        ).order_by("pk")
         self.fields["items"].error_messages["required"] = _("Choose at least one priority problem.")
 
 
@@ -415,14 +422,17 @@ class HandoverForm(VersionedForm):
 class ProgramReferralForm(forms.Form):
     """Link a client referral (made in the partners app) to the program; only referrals the person may see."""
 
-    referral = forms.ModelChoiceField(label=_("Client referral"), queryset=None)
+    referral = forms.ModelChoiceField(label=_("Client referral"), queryset=Referral.objects.none())
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args, program: Program, viewer: User, **kwargs):
         super().__init__(*args, **kwargs)
 
-        field = self.fields["referral"]
+        field = cast(forms.ModelChoiceField, self.fields["referral"])
         field.queryset = referral_list(viewer=viewer).filter(office_id=program.office_id)
-        field.label_from_instance = lambda r: (
-            f"#{r.pk} {referral_label(viewer=viewer, referral=r)} → {r.partner.name} · {r.service.name} ({r.get_status_display()})"
+        label_options(
+            field,
+            lambda r: (
+                f"#{r.pk} {referral_label(viewer=viewer, referral=r)} → {r.partner.name} · {r.service.name} ({r.get_status_display()})"
+            ),
         )

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.core.concurrency import StaleVersion, save_versioned_form
@@ -38,11 +39,11 @@ from aksalarasa.programs.models import (
 # --- Access helpers ----------------------------------------------------------------------------
 
 
-def _reader(request: HttpRequest, pk: int) -> Program:
+def _reader(request: AuthedRequest, pk: int) -> Program:
     return selectors.program_get_for_viewer(viewer=request.user, pk=pk)
 
 
-def _editor(request: HttpRequest, pk: int) -> Program:
+def _editor(request: AuthedRequest, pk: int) -> Program:
     """404 for outsiders; 403 for people who may read the program but not change it."""
     program = _reader(request, pk)
     if not services.program_can_edit(program=program, user=request.user):
@@ -50,7 +51,7 @@ def _editor(request: HttpRequest, pk: int) -> Program:
     return program
 
 
-def _base(request: HttpRequest, program: Program, tab: str) -> dict[str, Any]:
+def _base(request: AuthedRequest, program: Program, tab: str) -> dict[str, Any]:
     return {
         "program": program,
         "tab": tab,
@@ -59,7 +60,7 @@ def _base(request: HttpRequest, program: Program, tab: str) -> dict[str, Any]:
     }
 
 
-def _log_client_reads(request: HttpRequest, referrals: list[dict], action: str) -> None:
+def _log_client_reads(request: AuthedRequest, referrals: list[dict], action: str) -> None:
     """Every read of a client's record is logged: the clients named in the program's referrals."""
     clients = [row["referral"].client for row in referrals if row["visible"]]
     if clients:
@@ -72,7 +73,7 @@ def _log_client_reads(request: HttpRequest, referrals: list[dict], action: str) 
 
 
 @login_required
-def program_list(request: HttpRequest) -> HttpResponse:
+def program_list(request: AuthedRequest) -> HttpResponse:
     context = {
         "programs": selectors.program_list(viewer=request.user),
         "can_create": services.program_can_create(user=request.user),
@@ -82,7 +83,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def program_create(request: HttpRequest) -> HttpResponse:
+def program_create(request: AuthedRequest) -> HttpResponse:
     if not services.program_can_create(user=request.user):
         raise PermissionDenied(_("Only the office head and the program team create programs."))
     form = forms.ProgramForm(request.POST or None)
@@ -100,13 +101,13 @@ def _status(form) -> int:
 
 
 @login_required
-def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def program_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """The stage view: the program's home page."""
     program = _reader(request, pk)
     return _render_detail(request, program)
 
 
-def _render_detail(request: HttpRequest, program: Program, **overrides: Any) -> HttpResponse:
+def _render_detail(request: AuthedRequest, program: Program, **overrides: Any) -> HttpResponse:
     stages = selectors.stage_checklist(program=program)
     current = STAGE_ORDER.index(program.stage)
     next_stage = STAGE_ORDER[current + 1] if current + 1 < len(STAGE_ORDER) else None
@@ -127,7 +128,7 @@ def _render_detail(request: HttpRequest, program: Program, **overrides: Any) -> 
 
 
 @login_required
-def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def program_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     program = _editor(request, pk)
     form = forms.ProgramForm(request.POST or None, instance=program, initial={"version": program.version})
     save = partial(services.program_update, program=program, actor=request.user)
@@ -139,7 +140,7 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def program_stage_move(request: HttpRequest, pk: int) -> HttpResponse:
+def program_stage_move(request: AuthedRequest, pk: int) -> HttpResponse:
     program = _editor(request, pk)
     form = forms.StageMoveForm(request.POST, program=program)
     if form.is_valid():
@@ -164,7 +165,7 @@ def program_stage_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+def member_add(request: AuthedRequest, pk: int) -> HttpResponse:
     program = _editor(request, pk)
     form = forms.MemberForm(request.POST, program=program, prefix="member")
     if form.is_valid():
@@ -180,7 +181,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
+def member_remove(request: AuthedRequest, pk: int, member_id: int) -> HttpResponse:
     program = _editor(request, pk)
     member = ProgramMember.objects.filter(program=program, pk=member_id).first()
     if member is None:
@@ -209,7 +210,7 @@ def _record_form(kind: str, program: Program, data: Any = None):
 
 @login_required
 @require_POST
-def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def record_add(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in RECORDS:
         raise Http404
     program = _editor(request, pk)
@@ -227,7 +228,7 @@ def record_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def record_delete(request: HttpRequest, pk: int, kind: str, record_id: int) -> HttpResponse:
+def record_delete(request: AuthedRequest, pk: int, kind: str, record_id: int) -> HttpResponse:
     if kind not in RECORDS:
         raise Http404
     program = _editor(request, pk)
@@ -245,11 +246,11 @@ def record_delete(request: HttpRequest, pk: int, kind: str, record_id: int) -> H
 
 
 @login_required
-def initiation(request: HttpRequest, pk: int) -> HttpResponse:
+def initiation(request: AuthedRequest, pk: int) -> HttpResponse:
     return _initiation_page(request, _reader(request, pk), {})
 
 
-def _initiation_page(request: HttpRequest, program: Program, bound: dict) -> HttpResponse:
+def _initiation_page(request: AuthedRequest, program: Program, bound: dict) -> HttpResponse:
     context = {
         **_base(request, program, "initiation"),
         **selectors.initiation_data(program),
@@ -264,7 +265,7 @@ def _initiation_page(request: HttpRequest, program: Program, bound: dict) -> Htt
 
 
 @login_required
-def assessment_list(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_list(request: AuthedRequest, pk: int) -> HttpResponse:
     program = _reader(request, pk)
     form = forms.AssessmentForm(request.POST or None, prefix="assessment")
     if request.method == "POST":
@@ -282,7 +283,7 @@ def assessment_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def assessment_detail(request: HttpRequest, pk: int, assessment_id: int) -> HttpResponse:
+def assessment_detail(request: AuthedRequest, pk: int, assessment_id: int) -> HttpResponse:
     program = _reader(request, pk)
     assessment = selectors.assessment_get(program=program, pk=assessment_id)
     return _assessment_page(request, program, assessment, {})
@@ -315,7 +316,7 @@ def _assessment_for_editor(request, pk, assessment_id):
 
 @login_required
 @require_POST
-def assessment_item_add(request: HttpRequest, pk: int, assessment_id: int) -> HttpResponse:
+def assessment_item_add(request: AuthedRequest, pk: int, assessment_id: int) -> HttpResponse:
     program, assessment = _assessment_for_editor(request, pk, assessment_id)
     form = forms.AssessmentItemForm(request.POST, prefix="item")
     if not form.is_valid():
@@ -326,7 +327,7 @@ def assessment_item_add(request: HttpRequest, pk: int, assessment_id: int) -> Ht
 
 @login_required
 @require_POST
-def assessment_participant_add(request: HttpRequest, pk: int, assessment_id: int) -> HttpResponse:
+def assessment_participant_add(request: AuthedRequest, pk: int, assessment_id: int) -> HttpResponse:
     program, assessment = _assessment_for_editor(request, pk, assessment_id)
     form = forms.ParticipantForm(request.POST, prefix="participant")
     if form.is_valid():
@@ -341,14 +342,14 @@ def assessment_participant_add(request: HttpRequest, pk: int, assessment_id: int
 
 @login_required
 @require_POST
-def assessment_voting(request: HttpRequest, pk: int, assessment_id: int) -> HttpResponse:
+def assessment_voting(request: AuthedRequest, pk: int, assessment_id: int) -> HttpResponse:
     program, assessment = _assessment_for_editor(request, pk, assessment_id)
     services.assessment_voting_set(assessment=assessment, open=request.POST.get("open") == "1")
     return redirect("programs:assessment", pk=program.pk, assessment_id=assessment.pk)
 
 
 @login_required
-def assessment_tally(request: HttpRequest, pk: int, assessment_id: int) -> HttpResponse:
+def assessment_tally(request: AuthedRequest, pk: int, assessment_id: int) -> HttpResponse:
     program, assessment = _assessment_for_editor(request, pk, assessment_id)
     current = {(t.item_id, t.group): t.count for t in Tally.objects.filter(item__assessment=assessment)}
     form = forms.TallyForm(request.POST or None, assessment=assessment, current=current)
@@ -366,7 +367,7 @@ def assessment_tally(request: HttpRequest, pk: int, assessment_id: int) -> HttpR
 
 @login_required
 @require_POST
-def assessment_priorities(request: HttpRequest, pk: int, assessment_id: int) -> HttpResponse:
+def assessment_priorities(request: AuthedRequest, pk: int, assessment_id: int) -> HttpResponse:
     program, assessment = _assessment_for_editor(request, pk, assessment_id)
     form = forms.PrioritiesForm(request.POST, assessment=assessment, prefix="priorities")
     if form.is_valid():
@@ -383,7 +384,7 @@ def assessment_priorities(request: HttpRequest, pk: int, assessment_id: int) -> 
 
 
 @login_required
-def assessment_projector(request: HttpRequest, pk: int, assessment_id: int) -> HttpResponse:
+def assessment_projector(request: AuthedRequest, pk: int, assessment_id: int) -> HttpResponse:
     """Results overall and by group; the page polls its own URL and HTMX swaps the results in."""
     program = _reader(request, pk)
     assessment = selectors.assessment_get(program=program, pk=assessment_id)
@@ -455,11 +456,11 @@ def ballot(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def planning(request: HttpRequest, pk: int) -> HttpResponse:
+def planning(request: AuthedRequest, pk: int) -> HttpResponse:
     return _planning_page(request, _reader(request, pk), {})
 
 
-def _planning_page(request: HttpRequest, program: Program, bound: dict) -> HttpResponse:
+def _planning_page(request: AuthedRequest, program: Program, bound: dict) -> HttpResponse:
     data = selectors.plan_data(program)
     plan = data["plan"]
     context = {
@@ -477,7 +478,7 @@ def _planning_page(request: HttpRequest, program: Program, bound: dict) -> HttpR
 
 @login_required
 @require_POST
-def workshop_create(request: HttpRequest, pk: int) -> HttpResponse:
+def workshop_create(request: AuthedRequest, pk: int) -> HttpResponse:
     program = _editor(request, pk)
     form = forms.PlanningWorkshopForm(request.POST, prefix="workshop")
     if not form.is_valid():
@@ -488,7 +489,7 @@ def workshop_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_plan_save(request: HttpRequest, pk: int) -> HttpResponse:
+def action_plan_save(request: AuthedRequest, pk: int) -> HttpResponse:
     program = _editor(request, pk)
     plan = selectors.plan_data(program)["plan"]
     form = forms.ActionPlanForm(request.POST, instance=plan, prefix="plan")
@@ -499,7 +500,7 @@ def action_plan_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def workshop_detail(request: HttpRequest, pk: int, workshop_id: int) -> HttpResponse:
+def workshop_detail(request: AuthedRequest, pk: int, workshop_id: int) -> HttpResponse:
     program = _reader(request, pk)
     workshop = selectors.workshop_get(program=program, pk=workshop_id)
     return _workshop_page(request, program, workshop, {})
@@ -525,7 +526,7 @@ def _workshop_for_editor(request, pk, workshop_id):
 
 @login_required
 @require_POST
-def workshop_cluster_add(request: HttpRequest, pk: int, workshop_id: int) -> HttpResponse:
+def workshop_cluster_add(request: AuthedRequest, pk: int, workshop_id: int) -> HttpResponse:
     program, workshop = _workshop_for_editor(request, pk, workshop_id)
     form = forms.ClusterForm(request.POST, prefix="cluster")
     if form.is_valid():
@@ -535,7 +536,9 @@ def workshop_cluster_add(request: HttpRequest, pk: int, workshop_id: int) -> Htt
 
 @login_required
 @require_POST
-def workshop_cluster_rename(request: HttpRequest, pk: int, workshop_id: int, cluster_id: int) -> HttpResponse:
+def workshop_cluster_rename(
+    request: AuthedRequest, pk: int, workshop_id: int, cluster_id: int
+) -> HttpResponse:
     program, workshop = _workshop_for_editor(request, pk, workshop_id)
     cluster = Cluster.objects.filter(workshop=workshop, pk=cluster_id).first()
     if cluster is None:
@@ -548,7 +551,7 @@ def workshop_cluster_rename(request: HttpRequest, pk: int, workshop_id: int, clu
 
 @login_required
 @require_POST
-def workshop_card_assign(request: HttpRequest, pk: int, workshop_id: int, card_id: int) -> HttpResponse:
+def workshop_card_assign(request: AuthedRequest, pk: int, workshop_id: int, card_id: int) -> HttpResponse:
     program, workshop = _workshop_for_editor(request, pk, workshop_id)
     card = Card.objects.filter(workshop=workshop, pk=card_id).first()
     if card is None:
@@ -567,7 +570,7 @@ def workshop_card_assign(request: HttpRequest, pk: int, workshop_id: int, card_i
 
 @login_required
 @require_POST
-def workshop_cards_toggle(request: HttpRequest, pk: int, workshop_id: int) -> HttpResponse:
+def workshop_cards_toggle(request: AuthedRequest, pk: int, workshop_id: int) -> HttpResponse:
     program, workshop = _workshop_for_editor(request, pk, workshop_id)
     services.workshop_cards_set(workshop=workshop, open=request.POST.get("open") == "1")
     return redirect("programs:workshop", pk=program.pk, workshop_id=workshop.pk)
@@ -575,7 +578,7 @@ def workshop_cards_toggle(request: HttpRequest, pk: int, workshop_id: int) -> Ht
 
 @login_required
 @require_POST
-def workshop_resolve(request: HttpRequest, pk: int, workshop_id: int) -> HttpResponse:
+def workshop_resolve(request: AuthedRequest, pk: int, workshop_id: int) -> HttpResponse:
     program, workshop = _workshop_for_editor(request, pk, workshop_id)
     form = forms.ResolutionForm(request.POST)
     if form.is_valid():
@@ -595,7 +598,7 @@ def workshop_resolve(request: HttpRequest, pk: int, workshop_id: int) -> HttpRes
 
 
 @login_required
-def workshop_projector(request: HttpRequest, pk: int, workshop_id: int) -> HttpResponse:
+def workshop_projector(request: AuthedRequest, pk: int, workshop_id: int) -> HttpResponse:
     program = _reader(request, pk)
     workshop = selectors.workshop_get(program=program, pk=workshop_id)
     context = {
@@ -640,7 +643,7 @@ def cards_open(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def intervention(request: HttpRequest, pk: int) -> HttpResponse:
+def intervention(request: AuthedRequest, pk: int) -> HttpResponse:
     program = _reader(request, pk)
     context = {**_base(request, program, "intervention"), "events": selectors.program_event_summary(program)}
     return render(request, "programs/intervention.html", context)
@@ -650,11 +653,11 @@ def intervention(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluation(request: AuthedRequest, pk: int) -> HttpResponse:
     return _evaluation_page(request, _reader(request, pk), {})
 
 
-def _evaluation_page(request: HttpRequest, program: Program, bound: dict) -> HttpResponse:
+def _evaluation_page(request: AuthedRequest, program: Program, bound: dict) -> HttpResponse:
     data = selectors.evaluation_data(program)
     ev = data["evaluation"]
     context = {
@@ -670,7 +673,7 @@ def _evaluation_page(request: HttpRequest, program: Program, bound: dict) -> Htt
 
 @login_required
 @require_POST
-def indicators_save(request: HttpRequest, pk: int) -> HttpResponse:
+def indicators_save(request: AuthedRequest, pk: int) -> HttpResponse:
     program = _editor(request, pk)
     formset = forms.IndicatorFormSet(request.POST, queryset=program.indicators.all(), prefix="ind")
     if formset.is_valid():
@@ -682,7 +685,7 @@ def indicators_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evaluation_save(request: HttpRequest, pk: int) -> HttpResponse:
+def evaluation_save(request: AuthedRequest, pk: int) -> HttpResponse:
     program = _editor(request, pk)
     form = forms.EvaluationForm(
         request.POST, instance=selectors.evaluation_data(program)["evaluation"], prefix="ev"
@@ -697,11 +700,11 @@ def evaluation_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def termination(request: HttpRequest, pk: int) -> HttpResponse:
+def termination(request: AuthedRequest, pk: int) -> HttpResponse:
     return _termination_page(request, _reader(request, pk), {})
 
 
-def _termination_page(request: HttpRequest, program: Program, bound: dict) -> HttpResponse:
+def _termination_page(request: AuthedRequest, program: Program, bound: dict) -> HttpResponse:
     data = selectors.termination_data(program, request.user)
     _log_client_reads(request, data["referrals"], AccessLog.Action.VIEW)
     handover = data["handover"]
@@ -722,7 +725,7 @@ def _termination_page(request: HttpRequest, program: Program, bound: dict) -> Ht
 
 @login_required
 @require_POST
-def handover_save(request: HttpRequest, pk: int) -> HttpResponse:
+def handover_save(request: AuthedRequest, pk: int) -> HttpResponse:
     program = _editor(request, pk)
     form = forms.HandoverForm(
         request.POST, instance=selectors.termination_data(program)["handover"], prefix="handover"
@@ -735,7 +738,7 @@ def handover_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def referral_link(request: HttpRequest, pk: int) -> HttpResponse:
+def referral_link(request: AuthedRequest, pk: int) -> HttpResponse:
     program = _editor(request, pk)
     form = forms.ProgramReferralForm(request.POST, program=program, viewer=request.user, prefix="referral")
     if form.is_valid():

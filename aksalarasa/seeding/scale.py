@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from time import perf_counter
+from typing import Any, cast
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
@@ -354,7 +355,7 @@ class Inserter:
                 )
                 return [row[0] for row in cursor.fetchall()]
         # Rows inserted without reserved ids (the guidance sessions) move the maximum too.
-        top = model.objects.aggregate(top=models.Max("pk"))["top"] or 0
+        top = model._default_manager.aggregate(top=models.Max("pk"))["top"] or 0
         first = max(self.next_id.get(table, 1), top + 1)
         self.next_id[table] = first + n
         return list(range(first, first + n))
@@ -376,7 +377,7 @@ class Inserter:
                 )
             defaults[f.attname] = f.get_default()
         if self.pg:
-            columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+            columns = ", ".join(connection.ops.quote_name(cast(str, f.column)) for f in fields)
             json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
             with connection.cursor() as cursor:
                 raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
@@ -392,7 +393,7 @@ class Inserter:
                         )
         else:
             objs = [model(**{**defaults, **row}) for row in rows]
-            model.objects.bulk_create(objs, batch_size=BATCH)
+            model._default_manager.bulk_create(objs, batch_size=BATCH)
         self.report.seconds[name] = self.report.seconds.get(name, 0.0) + perf_counter() - started
 
 
@@ -431,7 +432,7 @@ STATE_WEIGHTS = {
     Status.COMPLETED: 40, Status.DROPPED_OUT: 10, Status.CANCELLED: 8,
 }  # fmt: skip
 STATES = list(STATE_WEIGHTS)
-REASONS = {
+REASONS: dict[str, str] = {
     Status.DECLINED: "Kuota pelatihan bulan ini sudah penuh.",
     Status.CANCELLED: "Klien pindah domisili; rujukan dibatalkan.",
     Status.DROPPED_OUT: "Klien tidak hadir tiga kali berturut-turut.",
@@ -449,7 +450,7 @@ RECOMMENDATION = "Klien dapat melanjutkan secara mandiri."
 def referral_path(state: str, rng: random.Random) -> list[tuple[str, str]]:
     """(target, side) moves from creation to `state`, every one allowed by the transition table."""
     o, p = Side.OFFICE, Side.PARTNER
-    paths = {
+    paths: dict[str, list[tuple[Status, Side]]] = {
         Status.DRAFT: [],
         Status.SENT: [(Status.SENT, o)],
         Status.ACCEPTED: [(Status.SENT, o), (Status.ACCEPTED, p)],
@@ -669,8 +670,8 @@ def generate_referrals(ins: Inserter, seed: int, od: OfficeData, n_referrals: in
         {"referral_id": s.pop("referral_id"), "session_id": sid}
         for s, sid in zip(sessions, session_ids, strict=True)
     ]
-    for s, sid in zip(sessions, session_ids, strict=True):
-        s["id"] = sid
+    for session, sid in zip(sessions, session_ids, strict=True):
+        session["id"] = sid
     ins.put(GuidanceSession, sessions, "partner sessions")
     ins.put(ReferralSession, links, "referral sessions")
     report_ids = dict(
@@ -890,10 +891,10 @@ def generate_programs(ins: Inserter, seed: int, od: OfficeData, n_programs: int,
     actions = []
     for plan, plan_id in zip(rows["plans"], ins.ids(ActionPlan, len(rows["plans"])), strict=True):
         plan["id"] = plan_id
-        for a in range(3):
-            actions.append({"plan_id": plan_id, "title": ["Survei lokasi", "Rapat panitia", "Pelaksanaan"][a],
-                            "owner": od.team.full_name, "due": plan["commitment_date"] - timedelta(days=30 - a * 10),
-                            "resources": "", "cost": 500_000 * (a + 1), "hours": Decimal("4.0")})  # fmt: skip
+        for step in range(3):
+            actions.append({"plan_id": plan_id, "title": ["Survei lokasi", "Rapat panitia", "Pelaksanaan"][step],
+                            "owner": od.team.full_name, "due": plan["commitment_date"] - timedelta(days=30 - step * 10),
+                            "resources": "", "cost": 500_000 * (step + 1), "hours": Decimal("4.0")})  # fmt: skip
     ins.put(ActionPlan, rows["plans"], "action plans")
     ins.put(PlanAction, actions, "plan actions")
     ins.put(Indicator, rows["indicators"], "indicators")
@@ -924,7 +925,8 @@ def generate_events(
     consenting = [c for c in od.clients if c["consent_community"]]
     ids = ins.ids(Event, len(plan))
     now = aware(TODAY, 4)
-    events, parts = [], {"checklist": [], "roles": [], "agenda": [], "handed": []}
+    events: list[dict[str, Any]] = []
+    parts: dict[str, list[dict[str, Any]]] = {"checklist": [], "roles": [], "agenda": [], "handed": []}
     regs, checkins = [], []
     per_event = n_registrations / len(plan)
     taken_total = 0
@@ -978,7 +980,7 @@ def generate_events(
                     codes.add(code)
                     break
             created = start - timedelta(days=rng.randint(1, 25), minutes=rng.randint(0, 600))
-            reg = {
+            reg: dict[str, Any] = {
                 "event_id": pk, "office_id": od.office.pk, "group": group, "code": code, "name": "", "phone": "",
                 "email": "", "village_code": "", "banjar": "", "sex": "", "consent_data": True, "client_id": None,
                 "user_id": None, "registered_by_id": None, "ip_hash": "", "created_at": created,
@@ -1036,6 +1038,10 @@ class InstrumentPlan:
             .order_by("-number")
             .first()
         )
+        if version is None:
+            raise LookupError(
+                f"no published version of the instrument {key!r} (manage.py evidence_install_instruments)"
+            )
         items = tuple(
             (i.pk, i.key, i.subscale.key, i.reverse)
             for i in version.items.select_related("subscale").order_by("position", "pk")
@@ -1071,7 +1077,9 @@ def generate_evidence(
         return
     p = min(0.9, n_responses / (2 * eligible))
     p_before, p_after = min(1.0, p * 1.1), p * 0.9
-    admins, responses, answers = [], [], []
+    admins: list[dict[str, Any]] = []
+    responses: list[tuple[dict[str, Any], list[tuple[int, int]]]] = []
+    answers: list[dict[str, Any]] = []
     now = aware(TODAY, 4)
     for event_id, people in by_event.items():
         event = people[0]["_event"]
@@ -1188,8 +1196,8 @@ def generate(
     password = make_password(BENCH_PASSWORD)
     provinces = list(Region.objects.filter(level=Region.Level.PROVINCE).order_by("code"))
     regencies: dict[str, list[Region]] = {}
-    for r in Region.objects.filter(level=Region.Level.REGENCY).order_by("code"):
-        regencies.setdefault(r.parent_id, []).append(r)
+    for regency in Region.objects.filter(level=Region.Level.REGENCY).order_by("code"):
+        regencies.setdefault(cast(str, regency.parent_id), []).append(regency)
     provinces = [p for p in provinces if regencies.get(p.code)]
     if not provinces:
         raise ValueError("no regions loaded: run migrate first")
@@ -1340,13 +1348,14 @@ def generate(
                         )
                     for s in session_rows(r, sessions_per_client):
                         sessions.append(session_tuple(office.pk, client.pk, officer.pk, s))
-                for model, objs_, table in (
+                batches: list[tuple[type[models.Model], list[Any], str]] = [
                     (Supervision, sups, "supervisions"),
                     (OfficerAssignment, assigns, "assignments"),
                     (Litmas, inqs, "litmas"),
-                ):
+                ]
+                for model, objs_, table in batches:
                     started = perf_counter()
-                    model.objects.bulk_create(objs_, batch_size=BATCH)
+                    model._default_manager.bulk_create(objs_, batch_size=BATCH)
                     report.seconds[table] = report.seconds.get(table, 0.0) + perf_counter() - started
                     report.add(table, len(objs_))
                 started = perf_counter()
