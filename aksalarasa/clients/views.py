@@ -534,7 +534,7 @@ def client_import(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            context["file_error"] = _("Choose a file to upload.")
+            outcome = services.ImportOutcome(file_error=_("Choose a file to upload."))
         else:
             outcome = services.import_run(
                 actor=viewer,
@@ -543,15 +543,14 @@ def client_import(request: AuthedRequest) -> HttpResponse:
                 filename=upload.name or "",
                 content=upload.read(),
             )
-            context["file_error"] = outcome.file_error
-            if outcome.result is not None:
-                context["result"] = outcome.result
-                context["columns"] = {c.name: c.label for c in importer_class.columns}
+        context["file_error"] = outcome.file_error
+        if outcome.result is not None:
+            context["result"] = outcome.result
+            context["columns"] = {c.name: c.label for c in importer_class.columns}
         context["token"] = uuid.uuid4().hex  # a fresh token for the next upload from the same page
         context["oob"] = bool(request.htmx)
         template = "clients/_import_result.html" if request.htmx else "clients/client_import.html"
-        rejected = context.get("file_error") or (context.get("result") and not context["result"].ok)
-        status_code = 422 if rejected and not request.htmx else 200  # htmx swaps 2xx answers only
+        status_code = 422 if outcome.rejected and not request.htmx else 200  # htmx swaps 2xx answers only
         return render(request, template, context, status=status_code)
     return render(request, "clients/client_import.html", context)
 
