@@ -319,11 +319,6 @@ class TeamFormForm(forms.Form):
     team_count = forms.IntegerField(label=_("Number of teams"), min_value=1, max_value=100, initial=4)
 
 
-class TeamMoveForm(forms.Form):
-    registration = forms.IntegerField(widget=forms.HiddenInput)
-    team = forms.IntegerField(label=_("Move to team"))
-
-
 class InteractionForm(forms.Form):
     client = forms.IntegerField(label=_("Client"))
     others = forms.TypedMultipleChoiceField(label=_("Worked or talked with"), coerce=int, choices=())

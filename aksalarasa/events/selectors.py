@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from aksalarasa.events.models import (
-    STAFF_GROUPS,
     CheckIn,
     Event,
     Group,
@@ -146,7 +145,7 @@ def event_part_model(part: str) -> type[Any]:
     relation = _PART_RELATIONS.get(part)
     if relation is None:
         raise Http404
-    return Event._meta.get_field(relation).related_model
+    return cast(type[Any], Event._meta.get_field(relation).related_model)
 
 
 def event_part_row(event: Event, part: str, pk: int) -> Any | None:
@@ -275,7 +274,3 @@ def program_event_summary(program: Program) -> dict[str, Any]:
         "clients_checked_in": came,
         "client_checkin_share": (came / invited) if invited else None,
     }
-
-
-def is_staff_group(group: str) -> bool:
-    return group in STAFF_GROUPS

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
@@ -278,7 +279,7 @@ def member_set(request: AuthedRequest, program_id: int, payload: MemberIn):
 # --- Simple stage records ----------------------------------------------------------------------
 
 RecordKind = Literal["contacts", "partners", "groups", "closing-activities", "actions"]
-RECORDS: dict[str, tuple[type, type, list[str]]] = {
+RECORDS: dict[str, tuple[type, type[Model], list[str]]] = {
     "contacts": (
         forms.ContactForm,
         Contact,
@@ -307,7 +308,7 @@ def _records(program: Program, kind: str):
     model = RECORDS[kind][1]
     if model is PlanAction:
         return PlanAction.objects.filter(plan__program=program)
-    return model.objects.filter(program=program)
+    return model._default_manager.filter(program=program)
 
 
 @router.get(
@@ -823,8 +824,8 @@ def indicators_replace(request: AuthedRequest, program_id: int, payload: Indicat
         errors: dict[str, list[str]] = {}
         if formset.non_form_errors():
             errors["__all__"] = [str(e) for e in formset.non_form_errors()]
-        for index, row_errors in enumerate(formset.errors):
-            for field, messages in row_errors.items():
+        for index, row_form in enumerate(formset.forms):
+            for field, messages in row_form.errors.items():
                 errors[f"indicators.{index}.{field}"] = [str(m) for m in messages]
         raise ValidationError(errors)
     services.indicators_replace(program=program, actor=request.user, rows=formset.rows())

@@ -368,14 +368,17 @@ class BaseIndicatorFormSet(forms.BaseModelFormSet):
         ]
 
 
-IndicatorFormSet = forms.modelformset_factory(
-    Indicator,
-    form=IndicatorForm,
-    formset=BaseIndicatorFormSet,
-    extra=2,
-    can_delete=True,
-    max_num=20,
-    validate_max=True,
+IndicatorFormSet = cast(
+    type[BaseIndicatorFormSet],
+    forms.modelformset_factory(
+        Indicator,
+        form=IndicatorForm,
+        formset=BaseIndicatorFormSet,
+        extra=2,
+        can_delete=True,
+        max_num=20,
+        validate_max=True,
+    ),
 )
 
 

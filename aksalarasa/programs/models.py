@@ -194,7 +194,7 @@ class ProgramPartner(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.partner.name if self.partner_id else self.name
+        return self.partner.name if self.partner else self.name
 
 
 class ProgramReferral(models.Model):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Model, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -132,8 +132,8 @@ class StageStatus:
 def _program_flags(program: Program) -> dict[str, Any]:
     """Every figure the checklist needs, in one query."""
 
-    def sub(model: type, **filters: Any) -> Exists:
-        return Exists(model.objects.filter(**filters))
+    def sub(model: type[Model], **filters: Any) -> Exists:
+        return Exists(model._default_manager.filter(**filters))
 
     pk = OuterRef("pk")
     row = (
@@ -174,7 +174,7 @@ def _program_flags(program: Program) -> dict[str, Any]:
         .values()
         .first()
     )
-    return row or {}
+    return dict(row) if row else {}
 
 
 # The intervention stage's figures come from the events app, a higher layer: it registers its
@@ -305,9 +305,9 @@ def assessment_results(*, assessment: Assessment) -> dict[str, Any]:
         .annotate(total=Sum("count"))
     ):
         counts[row["item_id"]][row["participant__group"]] += row["total"]
-    for row in Tally.objects.filter(item__assessment=assessment).values("item_id", "group", "count"):
-        counts[row["item_id"]][row["group"]] += row["count"]
-    rows = [
+    for tally in Tally.objects.filter(item__assessment=assessment).values("item_id", "group", "count"):
+        counts[tally["item_id"]][tally["group"]] += tally["count"]
+    rows: list[dict[str, Any]] = [
         {
             "item": p,
             "by_group": counts[p.pk],
@@ -318,9 +318,9 @@ def assessment_results(*, assessment: Assessment) -> dict[str, Any]:
     ]
     rows.sort(key=lambda r: (-r["total"], r["item"].pk))
     # Competition ranking ("1, 2, 2, 4"): equal votes share a rank.
-    for index, row in enumerate(rows):
-        row["rank"] = (
-            rows[index - 1]["rank"] if index and rows[index - 1]["total"] == row["total"] else index + 1
+    for index, ranked in enumerate(rows):
+        ranked["rank"] = (
+            rows[index - 1]["rank"] if index and rows[index - 1]["total"] == ranked["total"] else index + 1
         )
     group_totals = {g: sum(r["by_group"][g] for r in rows) for g in groups}
     # The top problem of each group: MPA's point is that groups see problems differently.

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -193,7 +194,7 @@ def member_remove(request: AuthedRequest, pk: int, member_id: int) -> HttpRespon
 
 # --- Simple records: contacts, partners, groups, closing activities, plan actions ---------------
 
-RECORDS: dict[str, tuple[type, type, str]] = {
+RECORDS: dict[str, tuple[type, type[Model], str]] = {
     "contact": (forms.ContactForm, Contact, "programs:initiation"),
     "partner": (forms.ProgramPartnerForm, ProgramPartner, "programs:initiation"),
     "group": (forms.StakeholderGroupForm, StakeholderGroup, "programs:initiation"),
@@ -234,7 +235,7 @@ def record_delete(request: AuthedRequest, pk: int, kind: str, record_id: int) ->
     program = _editor(request, pk)
     _form, model, page = RECORDS[kind]
     scope = {"plan__program": program} if model is PlanAction else {"program": program}
-    record = model.objects.filter(pk=record_id, **scope).first()
+    record = model._default_manager.filter(pk=record_id, **scope).first()
     if record is None:
         raise Http404
     services.record_delete(record=record)
