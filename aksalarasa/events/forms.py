@@ -16,6 +16,7 @@ from aksalarasa.clients.models import Client
 from aksalarasa.core.forms import label_options
 from aksalarasa.events.models import (
     AgendaItem,
+    CheckIn,
     ChecklistItem,
     Event,
     EventRole,
@@ -297,9 +298,13 @@ class CheckInForm(forms.Form):
         ),
     )
     client_uuid = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    # Never asked: the page knows how the code came (typed in this form, read by the camera,
+    # sent later from the offline queue, or a click in the registration list) and says so here.
     source = forms.ChoiceField(
         required=False,
-        choices=[("scan", "scan"), ("typed", "typed"), ("offline", "offline"), ("list", "list")],
+        choices=CheckIn.Source.choices,
+        initial=CheckIn.Source.TYPED,
+        widget=forms.HiddenInput,
     )
 
     def clean_code(self) -> str:
