@@ -296,6 +296,7 @@ def _assessment_page(request, program, assessment, bound: dict) -> HttpResponse:
         "assessment": assessment,
         "items": list(assessment.items.all()),
         "participants": list(assessment.participants.all()),
+        "participants_by_sex": selectors.participants_by_sex(assessment=assessment),
         "results": selectors.assessment_results(assessment=assessment),
         "item_form": bound.get("item") or forms.AssessmentItemForm(prefix="item"),
         "participant_form": bound.get("participant") or forms.ParticipantForm(prefix="participant"),
