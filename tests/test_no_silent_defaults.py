@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _selected(html: str) -> list[str]:
-    return re.findall(r"<option[^>]*\bselected\b[^>]*>", html) + re.findall(r"<input[^>]*\bchecked\b[^>]*>", html)
+    return re.findall(r"<option[^>]*\bselected\b[^>]*>", html) + re.findall(
+        r"<input[^>]*\bchecked\b[^>]*>", html
+    )
 
 
 FIELDS = [
@@ -59,7 +61,12 @@ def assessment(office_a):
     program = make_program(office_a, team=[(team, True)])
     a = services.assessment_create(
         program=program,
-        data={"title": "Rembug", "date": datetime.date(2026, 6, 8), "facilitator": "F", "votes_per_person": 3},
+        data={
+            "title": "Rembug",
+            "date": datetime.date(2026, 6, 8),
+            "facilitator": "F",
+            "votes_per_person": 3,
+        },
     )
     services.assessment_item_add(assessment=a, data={"kind": "problem", "title": "Motivasi rendah"})
     services.assessment_voting_set(assessment=a, open=True)

@@ -129,10 +129,12 @@ class ProgramPartnerForm(forms.ModelForm):
         model = ProgramPartner
         fields = ["partner", "name", "role"]
 
-    def __init__(self, *args, program: Program | None = None, **kwargs):
+    def __init__(self, *args, program: Program, **kwargs):
+        # The program is required: without it the list of the office's partners would be empty and
+        # a registered Pokmas Lipas could only be typed as free text (its staff then never see the
+        # program, since they read the programs their organisation is linked to).
         super().__init__(*args, **kwargs)
-
-        partners = Partner.objects.filter(office_id=program.office_id) if program else Partner.objects.none()
+        partners = Partner.objects.filter(office_id=program.office_id, status=Partner.Status.ACTIVE)
         cast(forms.ModelChoiceField, self.fields["partner"]).queryset = partners.order_by("name")
 
     def clean(self):
@@ -176,7 +178,7 @@ class ParticipantForm(forms.Form):
     sex = forms.ChoiceField(
         label=_("Sex"),
         choices=choose_one(Sex.choices),
-        help_text=_("Choose \"Prefer not to say\" if you would rather not answer."),
+        help_text=_('Choose "Prefer not to say" if you would rather not answer.'),
     )
 
     def clean_name(self) -> str:

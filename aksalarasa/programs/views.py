@@ -256,7 +256,7 @@ def _initiation_page(request: AuthedRequest, program: Program, bound: dict) -> H
         **_base(request, program, "initiation"),
         **selectors.initiation_data(program),
         "forms": {
-            kind: bound.get(kind) or RECORDS[kind][0](prefix=kind) for kind in ("contact", "partner", "group")
+            kind: bound.get(kind) or _record_form(kind, program) for kind in ("contact", "partner", "group")
         },
     }
     return render(request, "programs/initiation.html", context, status=422 if bound else 200)
