@@ -33,6 +33,13 @@ _TOKEN_SALT = "aksalarasa.events.public-registration"
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
 
+def _village_code_clean(form: forms.BaseForm) -> str:
+    """`clean_village_code` of the event and registration forms."""
+    code = form.cleaned_data.get("village_code", "").strip()
+    validate_village_code(code)
+    return code
+
+
 def form_token_new(event_id: int) -> str:
     """A signed 'form shown at' stamp, checked when the form comes back (minimum fill time)."""
     return signing.dumps({"e": event_id, "t": time.time()}, salt=_TOKEN_SALT)
@@ -93,10 +100,7 @@ class EventForm(forms.ModelForm):
         naive = value.replace(tzinfo=None) if timezone.is_aware(value) else value
         return timezone.make_aware(naive, self.zone)
 
-    def clean_village_code(self) -> str:
-        code = self.cleaned_data.get("village_code", "").strip()
-        validate_village_code(code)
-        return code
+    clean_village_code = _village_code_clean
 
     def clean(self) -> dict:
         super().clean()
@@ -238,10 +242,7 @@ class PublicRegistrationForm(forms.Form):
     def clean_phone(self) -> str:
         return _phone_clean(self.cleaned_data.get("phone", ""))
 
-    def clean_village_code(self) -> str:
-        code = self.cleaned_data.get("village_code", "").strip()
-        validate_village_code(code)
-        return code
+    clean_village_code = _village_code_clean
 
     def clean(self) -> dict:
         super().clean()
