@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from aksalarasa.accounts.models import User
 from aksalarasa.clients.masking import can_see_identity, client_label
 from aksalarasa.clients.models import Client, Supervision
+from aksalarasa.core.spreadsheets import append_row
 
 PUBLIC_COLUMNS = ["register_number", "name", "category", "office", "program_type", "status", "end"]
 IDENTITY_COLUMNS = [
@@ -93,9 +94,9 @@ class CsvExporter:
     def render(self, header: dict[str, str], rows: Iterable[dict[str, object]]) -> bytes:
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(header.values())
+        append_row(writer, header.values())
         for row in rows:
-            writer.writerow([row.get(key, "") for key in header])
+            append_row(writer, [row.get(key, "") for key in header])
         return ("\ufeff" + out.getvalue()).encode()
 
 
@@ -108,9 +109,9 @@ class XlsxExporter:
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(_("Clients")[:31])
-        sheet.append(list(header.values()))
+        append_row(sheet, header.values())
         for row in rows:
-            sheet.append([row.get(key, "") for key in header])
+            append_row(sheet, [row.get(key, "") for key in header])
         out = io.BytesIO()
         workbook.save(out)
         return out.getvalue()

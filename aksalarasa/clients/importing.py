@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from aksalarasa.accounts.models import User
+from aksalarasa.core.spreadsheets import append_row
 from aksalarasa.offices.models import Office
 
 MAX_ROWS = 50_000
@@ -184,8 +185,8 @@ class Importer:
     def template_csv(self) -> bytes:
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow([c.name for c in self.columns])
-        writer.writerow([c.example for c in self.columns])
+        append_row(writer, [c.name for c in self.columns])
+        append_row(writer, [c.example for c in self.columns])
         return ("\ufeff" + out.getvalue()).encode()
 
     def template_xlsx(self) -> bytes:
@@ -195,25 +196,27 @@ class Importer:
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = str(self.title)[:31] or "import"
-        sheet.append([c.name for c in self.columns])
-        sheet.append([c.example for c in self.columns])
+        append_row(sheet, [c.name for c in self.columns])
+        append_row(sheet, [c.example for c in self.columns])
         for index, column in enumerate(self.columns, start=1):
             cell = sheet.cell(row=1, column=index)
             cell.font = Font(bold=True)
             sheet.cell(row=2, column=index).number_format = "@"  # text: NIKs and phones keep their digits
             sheet.column_dimensions[cell.column_letter].width = max(14, len(column.name) + 2)
         help_sheet = workbook.create_sheet(str(_lazy("Columns"))[:31])
-        help_sheet.append(
-            [str(_lazy("Column")), str(_lazy("Meaning")), str(_lazy("Required")), str(_lazy("Notes"))]
+        append_row(
+            help_sheet,
+            [str(_lazy("Column")), str(_lazy("Meaning")), str(_lazy("Required")), str(_lazy("Notes"))],
         )
         for column in self.columns:
-            help_sheet.append(
+            append_row(
+                help_sheet,
                 [
                     column.name,
                     str(column.label),
                     str(_lazy("yes")) if column.required else "",
                     str(column.help),
-                ]
+                ],
             )
         out = io.BytesIO()
         workbook.save(out)

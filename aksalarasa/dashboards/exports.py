@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from aksalarasa.core.spreadsheets import append_row
 from aksalarasa.dashboards.selectors import Aggregates, MonthRow, OfficeDashboard
 
 SUPPRESSED = "<5"
@@ -26,36 +27,36 @@ def _as_of_row(as_of: datetime) -> list[str]:
 
 def _months_sheet(wb: Workbook, months: list[MonthRow]) -> None:
     ws = wb.create_sheet(_("Guidance by month"))
-    ws.append([_("Month"), _("Expected sessions"), _("Attendance rate (%)"), _("Mean engagement (1-4)")])
+    append_row(ws, [_("Month"), _("Expected sessions"), _("Attendance rate (%)"), _("Mean engagement (1-4)")])
     for m in months:
-        ws.append([m.month, _cell(m.expected), _cell(m.attendance), _cell(m.engagement)])
+        append_row(ws, [m.month, _cell(m.expected), _cell(m.attendance), _cell(m.engagement)])
 
 
 def office_xlsx(data: OfficeDashboard, labels: dict[str, dict[str, str]]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Summary")
-    ws.append([_("Figure"), _("Value")])
-    ws.append([_("Office"), data.office.name])
-    ws.append([_("Active clients"), data.active_clients])
+    append_row(ws, [_("Figure"), _("Value")])
+    append_row(ws, [_("Office"), data.office.name])
+    append_row(ws, [_("Active clients"), data.active_clients])
     for key, n in sorted(data.by_category.items()):
-        ws.append([labels["category"].get(key, key), n])
+        append_row(ws, [labels["category"].get(key, key), n])
     for key, n in sorted(data.by_program.items()):
-        ws.append([labels["program"].get(key, key), n])
-    ws.append([_("Expected guidance sessions, last 90 days"), data.expected])
-    ws.append([_("Attendance rate, last 90 days (%)"), data.attendance])
-    ws.append([_("Mean engagement, last 90 days (1-4)"), data.engagement])
-    ws.append([_("Open concerns"), data.open_concerns])
-    ws.append([_("Overdue Litmas"), data.overdue_litmas])
+        append_row(ws, [labels["program"].get(key, key), n])
+    append_row(ws, [_("Expected guidance sessions, last 90 days"), data.expected])
+    append_row(ws, [_("Attendance rate, last 90 days (%)"), data.attendance])
+    append_row(ws, [_("Mean engagement, last 90 days (1-4)"), data.engagement])
+    append_row(ws, [_("Open concerns"), data.open_concerns])
+    append_row(ws, [_("Overdue Litmas"), data.overdue_litmas])
     for key, n in sorted(data.referrals.items()):
-        ws.append([_("Referrals: %(status)s") % {"status": labels["referral"].get(key, key)}, n])
+        append_row(ws, [_("Referrals: %(status)s") % {"status": labels["referral"].get(key, key)}, n])
     for key, n in sorted(data.programs.items()):
-        ws.append([_("Programs: %(stage)s") % {"stage": labels["stage"].get(key, key)}, n])
-    ws.append([_("Events"), data.events])
-    ws.append([_("Event check-ins"), data.checked_in])
-    ws.append([_("Questionnaire responses"), data.responses])
+        append_row(ws, [_("Programs: %(stage)s") % {"stage": labels["stage"].get(key, key)}, n])
+    append_row(ws, [_("Events"), data.events])
+    append_row(ws, [_("Event check-ins"), data.checked_in])
+    append_row(ws, [_("Questionnaire responses"), data.responses])
     if data.as_of is not None:
-        ws.append(_as_of_row(data.as_of))
+        append_row(ws, _as_of_row(data.as_of))
     _months_sheet(wb, data.months)
     out = BytesIO()
     wb.save(out)
@@ -81,9 +82,10 @@ def aggregate_xlsx(data: Aggregates) -> bytes:
         _("Check-ins"),
         _("Responses"),
     ]
-    ws.append(header)
+    append_row(ws, header)
     for r in [*data.rows, data.total]:
-        ws.append(
+        append_row(
+            ws,
             [
                 r.office.name or _("Total"),
                 r.office.regional_office.name if r.office.pk else "",
@@ -103,10 +105,10 @@ def aggregate_xlsx(data: Aggregates) -> bytes:
                         "responses",
                     )
                 ),
-            ]
+            ],
         )
     if data.as_of is not None:
-        ws.append(_as_of_row(data.as_of))
+        append_row(ws, _as_of_row(data.as_of))
     _months_sheet(wb, data.months)
     out = BytesIO()
     wb.save(out)

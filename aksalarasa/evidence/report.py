@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from aksalarasa.core.spreadsheets import append_row
 from aksalarasa.events.models import Group
 from aksalarasa.events.selectors import registration_counts
 from aksalarasa.evidence import analysis, charts, stats
@@ -278,10 +279,13 @@ def export_xlsx(data: ReportData, *, include_responses: bool) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Figures")[:31]
-    sheet.append([_("Figure"), _("Estimate"), _("CI low"), _("CI high"), "n", "p", _("Method"), _("Reading")])
+    append_row(
+        sheet, [_("Figure"), _("Estimate"), _("CI low"), _("CI high"), "n", "p", _("Method"), _("Reading")]
+    )
     for row in data.figure_rows:
         fig = row["fig"]
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row["label"],
                 fig.estimate,
@@ -291,13 +295,13 @@ def export_xlsx(data: ReportData, *, include_responses: bool) -> bytes:
                 fig.p_value,
                 fig.method,
                 row["reading"],
-            ]
+            ],
         )
     if data.result.indicators:
         ind = book.create_sheet(_("Indicators")[:31])
-        ind.append([_("Criterion"), _("Weight (%)"), _("Achievement (%)"), _("Contribution")])
+        append_row(ind, [_("Criterion"), _("Weight (%)"), _("Achievement (%)"), _("Contribution")])
         for o in data.result.indicators.indicators:
-            ind.append([o.name, o.weight, o.achievement, o.weighted])
+            append_row(ind, [o.name, o.weight, o.achievement, o.weighted])
     if include_responses:
         resp = book.create_sheet(_("Responses")[:31])
         rows = list(
@@ -306,20 +310,21 @@ def export_xlsx(data: ReportData, *, include_responses: bool) -> bytes:
             .order_by("administration_id", "pk")
         )
         keys = sorted({k for r in rows for k in r.scores})
-        resp.append([_("Respondent"), _("Questionnaire"), _("Group"), _("Point"), *keys])
+        append_row(resp, [_("Respondent"), _("Questionnaire"), _("Group"), _("Point"), *keys])
         pseudonyms: dict[str, str] = {}
         for r in rows:
             identity = f"c{r.client_id}" if r.client_id else r.code_hash or f"r{r.pk}"
             label = pseudonyms.setdefault(identity, f"R{len(pseudonyms) + 1}")
             a = r.administration
-            resp.append(
+            append_row(
+                resp,
                 [
                     label,
                     a.instrument_version.instrument.key,
                     a.group,
                     a.point,
                     *[r.scores.get(k) for k in keys],
-                ]
+                ],
             )
     buffer = io.BytesIO()
     book.save(buffer)
