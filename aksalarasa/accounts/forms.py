@@ -143,10 +143,19 @@ class StaffCreateForm(StaffForm):
         help_text=_("The person must change it at first login."),
     )
 
-    def clean_password(self) -> str:
-        value = self.cleaned_data["password"]
-        validate_password(value)
-        return value
+    def clean(self) -> dict:
+        data = super().clean()
+        password = data.get("password")
+        if password:
+            # The person being created, so the similarity check compares with their name and e-mail.
+            candidate = User(
+                **{name: data.get(name, "") for name in ("username", "full_name", "email", "nip")}
+            )
+            try:
+                validate_password(password, candidate)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return data
 
 
 class ApiTokenForm(forms.Form):
