@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aksalarasa.accounts.models import ApiToken, User
 from aksalarasa.accounts.roles import Role, role_field
-from aksalarasa.core.concurrency import save_with_version
+from aksalarasa.core.history import save_versioned
 
 STAFF_FIELDS = ["username", "full_name", "email", "nip", "phone", "section", "officer_grade", "is_active"]
 RECOVERY_CODE_COUNT = 10
@@ -35,6 +35,7 @@ def staff_create(
             setattr(user, name, data[name])
     for role in Role:
         setattr(user, role_field(role), role in roles)
+    validate_password(password, user)  # common, too short, too like the person's name: refused
     user.set_password(password)
     user._history_user = actor  # type: ignore[attr-defined]
     user.save()
@@ -59,9 +60,7 @@ def staff_update(
     for role in grantable:
         setattr(user, role_field(role), role in roles)
         fields.append(role_field(role))
-    save_with_version(user, expected_version=expected_version, update_fields=fields)
-    user._history_user = actor  # type: ignore[attr-defined]
-    user.save()
+    save_versioned(user, actor=actor, expected_version=expected_version, update_fields=fields)
     return user
 
 

@@ -24,7 +24,7 @@ from aksalarasa.clients.models import (
     OfficerAssignment,
     Supervision,
 )
-from aksalarasa.core.concurrency import save_with_version
+from aksalarasa.core.history import save_versioned
 from aksalarasa.offices.models import Office
 
 CLIENT_FIELDS = (
@@ -128,9 +128,7 @@ def client_update(*, actor: User, client: Client, data: dict[str, Any], expected
     periods = list(client.supervisions.values_list("start", "status"))
     client.category = category_compute(birth_date=client.birth_date, periods=periods)
     fields.append("category")
-    save_with_version(client, expected_version=expected_version, update_fields=fields)
-    client._history_user = actor  # type: ignore[attr-defined]
-    client.save(update_fields=fields)  # the versioned write above does not fire the history signal
+    save_versioned(client, actor=actor, expected_version=expected_version, update_fields=fields)
     return client
 
 
@@ -165,10 +163,9 @@ def client_photo_remove(*, actor: User, client: Client, expected_version: int) -
 
 
 def _photo_save(*, actor: User, client: Client, expected_version: int) -> None:
-    save_with_version(client, expected_version=expected_version, update_fields=["photo"])
-    client._history_user = actor  # type: ignore[attr-defined]
-    client._change_reason = "photo"  # type: ignore[attr-defined]
-    client.save(update_fields=["photo"])  # the versioned write above does not fire the history signal
+    save_versioned(
+        client, actor=actor, expected_version=expected_version, update_fields=["photo"], reason="photo"
+    )
 
 
 def _delete_after_commit(client: Client, name: str) -> None:
@@ -232,9 +229,7 @@ def supervision_update(
         raise ValidationError(
             {"start": [_("This client already has a period of this program starting that day.")]}
         )
-    save_with_version(supervision, expected_version=expected_version, update_fields=fields)
-    supervision._history_user = actor  # type: ignore[attr-defined]
-    supervision.save(update_fields=fields)
+    save_versioned(supervision, actor=actor, expected_version=expected_version, update_fields=fields)
     client = supervision.client
     client._history_user = actor  # type: ignore[attr-defined]
     client_category_refresh(client=client)
@@ -270,9 +265,7 @@ def litmas_submit(*, actor: User, litmas: Litmas, data: dict[str, Any], expected
     if data.get("document"):
         litmas.document.save(data["document"].name, data["document"], save=False)
         fields.append("document")
-    save_with_version(litmas, expected_version=expected_version, update_fields=fields)
-    litmas._history_user = actor  # type: ignore[attr-defined]
-    litmas.save(update_fields=fields)
+    save_versioned(litmas, actor=actor, expected_version=expected_version, update_fields=fields)
     return litmas
 
 

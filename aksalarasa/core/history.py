@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from django.db import models
+from django.db import models, router
+from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
+
+from aksalarasa.core.concurrency import save_with_version
 
 
 @dataclass(frozen=True)
@@ -81,3 +84,47 @@ def _display(field: Any, value: Any) -> Any:
     if getattr(field, "choices", None):
         return dict(field.flatchoices).get(value, value)
     return value
+
+
+def save_as(
+    instance: models.Model, *, actor: Any, update_fields: list[str] | None = None, reason: str = ""
+) -> None:
+    """Save a record (a creation, or a change that needs no version check) with a history row
+    naming `actor`: the write path of every service that is not an edit of a loaded form."""
+    record = cast(Any, instance)
+    record._history_user = actor
+    if reason:
+        record._change_reason = reason
+    instance.save(update_fields=update_fields)
+
+
+def save_versioned(
+    instance: models.Model, *, actor: Any, expected_version: int, update_fields: list[str], reason: str = ""
+) -> None:
+    """The one write path of an edit: the version check, the save of the listed fields only, and
+    one history row naming `actor` (the record's change history is its audit trail of writes), with
+    the `post_save` signal a save sends.
+
+    Raises `StaleVersion` (nothing written) when someone else saved the record since the editor
+    loaded version `expected_version`.
+    """
+    fields = list(update_fields)
+    for field in instance._meta.concrete_fields:  # "last changed" stamps move with every edit
+        if getattr(field, "auto_now", False) and field.name not in fields:
+            field.pre_save(instance, False)
+            fields.append(field.name)
+    save_with_version(instance, expected_version=expected_version, update_fields=fields)
+    record = cast(Any, instance)
+    record._history_user = actor
+    if reason:
+        record._change_reason = reason
+    # The guarded UPDATE sent no signal: send the one a save sends, so django-simple-history writes
+    # the history row (naming `_history_user`) and every other receiver (caches) hears of the change.
+    post_save.send(
+        sender=type(instance),
+        instance=instance,
+        created=False,
+        update_fields=frozenset(fields),
+        raw=False,
+        using=router.db_for_write(type(instance)),
+    )

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aksalarasa.clients.models import NoContact
-from aksalarasa.core.concurrency import StaleVersion, save_with_version
+from aksalarasa.core.concurrency import StaleVersion
+from aksalarasa.core.history import save_as, save_versioned
 from aksalarasa.events import teams as team_algo
 from aksalarasa.events.models import (
     CODE_ALPHABET,
@@ -87,7 +88,7 @@ def _create_with_code(**fields: Any) -> Registration:
 def event_create(*, program: Program, actor: User, data: dict[str, Any]) -> Event:
     event = Event(program=program, office_id=program.office_id, created_by=actor, **data)
     event.full_clean(exclude=["created_by", "program", "office"])
-    event.save()
+    save_as(event, actor=actor)
     return event
 
 
@@ -95,7 +96,7 @@ def event_create(*, program: Program, actor: User, data: dict[str, Any]) -> Even
 def event_update(*, event: Event, actor: User, data: dict[str, Any], expected_version: int) -> Event:
     for name, value in data.items():
         setattr(event, name, value)
-    save_with_version(event, expected_version=expected_version, update_fields=list(data))
+    save_versioned(event, actor=actor, expected_version=expected_version, update_fields=list(data))
     return event
 
 
@@ -149,9 +150,7 @@ def event_part_update(
     for name in fields:
         setattr(row, name, data[name])
     row.full_clean(exclude=["event"])
-    save_with_version(row, expected_version=expected_version, update_fields=fields)
-    row._history_user = actor
-    row.save()  # writes the history row with its author
+    save_versioned(row, actor=actor, expected_version=expected_version, update_fields=fields)
     return row
 
 
@@ -215,9 +214,7 @@ def checklist_set_done(
         return item
     item.done = done
     version = item.version if expected_version is None else expected_version
-    save_with_version(item, expected_version=version, update_fields=["done"])
-    item._history_user = actor  # type: ignore[attr-defined]
-    item.save()
+    save_versioned(item, actor=actor, expected_version=version, update_fields=["done"])
     return item
 
 

@@ -14,7 +14,7 @@ from simple_history.utils import bulk_create_with_history
 from aksalarasa.accounts.models import User
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client, NoContact
-from aksalarasa.core.concurrency import save_with_version
+from aksalarasa.core.history import save_versioned
 from aksalarasa.guidance.models import GuidanceGroup, GuidanceSession, Kind, Outcome, Place, ReportInSchedule
 from aksalarasa.guidance.summaries import client_summaries_refresh
 
@@ -55,12 +55,6 @@ def _officer_for(client: Client, actor: User) -> User | None:
     if actor.role_officer and actor.office_id == client.office_id:
         return actor
     return client.officer
-
-
-def _history_save(session: GuidanceSession, actor: User, fields: list[str]) -> None:
-    """A plain save after the guarded update writes the history row with its author."""
-    session._history_user = actor  # type: ignore[attr-defined]
-    session.save(update_fields=fields)
 
 
 @transaction.atomic
@@ -144,12 +138,12 @@ def session_record(
         )
         if session.outcome == Outcome.RESCHEDULED:
             session.rescheduled_to = next_session
-    save_with_version(
+    save_versioned(
         session,
+        actor=actor,
         expected_version=session.version if expected_version is None else expected_version,
         update_fields=RECORD_FIELDS,
     )
-    _history_save(session, actor, RECORD_FIELDS)
     client_summaries_refresh(clients=[client.pk])
     return session, next_session
 
@@ -169,8 +163,7 @@ def session_reschedule(
     if notes:
         session.notes = f"{session.notes}\n{notes}".strip()
     fields = ["outcome", "rescheduled_to", "recorded_at", "recorded_by", "notes"]
-    save_with_version(session, expected_version=expected_version, update_fields=fields)
-    _history_save(session, actor, fields)
+    save_versioned(session, actor=actor, expected_version=expected_version, update_fields=fields)
     client_summaries_refresh(clients=[session.client_id])
     return new
 
@@ -183,8 +176,7 @@ def concern_resolve(
     session.concern_resolved_by = actor
     session.concern_resolution = resolution
     fields = ["concern_resolved_at", "concern_resolved_by", "concern_resolution"]
-    save_with_version(session, expected_version=expected_version, update_fields=fields)
-    _history_save(session, actor, fields)
+    save_versioned(session, actor=actor, expected_version=expected_version, update_fields=fields)
     client_summaries_refresh(clients=[session.client_id])
     return session
 

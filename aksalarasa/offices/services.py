@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from aksalarasa.accounts.models import User
-from aksalarasa.core.concurrency import save_with_version
+from aksalarasa.core.history import save_versioned
 from aksalarasa.offices.models import Office, Region
 
 OFFICE_SETTING_FIELDS = [
@@ -34,9 +34,9 @@ def office_update_settings(
     for name in OFFICE_SETTING_FIELDS:
         if name in data:
             setattr(office, name, data[name])
-    save_with_version(office, expected_version=expected_version, update_fields=OFFICE_SETTING_FIELDS)
-    office._history_user = actor  # type: ignore[attr-defined]
-    office.save()  # a plain save after the guarded update writes the history row with its author
+    save_versioned(
+        office, actor=actor, expected_version=expected_version, update_fields=OFFICE_SETTING_FIELDS
+    )
     if "work_area" in data:
         office.work_area.set(data["work_area"])
     return office

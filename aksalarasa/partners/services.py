@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aksalarasa.core.concurrency import save_with_version
+from aksalarasa.core.history import save_versioned
 from aksalarasa.guidance.models import Engagement, GuidanceSession, Kind, Outcome, Place
 from aksalarasa.guidance.summaries import client_summaries_refresh
 from aksalarasa.partners.models import (
@@ -91,9 +92,7 @@ def partner_update(*, partner: Partner, actor: User, data: dict[str, Any], expec
     for name in PARTNER_FIELDS:
         if name in data:
             setattr(partner, name, data[name])
-    save_with_version(partner, expected_version=expected_version, update_fields=PARTNER_FIELDS)
-    partner._history_user = actor  # type: ignore[attr-defined]
-    partner.save()  # writes the history row with its author after the guarded update
+    save_versioned(partner, actor=actor, expected_version=expected_version, update_fields=PARTNER_FIELDS)
     if "regions" in data:
         partner.regions.set(data["regions"])
     return partner
@@ -114,9 +113,7 @@ def service_update(
     for name in SERVICE_FIELDS:
         if name in data:
             setattr(service, name, data[name])
-    save_with_version(service, expected_version=expected_version, update_fields=SERVICE_FIELDS)
-    service._history_user = actor  # type: ignore[attr-defined]
-    service.save()
+    save_versioned(service, actor=actor, expected_version=expected_version, update_fields=SERVICE_FIELDS)
     return service
 
 
@@ -260,10 +257,9 @@ def referral_transition(
     if target == Status.SENT and referral.sent_at is None:
         referral.sent_at = now
         fields.append("sent_at")
-    save_with_version(referral, expected_version=expected_version, update_fields=fields)
-    referral._history_user = actor  # type: ignore[attr-defined]
-    referral._change_reason = reason[:100]  # type: ignore[attr-defined]
-    referral.save()
+    save_versioned(
+        referral, actor=actor, expected_version=expected_version, update_fields=fields, reason=reason[:100]
+    )
     _event(referral, source=source, target=target, actor=actor, reason=reason, at=now)
     if side == Side.PARTNER and target in (Status.ACCEPTED, Status.DECLINED, Status.DROPPED_OUT):
         _notify(referral, kind=target, detail=reason)

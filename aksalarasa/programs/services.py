@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aksalarasa.accounts.models import User
-from aksalarasa.core.concurrency import save_with_version
+from aksalarasa.core.history import save_versioned
 from aksalarasa.programs.models import (
     SHORT_CODE_ALPHABET,
     STAGE_ORDER,
@@ -108,9 +108,7 @@ def program_update(*, program: Program, actor: User, data: dict[str, Any], expec
     fields = [f for f in PROGRAM_FIELDS if f in data]
     for name in fields:
         setattr(program, name, data[name])
-    save_with_version(program, expected_version=expected_version, update_fields=fields)
-    program._history_user = actor  # type: ignore[attr-defined]
-    program.save()  # writes the history row with its author
+    save_versioned(program, actor=actor, expected_version=expected_version, update_fields=fields)
     return program
 
 
@@ -149,10 +147,13 @@ def program_stage_move(
         raise StageMoveError({"reason": [_("Say why the program goes back to an earlier stage.")]})
     from_stage = program.stage
     program.stage = to_stage
-    save_with_version(program, expected_version=expected_version, update_fields=["stage"])
-    program._history_user = actor  # type: ignore[attr-defined]
-    program._change_reason = reason or _("Moved forward")  # type: ignore[attr-defined]
-    program.save()
+    save_versioned(
+        program,
+        actor=actor,
+        expected_version=expected_version,
+        update_fields=["stage"],
+        reason=reason or _("Moved forward"),
+    )
     return StageChange.objects.create(
         office_id=program.office_id,
         program=program,
@@ -366,9 +367,7 @@ def workshop_resolve(
     *, workshop: PlanningWorkshop, actor: User, resolution: str, expected_version: int
 ) -> PlanningWorkshop:
     workshop.resolution = resolution.strip()
-    save_with_version(workshop, expected_version=expected_version, update_fields=["resolution"])
-    workshop._history_user = actor  # type: ignore[attr-defined]
-    workshop.save()
+    save_versioned(workshop, actor=actor, expected_version=expected_version, update_fields=["resolution"])
     return workshop
 
 
@@ -385,9 +384,7 @@ def action_plan_save(
     for name in PLAN_FIELDS:
         if name in data:
             setattr(plan, name, data[name])
-    save_with_version(plan, expected_version=expected_version, update_fields=PLAN_FIELDS)
-    plan._history_user = actor  # type: ignore[attr-defined]
-    plan.save()
+    save_versioned(plan, actor=actor, expected_version=expected_version, update_fields=PLAN_FIELDS)
     return plan
 
 
@@ -450,9 +447,9 @@ def evaluation_save(
     for name in EVALUATION_FIELDS:
         if name in data:
             setattr(evaluation, name, data[name])
-    save_with_version(evaluation, expected_version=expected_version, update_fields=EVALUATION_FIELDS)
-    evaluation._history_user = actor  # type: ignore[attr-defined]
-    evaluation.save()
+    save_versioned(
+        evaluation, actor=actor, expected_version=expected_version, update_fields=EVALUATION_FIELDS
+    )
     return evaluation
 
 
@@ -491,7 +488,5 @@ def handover_save(
     for name in HANDOVER_FIELDS:
         if name in data:
             setattr(handover, name, data[name])
-    save_with_version(handover, expected_version=expected_version, update_fields=HANDOVER_FIELDS)
-    handover._history_user = actor  # type: ignore[attr-defined]
-    handover.save()
+    save_versioned(handover, actor=actor, expected_version=expected_version, update_fields=HANDOVER_FIELDS)
     return handover
