@@ -118,7 +118,7 @@ class SessionRecordForm(forms.Form):
         if appointments:
             # A new session while an appointment is already scheduled: offer to record against it
             # (it is completed, not duplicated by a second pending appointment).
-            choices: list[tuple[Any, str]] = [
+            choices: list[tuple[Any, Any]] = [
                 (
                     a.pk,
                     _("Record it as the appointment of %(when)s")
