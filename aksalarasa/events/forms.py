@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.clients.models import Client
-from aksalarasa.core.forms import label_options
+from aksalarasa.core.forms import choose_one, label_options
 from aksalarasa.events.models import (
     AgendaItem,
     CheckIn,
@@ -270,7 +270,7 @@ class StaffRegistrationForm(forms.Form):
     """Staff register officials, speakers, guests, partners or officers by name."""
 
     group = forms.ChoiceField(
-        label=_("Group"), choices=[(g.value, g.label) for g in Group if g != Group.CLIENT]
+        label=_("Group"), choices=choose_one((g.value, g.label) for g in Group if g != Group.CLIENT)
     )
     name = forms.CharField(label=_("Name"), max_length=150)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)

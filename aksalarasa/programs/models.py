@@ -241,6 +241,8 @@ class ParticipantGroup(models.TextChoices):
 class Sex(models.TextChoices):
     FEMALE = "F", _("Female")
     MALE = "M", _("Male")
+    # A real answer, counted apart in the results: never folded into either sex.
+    NOT_SAID = "X", _("Prefer not to say")
 
 
 class Assessment(models.Model):

@@ -30,6 +30,7 @@ from aksalarasa.programs.models import (
     ProgramMember,
     ProgramPartner,
     ProgramReferral,
+    Sex,
     Stage,
     StakeholderGroup,
     Tally,
@@ -292,6 +293,15 @@ def assessment_list(program: Program) -> list[Assessment]:
             item_count=Count("items", distinct=True),
         )
     )
+
+
+def participants_by_sex(*, assessment: Assessment) -> list[tuple[str, int]]:
+    """Participants per answer to the sex question, "Prefer not to say" its own line (last): it is
+    an answer, never folded into either sex. One query."""
+    counts = dict(
+        assessment.participants.order_by().values("sex").annotate(n=Count("pk")).values_list("sex", "n")
+    )
+    return [(str(label), counts.get(value, 0)) for value, label in Sex.choices]
 
 
 def assessment_results(*, assessment: Assessment) -> dict[str, Any]:

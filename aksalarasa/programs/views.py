@@ -256,7 +256,7 @@ def _initiation_page(request: AuthedRequest, program: Program, bound: dict) -> H
         **_base(request, program, "initiation"),
         **selectors.initiation_data(program),
         "forms": {
-            kind: bound.get(kind) or RECORDS[kind][0](prefix=kind) for kind in ("contact", "partner", "group")
+            kind: bound.get(kind) or _record_form(kind, program) for kind in ("contact", "partner", "group")
         },
     }
     return render(request, "programs/initiation.html", context, status=422 if bound else 200)
@@ -296,6 +296,7 @@ def _assessment_page(request, program, assessment, bound: dict) -> HttpResponse:
         "assessment": assessment,
         "items": list(assessment.items.all()),
         "participants": list(assessment.participants.all()),
+        "participants_by_sex": selectors.participants_by_sex(assessment=assessment),
         "results": selectors.assessment_results(assessment=assessment),
         "item_form": bound.get("item") or forms.AssessmentItemForm(prefix="item"),
         "participant_form": bound.get("participant") or forms.ParticipantForm(prefix="participant"),

@@ -10,8 +10,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aksalarasa.events.models import Event
-from tests.browser.helpers import MAIN_SUBMIT
-from tests.factories import PASSWORD, EventFactory, OfficeFactory, make_event_program, make_user
+from aksalarasa.programs.models import ProgramPartner
+from tests.browser.helpers import MAIN_SUBMIT, browser_login
+from tests.factories import (
+    PASSWORD,
+    EventFactory,
+    OfficeFactory,
+    PartnerFactory,
+    make_event_program,
+    make_membership,
+    make_program,
+    make_user,
+)
 
 
 def _public_event():
@@ -70,3 +80,33 @@ def test_enter_on_the_login_page_logs_in_and_the_first_submit_button_is_log_in(p
         page.press("#id_password", "Enter")
     assert page.get_attribute("html", "lang") == "id"
     assert "/accounts/login/" not in page.url, page.url
+
+
+def test_program_team_links_a_registered_pokmas_lipas_and_its_staff_then_see_the_program(page, new_page):
+    office = OfficeFactory(name="Bapas Kelas I Uji")
+    team = make_user("program_team", office, username="tim.uji")
+    program = make_program(office, team=[(team, True)], title="Program Mitra Uji")
+    pokmas = PartnerFactory(office=office, name="Pokmas Lipas Sanur Uji")
+    PartnerFactory(office=OfficeFactory(name="Bapas Lain"), name="Pokmas Kantor Lain")
+    staff = make_user("partner_staff", office, username="mitra.uji")
+    make_membership(staff, pokmas)
+
+    browser_login(page, team.username, PASSWORD)
+    page.goto(reverse("programs:initiation", args=[program.pk]))
+    options = page.eval_on_selector_all(
+        "#id_partner-partner option", "els => els.map(e => e.textContent.trim())"
+    )
+    assert "Pokmas Lipas Sanur Uji" in options
+    assert "Pokmas Kantor Lain" not in options  # another office's partner is never offered
+    page.select_option("#id_partner-partner", label="Pokmas Lipas Sanur Uji")
+    page.fill("#id_partner-role", "Penggerak warga")
+    with page.expect_navigation():
+        page.click("form[action$='/partner/'] button[type=submit]")
+    assert ProgramPartner.objects.get(program=program).partner == pokmas
+
+    partner_tab = new_page()
+    browser_login(partner_tab, staff.username, PASSWORD)
+    partner_tab.goto(reverse("programs:list"))
+    assert "Program Mitra Uji" in partner_tab.inner_text("main")
+    response = partner_tab.goto(reverse("programs:detail", args=[program.pk]))
+    assert response is not None and response.status == 200
