@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -17,6 +18,7 @@ from aksalarasa.events.models import (
     Team,
     TeamMember,
 )
+from aksalarasa.programs.consistency import CycleDates, DatedEvent, local_date
 from aksalarasa.programs.models import Program, ProgramMember, program_scope
 
 if TYPE_CHECKING:
@@ -274,3 +276,13 @@ def program_event_summary(program: Program) -> dict[str, Any]:
         "clients_checked_in": came,
         "client_checkin_share": (came / invited) if invited else None,
     }
+
+
+def program_event_dates(program: Program, zone: zoneinfo.ZoneInfo) -> CycleDates:
+    """The program's events as calendar days in the office's zone, for the cycle's date check."""
+    return CycleDates(
+        events=[
+            DatedEvent(name=e.name, start=local_date(e.start, zone), end=local_date(e.end, zone))
+            for e in Event.objects.filter(program=program).only("name", "start", "end").order_by("start")
+        ]
+    )

@@ -17,6 +17,7 @@ from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.core.forms import form_errors
 from aksalarasa.programs import forms, selectors, services
+from aksalarasa.programs.consistency import cycle_warnings, warnings_by_stage, warnings_out
 from aksalarasa.programs.models import (
     Card,
     ClosingActivity,
@@ -135,6 +136,12 @@ class CheckItemOut(Schema):
     done: bool
 
 
+class WarningOut(Schema):
+    code: str
+    stage: str
+    message: str
+
+
 class StageOut(Schema):
     value: str
     label: str
@@ -142,11 +149,13 @@ class StageOut(Schema):
     complete: bool
     items: list[CheckItemOut]
     summary: list[str]
+    warnings: list[WarningOut]
 
 
 class ProgramDetailOut(ProgramOut):
     can_edit: bool
     stages: list[StageOut]
+    warnings: list[WarningOut]
 
 
 def _program_out(program: Program) -> dict[str, Any]:
@@ -173,6 +182,8 @@ def program_create(request: AuthedRequest, payload: ProgramIn):
 )
 def program_detail(request: AuthedRequest, program_id: int):
     program = _reader(request, program_id)
+    warnings = cycle_warnings(program=program)
+    by_stage = warnings_by_stage(warnings)
     stages = [
         {
             "value": s.value,
@@ -181,11 +192,17 @@ def program_detail(request: AuthedRequest, program_id: int):
             "complete": s.complete,
             "items": [{"label": i.label, "done": i.done} for i in s.items],
             "summary": s.summary,
+            "warnings": warnings_out(by_stage[s.value]),
         }
         for s in selectors.stage_checklist(program=program)
     ]
     can_edit = services.program_can_edit(program=program, user=request.user)
-    return {**_program_out(program), "can_edit": can_edit, "stages": stages}
+    return {
+        **_program_out(program),
+        "can_edit": can_edit,
+        "stages": stages,
+        "warnings": warnings_out(warnings),
+    }
 
 
 @router.patch("/programs/{program_id}", response={200: ProgramOut, **ERRORS}, summary="Change a program")

@@ -22,6 +22,7 @@ from aksalarasa.core.concurrency import StaleVersion, save_versioned_form
 from aksalarasa.core.forms import apply_errors
 from aksalarasa.core.history import history_for
 from aksalarasa.programs import forms, selectors, services
+from aksalarasa.programs.consistency import cycle_warnings
 from aksalarasa.programs.models import (
     STAGE_ORDER,
     Card,
@@ -52,10 +53,25 @@ def _editor(request: AuthedRequest, pk: int) -> Program:
     return program
 
 
+# Which stages' date warnings each page shows (the stages page shows them all).
+_TAB_STAGES = {
+    "initiation": (Stage.INITIATION, Stage.ORGANISING),
+    "assessment": (Stage.ASSESSMENT,),
+    "planning": (Stage.PLANNING,),
+    "intervention": (Stage.INTERVENTION,),
+    "evaluation": (Stage.EVALUATION,),
+    "termination": (Stage.TERMINATION,),
+}
+
+
 def _base(request: AuthedRequest, program: Program, tab: str) -> dict[str, Any]:
+    warnings = cycle_warnings(program=program)
+    if tab in _TAB_STAGES:
+        warnings = [w for w in warnings if w.stage in _TAB_STAGES[tab]]
     return {
         "program": program,
         "tab": tab,
+        "date_warnings": warnings,
         "can_edit": services.program_can_edit(program=program, user=request.user),
         "nav_current": "programs",
     }
