@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole gate: lint, migrations, deploy checks, then every test on SQLite and on PostgreSQL,
+# The whole gate: lint, types (mypy), migrations, deploy checks, then every test on SQLite and on PostgreSQL,
 # browser tests included (Chromium). Fails loudly if PostgreSQL or Chromium cannot be used.
 # The SQLite and PostgreSQL passes run side by side, each into its own log, printed whole when
 # both have ended; both exit codes decide. AKS_TEST_SERIAL=1 runs them one after the other, live.
@@ -25,6 +25,8 @@ check_db="sqlite:///$workdir/check.sqlite3"
 stage "ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check --quiet . || { echo "ruff format: run '.venv/bin/ruff format .'"; exit 1; }
+stage "mypy (django-stubs)"
+.venv/bin/mypy
 stage "translations"
 $PY manage.py compilemessages -v0 --ignore=.venv
 stage "migrations are complete"

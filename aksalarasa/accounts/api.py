@@ -30,7 +30,7 @@ def me(request: AuthedRequest) -> MeOut:
         full_name=user.full_name,
         email=user.email,
         office_id=user.office_id,
-        office_name=user.office.name if user.office_id else None,
+        office_name=user.office.name if user.office else None,
         regional_office_id=user.regional_office_id,
         roles=user.roles,
         section=user.section,

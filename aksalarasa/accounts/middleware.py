@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -56,7 +57,7 @@ class SecondFactorMiddleware:
                 if user.must_change_password:
                     messages.warning(request, _("Choose a new password before you continue."))
                     return redirect("accounts:password_change")
-                if user.needs_second_factor and not user.is_verified():
+                if user.needs_second_factor and not cast(Any, user).is_verified():  # OTPMiddleware adds it
                     if second_factor_enabled(user):
                         logout(request)
                         return redirect("accounts:login")

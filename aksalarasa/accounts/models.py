@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -98,7 +99,7 @@ class User(AbstractUser):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
-    objects = StaffManager()
+    objects: ClassVar[StaffManager] = StaffManager()
 
     REQUIRED_FIELDS = ["email", "full_name"]
 
@@ -147,7 +148,7 @@ class User(AbstractUser):
     @property
     def needs_second_factor(self) -> bool:
         """The office requires two-factor login for its heads and administrators."""
-        return bool(self.office_id and self.office.require_2fa_for_heads and self.is_head_or_admin)
+        return bool(self.office and self.office.require_2fa_for_heads and self.is_head_or_admin)
 
     def get_role_labels(self) -> list[str]:
         return [str(Role(role).label) for role in self.roles]

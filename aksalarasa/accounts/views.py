@@ -39,7 +39,7 @@ PENDING_FAILURES = "aks_pending_failures"
 MAX_OTP_FAILURES = 5
 
 
-def _safe_next(request: AuthedRequest, candidate: str | None) -> str:
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
         return candidate
     return reverse("core:home")
@@ -246,13 +246,14 @@ def staff_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @sensitive_post_parameters("password")
 @login_required
 def staff_create(request: AuthedRequest) -> HttpResponse:
-    if not request.user.can_manage_staff:
+    office_id = request.user.office_id
+    if office_id is None or not request.user.can_manage_staff:
         raise Http404
     form = StaffCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         member = services.staff_create(
             actor=request.user,
-            office_id=request.user.office_id,
+            office_id=office_id,
             data=form.cleaned_data,
             roles=form.cleaned_data["roles"],
             password=form.cleaned_data["password"],

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from django.db import models
 from django.http import HttpRequest
 
@@ -31,8 +34,8 @@ def access_record(
 def access_record_many(
     *,
     user: User,
-    objs: list[models.Model],
-    office_of: callable,
+    objs: Sequence[models.Model],
+    office_of: Callable[[Any], int],
     action: str,
     request: HttpRequest | None = None,
 ) -> None:

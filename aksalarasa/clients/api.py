@@ -195,14 +195,15 @@ def _annotated(viewer, client_id: int) -> Client:
 )
 def clients_create(request: AuthedRequest, payload: Body[dict[str, Any]]):
     viewer = request.user
-    if not selectors.can_create_client(viewer):
+    office = viewer.office
+    if office is None or not selectors.can_create_client(viewer):
         raise _refused()
     candidate = str(payload.get("register_number", "")).strip()
     form = ClientForm(
         payload,
         officers=selectors.officer_choices_for(viewer=viewer),
-        work_area=selectors.office_work_area(office_id=viewer.office_id),
-        register_taken=selectors.register_numbers_taken(office_id=viewer.office_id, candidate=candidate),
+        work_area=selectors.office_work_area(office_id=office.pk),
+        register_taken=selectors.register_numbers_taken(office_id=office.pk, candidate=candidate),
     )
     if not (viewer.role_office_head or viewer.role_section_head):
         form.fields["officer"].required = True
@@ -211,7 +212,7 @@ def clients_create(request: AuthedRequest, payload: Body[dict[str, Any]]):
     if problem := selectors.section_mismatch(viewer=viewer, birth_date=form.cleaned_data["birth_date"]):
         form.add_error("birth_date", problem)
         raise form_errors(form)
-    client = services.client_create(actor=viewer, office=viewer.office, data=form.cleaned_data)
+    client = services.client_create(actor=viewer, office=office, data=form.cleaned_data)
     return Status(
         201, ClientSaved(client=client_out(_annotated(viewer, client.pk), viewer), warnings=form.warnings)
     )
@@ -314,7 +315,7 @@ def litmas_list(
                 due_date=i.due_date,
                 officer_id=i.officer_id,
                 submitted_on=i.submitted_on,
-                overdue=i.is_overdue,
+                overdue=getattr(i, "is_overdue", False),  # annotated by selectors.litmas_list
                 document_url=(
                     f"/api/v1/litmas/{i.pk}/document"
                     if i.document and can_see_identity(viewer, i.client)

@@ -66,8 +66,8 @@ def client_export_rows(*, viewer: User, clients: Iterable[Client]) -> Iterator[d
             "name": client_label(client, viewer),
             "category": str(categories.get(client.category, client.category)),
             "office": client.office.name,
-            "program_type": str(programs.get(getattr(client, "current_program", None), "")),
-            "status": str(statuses.get(getattr(client, "current_status", None), "")),
+            "program_type": str(programs.get(getattr(client, "current_program", ""), "")),
+            "status": str(statuses.get(getattr(client, "current_status", ""), "")),
             "end": getattr(client, "current_end", None) or "",
         }
         identity = can_see_identity(viewer, client)
@@ -116,7 +116,7 @@ class XlsxExporter:
         return out.getvalue()
 
 
-EXPORTERS = {"csv": CsvExporter, "xlsx": XlsxExporter}
+EXPORTERS: dict[str, type[CsvExporter | XlsxExporter]] = {"csv": CsvExporter, "xlsx": XlsxExporter}
 
 
 def client_export(*, viewer: User, clients: QuerySet[Client], fmt: str) -> tuple[bytes, str, list[Client]]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.clients import rules
 from aksalarasa.clients.models import Client, Litmas, Supervision
+from aksalarasa.core.forms import choose_one
 from aksalarasa.offices.models import Region
 from aksalarasa.offices.validators import validate_village_code
 
@@ -100,7 +101,7 @@ class ClientForm(RebindableForm):
     register_number = forms.CharField(label=_("register number"), max_length=40)
     full_name = forms.CharField(label=_("full name"), max_length=150)
     nik = forms.CharField(label=_("NIK"), max_length=32, required=False, help_text=_("16 digits; optional"))
-    sex = forms.ChoiceField(label=_("sex"), choices=Client.Sex.choices)
+    sex = forms.ChoiceField(label=_("sex"), choices=choose_one(Client.Sex.choices))
     birth_date = forms.DateField(label=_("date of birth"), widget=DATE_WIDGET, input_formats=DATE_FORMATS)
     address = forms.CharField(label=_("address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     regency = RegencyField(label=_("regency/city"), required=False)

@@ -3,8 +3,8 @@ or nothing at all.
 
 An `Importer` names its columns, validates one row with the same Django form the UI uses, and
 commits the valid rows in bulk. Other apps register their importers in IMPORTERS (e.g. the
-guidance app's past sessions). The view runs an importer inside the request and records its
-progress in an ImportRun row, which the page polls (see views.client_import).
+guidance app's past sessions). One service, `services.import_run`, runs every importer inside
+the request and records its progress in an ImportRun row, which the page polls.
 """
 
 from __future__ import annotations

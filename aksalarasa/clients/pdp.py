@@ -17,12 +17,6 @@ from aksalarasa.clients.registry import SUBJECT_EXPORT_SECTIONS
 # --- data-subject export ------------------------------------------------------------------------
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 def subject_data(*, client: Client) -> dict[str, Any]:
     """Everything held about one client, as JSON-ready data (the PDF renders the same dict)."""
     identity = {
@@ -114,7 +108,7 @@ def _photo_file(client: Client) -> dict[str, Any] | None:
     except FileNotFoundError:
         return None
     return {
-        "content_type": photo_content_type(client.photo.name),
+        "content_type": photo_content_type(client.photo.name or ""),
         "size_bytes": len(content),
         "base64": base64.b64encode(content).decode("ascii"),
     }

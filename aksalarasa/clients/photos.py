@@ -55,7 +55,7 @@ def photo_clean(upload) -> CleanPhoto:
     if len(data) > MAX_BYTES:
         raise PhotoError(_("The photo is larger than 2 MB. Choose a smaller file."))
     try:
-        image = Image.open(io.BytesIO(data))
+        image: Image.Image = Image.open(io.BytesIO(data))
         fmt = image.format
         if fmt not in FORMATS:
             raise PhotoError(_("The photo must be a JPEG, PNG or WebP image."))

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
+    from aksalarasa.accounts.http import AuthedRequest
     from aksalarasa.clients.models import Client
 
 
@@ -24,7 +23,7 @@ class ClientPanel:
 
     key: str
     template: str
-    context: Callable[[HttpRequest, Client], dict[str, Any] | None]
+    context: Callable[[AuthedRequest, Client], dict[str, Any] | None]
     order: int = 100
 
 

@@ -266,8 +266,8 @@ def client_counts(*, viewer: User) -> list[OfficeCounts]:
     for row in cat_rows:
         cats[row["office_id"]][row["category"]] = row["n"]
     progs: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in prog_rows:
-        progs[row["office_id"]][row["program_type"]] = row["n"]
+    for prog in prog_rows:
+        progs[prog["office_id"]][prog["program_type"]] = prog["n"]
     result = []
     for office in offices:
         total = sum(cats[office.pk].values())

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -143,13 +143,13 @@ def client_photo_set(*, actor: User, client: Client, photo, expected_version: in
     """
     from django.core.files.base import ContentFile
 
-    old_name = client.photo.name if client.photo else ""
+    old_name = (client.photo.name or "") if client.photo else ""
     client.photo.save(f"photo.{photo.extension}", ContentFile(photo.content), save=False)
     new_name = client.photo.name
     try:
         _photo_save(actor=actor, client=client, expected_version=expected_version)
     except Exception:
-        client.photo.storage.delete(new_name)  # the refused upload leaves no file behind
+        client.photo.storage.delete(new_name or "")  # the refused upload leaves no file behind
         raise
     _delete_after_commit(client, old_name)
     return client
@@ -157,7 +157,7 @@ def client_photo_set(*, actor: User, client: Client, photo, expected_version: in
 
 @transaction.atomic
 def client_photo_remove(*, actor: User, client: Client, expected_version: int) -> Client:
-    old_name = client.photo.name if client.photo else ""
+    old_name = (client.photo.name or "") if client.photo else ""
     client.photo = ""
     _photo_save(actor=actor, client=client, expected_version=expected_version)
     _delete_after_commit(client, old_name)
@@ -354,12 +354,15 @@ def import_run(
     run (one per token, so a form sent twice imports once), read the file, validate every row
     (progress is written as it goes, for the polling page), write all rows in one transaction or
     none (`Importer.run`), and record the outcome on the run."""
+    office = actor.office
+    if office is None:  # importers_for(actor) offers no importer to an account without an office
+        raise PermissionDenied
     if ImportRun.objects.filter(token=token).exists():
         return ImportOutcome(file_error=_("This upload was already sent. Reload the page to upload again."))
     run = ImportRun.objects.create(
-        token=token, office_id=actor.office_id, user=actor, kind=importer_class.key, filename=filename[:200]
+        token=token, office=office, user=actor, kind=importer_class.key, filename=filename[:200]
     )
-    importer = importer_class(actor=actor, office=actor.office, progress=_import_progress(run))
+    importer = importer_class(actor=actor, office=office, progress=_import_progress(run))
     try:
         result = importer.run(filename, content)
     except ImportFileError as exc:

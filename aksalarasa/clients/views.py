@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.utils import timezone
@@ -63,8 +64,8 @@ def client_list(request: AuthedRequest) -> HttpResponse:
         {
             "client": c,
             "label": client_label(c, request.user),
-            "program": programs.get(c.current_program, ""),
-            "status": statuses.get(c.current_status, ""),
+            "program": programs.get(getattr(c, "current_program", ""), ""),  # annotated by client_list
+            "status": statuses.get(getattr(c, "current_status", ""), ""),
         }
         for c in page.object_list
     ]
@@ -120,7 +121,7 @@ def _detail_context(request: AuthedRequest, client: Client, **extra) -> dict:
     viewer = request.user
     identity = can_see_identity(viewer, client)
     can_edit = selectors.can_edit_client(viewer, client)
-    context = {
+    context: dict[str, Any] = {
         "client": client,
         "label": client_label(client, viewer),
         "identity": identity,
@@ -159,7 +160,7 @@ def client_photo(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404 from None
     with handle:
         body = handle.read()
-    response = HttpResponse(body, content_type=photo_content_type(client.photo.name))
+    response = HttpResponse(body, content_type=photo_content_type(client.photo.name or ""))
     response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = f'inline; filename="client-{client.pk}-photo"'
     return response
@@ -203,7 +204,7 @@ def _client_form(
 ) -> ClientForm:
     candidate = request.POST.get("register_number", "").strip() if request.method == "POST" else ""
     taken = selectors.register_numbers_taken(
-        office_id=office_id, candidate=candidate, exclude_pk=client and client.pk
+        office_id=office_id, candidate=candidate, exclude_pk=client.pk if client else None
     )
     work_area = selectors.office_work_area(office_id=office_id)
     return ClientForm(request.POST or None, register_taken=taken, work_area=work_area, **kwargs)
@@ -212,11 +213,10 @@ def _client_form(
 @login_required
 def client_create(request: AuthedRequest) -> HttpResponse:
     viewer = request.user
-    if not selectors.can_create_client(viewer):
+    office = viewer.office
+    if office is None or not selectors.can_create_client(viewer):
         raise PermissionDenied
-    form = _client_form(
-        request, office_id=viewer.office_id, officers=selectors.officer_choices_for(viewer=viewer)
-    )
+    form = _client_form(request, office_id=office.pk, officers=selectors.officer_choices_for(viewer=viewer))
     if not (viewer.role_office_head or viewer.role_section_head):
         form.fields["officer"].required = True  # an officer registers their own client
         form.initial["officer"] = viewer.pk
@@ -228,7 +228,7 @@ def client_create(request: AuthedRequest) -> HttpResponse:
             form.add_error("birth_date", section_problem)
         else:
             try:
-                client = services.client_create(actor=viewer, office=viewer.office, data=form.cleaned_data)
+                client = services.client_create(actor=viewer, office=office, data=form.cleaned_data)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -400,7 +400,7 @@ def litmas_submit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def litmas_document(request: AuthedRequest, pk: int) -> HttpResponse:
+def litmas_document(request: AuthedRequest, pk: int) -> FileResponse:
     """The Litmas document, for the client's office guidance staff only; every download is logged."""
     return litmas_document_response(request, pk, action=AccessLog.Action.EXPORT)
 
@@ -469,7 +469,7 @@ def no_contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
             return render(request, "clients/_no_contacts.html", context)  # htmx swaps 2xx answers only
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     elif request.htmx:
         context = {
             "client": client,
@@ -534,24 +534,23 @@ def client_import(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            context["file_error"] = _("Choose a file to upload.")
+            outcome = services.ImportOutcome(file_error=_("Choose a file to upload."))
         else:
             outcome = services.import_run(
                 actor=viewer,
                 importer_class=importer_class,
                 token=request.POST.get("token", "")[:40] or uuid.uuid4().hex,
-                filename=upload.name,
+                filename=upload.name or "",
                 content=upload.read(),
             )
-            context["file_error"] = outcome.file_error
-            if outcome.result is not None:
-                context["result"] = outcome.result
-                context["columns"] = {c.name: c.label for c in importer_class.columns}
+        context["file_error"] = outcome.file_error
+        if outcome.result is not None:
+            context["result"] = outcome.result
+            context["columns"] = {c.name: c.label for c in importer_class.columns}
         context["token"] = uuid.uuid4().hex  # a fresh token for the next upload from the same page
         context["oob"] = bool(request.htmx)
         template = "clients/_import_result.html" if request.htmx else "clients/client_import.html"
-        rejected = context.get("file_error") or (context.get("result") and not context["result"].ok)
-        status_code = 422 if rejected and not request.htmx else 200  # htmx swaps 2xx answers only
+        status_code = 422 if outcome.rejected and not request.htmx else 200  # htmx swaps 2xx answers only
         return render(request, template, context, status=status_code)
     return render(request, "clients/client_import.html", context)
 
@@ -567,7 +566,10 @@ def client_import_template(request: AuthedRequest, kind: str, fmt: str) -> HttpR
     importer_class = IMPORTERS.get(kind)
     if importer_class is None or not importer_class.allowed(request.user) or fmt not in ("csv", "xlsx"):
         raise Http404
-    importer = importer_class(actor=request.user, office=request.user.office)
+    office = request.user.office
+    if office is None:
+        raise Http404
+    importer = importer_class(actor=request.user, office=office)
     if fmt == "csv":
         response = HttpResponse(importer.template_csv(), content_type="text/csv; charset=utf-8")
     else:
@@ -612,11 +614,12 @@ def client_subject_export(request: AuthedRequest, pk: int, fmt: str) -> HttpResp
 def breach_register(request: AuthedRequest) -> HttpResponse:
     """The office's data-breach register: office heads list and record breaches."""
     viewer = request.user
-    if not (viewer.role_office_head and viewer.office_id):
+    office = viewer.office
+    if not (viewer.role_office_head and office):
         raise Http404
     form = BreachReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.breach_report_create(actor=viewer, office=viewer.office, data=form.cleaned_data)
+        services.breach_report_create(actor=viewer, office=office, data=form.cleaned_data)
         messages.success(request, _("Breach recorded."))
         return redirect("clients:breaches")
     reports = BreachReport.objects.visible_to(viewer).select_related("reported_by")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, cast
 
 from django.contrib import messages
 from django.db import models
 from django.db.models import F
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -30,11 +31,11 @@ def save_with_version(instance: models.Model, *, expected_version: int, update_f
     )
     if updated == 0:
         raise StaleVersion()
-    instance.version = expected_version + 1
+    cast(Any, instance).version = expected_version + 1  # every versioned model has the field
 
 
 def save_versioned_form(
-    request: HttpRequest, form: Form, save: Callable[..., object], *, success: str
+    request: HttpRequest, form: BaseForm, save: Callable[..., object], *, success: str
 ) -> bool:
     """Call `save(data=..., expected_version=...)` with a valid form's data; True when it saved.
 

@@ -19,6 +19,6 @@ def private_file_response(field_file: FieldFile, *, filename: str) -> FileRespon
 
 def download_name(field_file: FieldFile, stem: str) -> str:
     """`stem` plus the stored file's extension: a download name that names no person."""
-    name = field_file.name.rsplit("/", 1)[-1]
+    name = (field_file.name or "").rsplit("/", 1)[-1]
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     return f"{stem}.{suffix}" if suffix.isalnum() and len(suffix) <= 5 else stem

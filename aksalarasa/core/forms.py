@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -29,3 +30,9 @@ def label_options(field: forms.Field, label: Callable[[Any], str]) -> None:
     """Label each option of a model choice field with `label(obj)` rather than `str(obj)`."""
     # Django's documented way is to replace label_from_instance; the stubs see a method.
     cast(forms.ModelChoiceField, field).label_from_instance = label  # type: ignore[method-assign,assignment]
+
+
+def choose_one(choices: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """Choices for a demographic or role field that must never have a silent default: an empty
+    first option ("Choose...") so that whoever skips the field is told, not counted in a group."""
+    return [("", _("Choose...")), *choices]

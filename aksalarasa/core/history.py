@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -32,8 +32,9 @@ class HistoryEntry:
 
 def history_for(obj: models.Model, *, limit: int = 50) -> list[HistoryEntry]:
     """Who changed what, when: each version of a record with the fields that changed."""
+    history = cast(Any, obj).history  # django-simple-history's manager, added to the model at run time
     records = list(
-        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+        history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
     )
     entries = []
     for index, record in enumerate(records[:limit]):
@@ -43,7 +44,7 @@ def history_for(obj: models.Model, *, limit: int = 50) -> list[HistoryEntry]:
             delta = record.diff_against(previous)
             for change in delta.changes:
                 try:
-                    model_field = obj._meta.get_field(change.field)
+                    model_field = cast(models.Field, obj._meta.get_field(change.field))
                     name = str(model_field.verbose_name)
                 except Exception:  # removed fields keep their code name
                     model_field, name = None, change.field

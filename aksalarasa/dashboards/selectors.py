@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.http import Http404
 from django.utils import timezone
 
 from aksalarasa.accounts.models import User
@@ -89,7 +92,7 @@ class Sums:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @classmethod
-    def of(cls, row: dict) -> Sums:
+    def of(cls, row: Mapping[str, Any]) -> Sums:
         return cls(**{name: int(row[name] or 0) for name in SUM_FIELDS})
 
 
@@ -172,11 +175,12 @@ def office_figures_raw(
     ):
         for office_id, value, n in qs.values_list("office_id", key).annotate(n=Count("pk")):
             getattr(result[office_id], name)[value] = n
-    for name, qs, key in (
+    counted: tuple[tuple[str, QuerySet[Any], str], ...] = (
         ("events", Event.objects.filter(office_id__in=ids), "office_id"),
         ("checked_in", CheckIn.objects.filter(event__office_id__in=ids), "event__office_id"),
         ("responses", Response.objects.filter(office_id__in=ids), "office_id"),
-    ):
+    )
+    for name, qs, key in counted:
         for office_id, n in qs.values_list(key).annotate(n=Count("pk")):
             setattr(result[office_id], name, n)
     return result
@@ -353,6 +357,8 @@ def _aggregate_row(row: OfficeRow, f: OfficeFigures) -> None:
 
 def office_dashboard(*, viewer: User) -> OfficeDashboard:
     """The viewer's own office: the office's staff read the office's figures (no suppression)."""
+    if viewer.office_id is None:
+        raise Http404
     office = Office.objects.visible_to(viewer).select_related("regional_office").get(pk=viewer.office_id)
     found = figures([office.pk], viewer=viewer)
     f = found.offices[office.pk]

@@ -205,7 +205,7 @@ def _agenda(e: Event) -> list[dict[str, Any]]:
 
 
 def _label(reg: Registration, viewer) -> str:
-    return client_label(reg.client, viewer) if reg.client_id else reg.name
+    return client_label(reg.client, viewer) if reg.client is not None else reg.name
 
 
 @router.get("/events", response=list[EventOut])
@@ -281,7 +281,7 @@ def _part_out(row, part: str) -> dict[str, Any]:
     out: dict[str, Any] = {"id": row.pk, "version": row.version}
     if hasattr(row, "position"):
         out["position"] = row.position
-    for name in PART_FORMS[part]._meta.fields:
+    for name in PART_FORMS[part]._meta.fields or ():
         out[name] = getattr(row, name)
     return out
 
@@ -386,7 +386,7 @@ def parts_move(request: AuthedRequest, event_id: int, part: str, item_id: int, p
 def registrations_list(request: AuthedRequest, event_id: int):
     event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
     regs = selectors.registration_list(event=event)
-    clients = [r.client for r in regs if r.client_id]
+    clients = [r.client for r in regs if r.client is not None]
     if clients:
         access_record_many(
             user=request.user, objs=clients, office_of=lambda c: c.office_id, action="view", request=request

@@ -12,10 +12,12 @@ class EventsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from aksalarasa.events import fastpath
-        from aksalarasa.events.selectors import program_event_summary
+        from aksalarasa.events.selectors import program_event_dates, program_event_summary
+        from aksalarasa.programs.consistency import cycle_dates_register
         from aksalarasa.programs.selectors import program_event_summary_register
 
         program_event_summary_register(program_event_summary)
+        cycle_dates_register("events", program_event_dates)
 
         # The scanners' lean check-in path remembers tokens and permissions for a few seconds:
         # a revoked token, a changed user or program team forgets them at once in this process.

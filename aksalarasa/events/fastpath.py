@@ -142,6 +142,8 @@ def _as_datetime(value: Any) -> datetime:
     if isinstance(value, datetime):
         return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
     parsed = parse_datetime(str(value))
+    if parsed is None:
+        raise ValueError(f"not a date and time: {value!r}")
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
 
 

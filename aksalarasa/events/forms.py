@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.clients.models import Client
-from aksalarasa.core.forms import label_options
+from aksalarasa.core.forms import choose_one, label_options
 from aksalarasa.events.models import (
     AgendaItem,
+    CheckIn,
     ChecklistItem,
     Event,
     EventRole,
@@ -30,6 +31,13 @@ MIN_FILL_SECONDS = 3
 MAX_FILL_SECONDS = 6 * 60 * 60
 _TOKEN_SALT = "aksalarasa.events.public-registration"
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
+
+
+def _village_code_clean(form: forms.BaseForm) -> str:
+    """`clean_village_code` of the event and registration forms."""
+    code = form.cleaned_data.get("village_code", "").strip()
+    validate_village_code(code)
+    return code
 
 
 def form_token_new(event_id: int) -> str:
@@ -92,10 +100,7 @@ class EventForm(forms.ModelForm):
         naive = value.replace(tzinfo=None) if timezone.is_aware(value) else value
         return timezone.make_aware(naive, self.zone)
 
-    def clean_village_code(self) -> str:
-        code = self.cleaned_data.get("village_code", "").strip()
-        validate_village_code(code)
-        return code
+    clean_village_code = _village_code_clean
 
     def clean(self) -> dict:
         super().clean()
@@ -237,10 +242,7 @@ class PublicRegistrationForm(forms.Form):
     def clean_phone(self) -> str:
         return _phone_clean(self.cleaned_data.get("phone", ""))
 
-    def clean_village_code(self) -> str:
-        code = self.cleaned_data.get("village_code", "").strip()
-        validate_village_code(code)
-        return code
+    clean_village_code = _village_code_clean
 
     def clean(self) -> dict:
         super().clean()
@@ -268,7 +270,7 @@ class StaffRegistrationForm(forms.Form):
     """Staff register officials, speakers, guests, partners or officers by name."""
 
     group = forms.ChoiceField(
-        label=_("Group"), choices=[(g.value, g.label) for g in Group if g != Group.CLIENT]
+        label=_("Group"), choices=choose_one((g.value, g.label) for g in Group if g != Group.CLIENT)
     )
     name = forms.CharField(label=_("Name"), max_length=150)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
@@ -296,9 +298,13 @@ class CheckInForm(forms.Form):
         ),
     )
     client_uuid = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    # Never asked: the page knows how the code came (typed in this form, read by the camera,
+    # sent later from the offline queue, or a click in the registration list) and says so here.
     source = forms.ChoiceField(
         required=False,
-        choices=[("scan", "scan"), ("typed", "typed"), ("offline", "offline"), ("list", "list")],
+        choices=CheckIn.Source.choices,
+        initial=CheckIn.Source.TYPED,
+        widget=forms.HiddenInput,
     )
 
     def clean_code(self) -> str:
@@ -312,11 +318,6 @@ class CheckInForm(forms.Form):
 
 class TeamFormForm(forms.Form):
     team_count = forms.IntegerField(label=_("Number of teams"), min_value=1, max_value=100, initial=4)
-
-
-class TeamMoveForm(forms.Form):
-    registration = forms.IntegerField(widget=forms.HiddenInput)
-    team = forms.IntegerField(label=_("Move to team"))
 
 
 class InteractionForm(forms.Form):

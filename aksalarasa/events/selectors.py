@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import zoneinfo
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from aksalarasa.events.models import (
-    STAFF_GROUPS,
     CheckIn,
     Event,
     Group,
@@ -18,6 +18,7 @@ from aksalarasa.events.models import (
     Team,
     TeamMember,
 )
+from aksalarasa.programs.consistency import CycleDates, DatedEvent, local_date
 from aksalarasa.programs.models import Program, ProgramMember, program_scope
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ def event_part_model(part: str) -> type[Any]:
     relation = _PART_RELATIONS.get(part)
     if relation is None:
         raise Http404
-    return Event._meta.get_field(relation).related_model
+    return cast(type[Any], Event._meta.get_field(relation).related_model)
 
 
 def event_part_row(event: Event, part: str, pk: int) -> Any | None:
@@ -277,5 +278,11 @@ def program_event_summary(program: Program) -> dict[str, Any]:
     }
 
 
-def is_staff_group(group: str) -> bool:
-    return group in STAFF_GROUPS
+def program_event_dates(program: Program, zone: zoneinfo.ZoneInfo) -> CycleDates:
+    """The program's events as calendar days in the office's zone, for the cycle's date check."""
+    return CycleDates(
+        events=[
+            DatedEvent(name=e.name, start=local_date(e.start, zone), end=local_date(e.end, zone))
+            for e in Event.objects.filter(program=program).only("name", "start", "end").order_by("start")
+        ]
+    )

@@ -114,7 +114,8 @@ class PartGone(ValidationError):
         super().__init__(_("This item no longer exists: someone removed it. Reload the page."))
 
 
-def _part_row(event: Event, model: type[Model], pk: int) -> Model:
+def _part_row(event: Event, model: type[Model], pk: int) -> Any:
+    """The row of a part model (their fields differ: typed Any)."""
     row = model._default_manager.filter(event=event, pk=pk).first()
     if row is None:
         raise PartGone()
@@ -183,8 +184,8 @@ def event_part_move(*, event: Event, model: type[Model], pk: int, direction: str
     """
     if direction not in {"up", "down"}:
         raise ValidationError(_("Move an item up or down."))
-    rows = list(
-        model._default_manager.filter(event=event).select_for_update().order_by(*model._meta.ordering)
+    rows: list[Any] = list(
+        model._default_manager.filter(event=event).select_for_update().order_by(*(model._meta.ordering or ()))
     )
     index = next((i for i, row in enumerate(rows) if row.pk == pk), None)
     if index is None:
@@ -208,14 +209,14 @@ def checklist_set_done(
     leave it done."""
     from aksalarasa.events.models import ChecklistItem
 
-    item = _part_row(event, ChecklistItem, pk)
+    item: ChecklistItem = _part_row(event, ChecklistItem, pk)
     done = (not item.done) if done is None else done
     if item.done == done:
         return item
     item.done = done
     version = item.version if expected_version is None else expected_version
     save_with_version(item, expected_version=version, update_fields=["done"])
-    item._history_user = actor
+    item._history_user = actor  # type: ignore[attr-defined]
     item.save()
     return item
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import zoneinfo
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -51,7 +52,7 @@ def _label(reg: Registration, viewer) -> str:
 
 def _log_client_reads(request: AuthedRequest, regs: list[Registration]) -> None:
     """Showing a participant list that names clients is a read of their records: log it."""
-    clients = [r.client for r in regs if r.client_id]
+    clients = [r.client for r in regs if r.client is not None]
     if clients:
         access_record_many(
             user=request.user, objs=clients, office_of=lambda c: c.office_id, action="view", request=request
@@ -68,7 +69,7 @@ def _group_rows(counts: dict[str, dict[str, int]]) -> list[dict]:
     return rows
 
 
-def _client_ip(request: AuthedRequest) -> str:
+def _client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
@@ -77,8 +78,8 @@ def _client_ip(request: AuthedRequest) -> str:
 
 @login_required
 def event_list(request: AuthedRequest) -> HttpResponse:
-    program_id = request.GET.get("program")
-    program_id = int(program_id) if program_id and program_id.isdigit() else None
+    program = request.GET.get("program", "")
+    program_id = int(program) if program.isdigit() else None
     events = list(selectors.event_list(viewer=request.user, program_id=program_id))
     programs = selectors.programs_for_new_event(viewer=request.user)
     if program_id is not None:
@@ -626,8 +627,9 @@ def public_event(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             status = 400
         # A fresh token, so a correction does not have to wait out an expired one.
-        form.data = form.data.copy()
-        form.data["form_token"] = form_token_new(event.pk)
+        data = cast(QueryDict, form.data).copy()  # the POST data
+        data["form_token"] = form_token_new(event.pk)
+        form.data = data
     context = {"event": event, "form": form, **selectors.event_detail_parts(event)}
     return render(request, "events/public_event.html", context, status=status)
 

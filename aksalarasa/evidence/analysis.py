@@ -309,22 +309,18 @@ def _did(
     attendance = stats.difference_in_differences(
         att_rows, what=("tingkat kehadiran (0-1)", "attendance rate (0-1)")
     )
-    engagement = stats.difference_in_differences(
+    engagement_did = stats.difference_in_differences(
         eng_rows, what=("keterlibatan rata-rata (skala 1-4)", "mean engagement (1-4 scale)")
     )
     timeline = []
     for b in sorted({b for b, _ in bins}):
         row: dict[str, Any] = {"day": b}
         for treated, name in ((True, "participants"), (False, "comparison")):
-            values = bins.get((b, treated))
-            row[f"{name}_attendance"] = (
-                sum(values["att"]) / len(values["att"]) if values and values["att"] else None
-            )
-            row[f"{name}_engagement"] = (
-                sum(values["eng"]) / len(values["eng"]) if values and values["eng"] else None
-            )
+            cell = bins.get((b, treated))
+            row[f"{name}_attendance"] = sum(cell["att"]) / len(cell["att"]) if cell and cell["att"] else None
+            row[f"{name}_engagement"] = sum(cell["eng"]) / len(cell["eng"]) if cell and cell["eng"] else None
         timeline.append(row)
-    return attendance, engagement, timeline
+    return attendance, engagement_did, timeline
 
 
 # --- interaction network ------------------------------------------------------------------------

@@ -180,7 +180,7 @@ def administrations(request: AuthedRequest, program_id: int):
     _require(request)
     program = program_get_for_viewer(viewer=request.user, pk=program_id)
     return [
-        _administration_out(request, a, a.response_count)
+        _administration_out(request, a, getattr(a, "response_count", 0))  # annotated by the selector
         for a in selectors.program_administrations(viewer=request.user, program=program)
     ]
 

@@ -10,7 +10,10 @@ class EvidenceConfig(AppConfig):
     verbose_name = _("Evidence")
 
     def ready(self) -> None:
-        from aksalarasa.evidence.selectors import can_see_evidence
+        from aksalarasa.evidence.selectors import can_see_evidence, program_test_dates
+        from aksalarasa.programs.consistency import cycle_dates_register
+
+        cycle_dates_register("evidence", program_test_dates)
 
         nav_register(
             NavItem(

@@ -8,6 +8,8 @@ higher score is the better outcome.
 
 from __future__ import annotations
 
+from typing import Any
+
 LIKERT_5 = {
     "scale_min": 1,
     "scale_max": 5,
@@ -252,7 +254,7 @@ RESIDENT_SUBSCALES = [
     ("change", "Keyakinan bahwa klien bisa berubah", "Belief in change"),
 ]
 
-DEFAULT_INSTRUMENTS = [
+DEFAULT_INSTRUMENTS: list[dict[str, Any]] = [
     {
         "key": "client-interaction-motivation",
         "name_id": "Interaksi sosial dan motivasi klien",

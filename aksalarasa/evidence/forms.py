@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
-from aksalarasa.core.forms import label_options
+from aksalarasa.core.forms import choose_one, label_options
 from aksalarasa.events.models import Event
 from aksalarasa.evidence.models import Audience, InstrumentVersion, Item, Point, Subscale
 
@@ -27,7 +27,7 @@ class AdministrationForm(forms.Form):
         queryset=InstrumentVersion.objects.none(),
         error_messages={"invalid_choice": _("Choose a published questionnaire from the list.")},
     )
-    group = forms.ChoiceField(label=_("Answered by"), choices=Audience.choices)
+    group = forms.ChoiceField(label=_("Answered by"), choices=choose_one(Audience.choices))
     point = forms.ChoiceField(label=_("When"), choices=Point.choices)
     event = forms.ModelChoiceField(
         label=_("Event"),

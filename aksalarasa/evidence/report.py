@@ -2,16 +2,13 @@
 stages, the event, the evaluation with figures and charts, SWOT, termination and referral.
 
 One selector gathers the data (`report_data`); two small exporters render it: PDF through
-WeasyPrint (charts embedded as SVG) and DOCX through python-docx (charts as PNG, rasterised from
-the very same SVG by `svg_to_png`, a small renderer of the few SVG shapes charts.py draws; cairosvg
-is not installed). Only aggregates appear: no client is named.
+WeasyPrint (charts embedded as SVG) and DOCX through python-docx (charts as PNG, rendered from
+the very same SVG by resvg; CairoSVG is LGPL-3.0, resvg-py is MIT). Only aggregates appear: no client is named.
 """
 
 from __future__ import annotations
 
 import io
-import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -24,7 +21,9 @@ from django.utils.translation import gettext as _
 from aksalarasa.events.models import Group
 from aksalarasa.events.selectors import registration_counts
 from aksalarasa.evidence import analysis, charts, stats
-from aksalarasa.programs.models import Evaluation, ProgramHandover, Stage
+from aksalarasa.programs.consistency import CycleWarning, cycle_warnings
+from aksalarasa.programs.models import Evaluation, ProgramHandover
+from aksalarasa.programs.selectors import StageStatus, stage_checklist
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
@@ -38,7 +37,8 @@ class ReportData:
     result: analysis.ProgramAnalysis
     charts: dict[str, Any]
     event_counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    stages: list[dict[str, Any]] = field(default_factory=list)
+    stages: list[StageStatus] = field(default_factory=list)
+    warnings: list[CycleWarning] = field(default_factory=list)
     swot: dict[str, list[str]] | None = None
     handover: Any = None
     closing: list[Any] = field(default_factory=list)
@@ -80,8 +80,7 @@ def report_data(*, viewer: User, program: Program) -> ReportData:
     counts: dict[str, dict[str, int]] = {}
     if result.event is not None:
         counts = registration_counts(result.event)
-    reached = list(program.stage_changes.values_list("to_stage", flat=True)) + [program.stage]
-    stages = [{"label": str(s.label), "reached": s.value in reached} for s in Stage]
+    stages = stage_checklist(program=program)  # the one stage-state function (page, API, report)
     evaluation = Evaluation.objects.filter(program=program).first()
     return ReportData(
         program=program,
@@ -90,6 +89,7 @@ def report_data(*, viewer: User, program: Program) -> ReportData:
         charts=charts.program_charts(result, language=language),
         event_counts=counts,
         stages=stages,
+        warnings=cycle_warnings(program=program),
         swot=evaluation.swot() if evaluation else None,
         handover=ProgramHandover.objects.filter(program=program).first(),
         closing=list(program.closing_activities.all()),
@@ -110,6 +110,7 @@ def _context(data: ReportData) -> dict[str, Any]:
             for g, c in sorted(data.event_counts.items())
         ],
         "figure_rows": data.figure_rows,
+        "stage_lines": [_stage_line(s) for s in data.stages],
     }
 
 
@@ -151,7 +152,7 @@ def report_docx(data: ReportData) -> bytes:
             doc.add_paragraph(f"{label}: {value}")
     _para(doc, _("3. The stages of the program cycle"), "Heading1")
     for stage in data.stages:
-        _para(doc, f"{stage['label']}: {_('reached') if stage['reached'] else _('not yet')}", "ListBullet")
+        _para(doc, _stage_line(stage), "ListBullet")
 
     _para(doc, _("4. The event"), "Heading1")
     event = data.result.event
@@ -214,9 +215,20 @@ def report_docx(data: ReportData) -> bytes:
         doc.add_paragraph(f"{_('Continued by')}: {h.owner_institution} {h.owner_person}".strip())
         if h.next_steps:
             doc.add_paragraph(h.next_steps)
+    _para(doc, _("Annex: dates that do not agree"), "Heading1")
+    for warning in data.warnings:
+        _para(doc, warning.message, "ListBullet")
+    if not data.warnings:
+        doc.add_paragraph(_("Every date of the cycle agrees."))
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def _stage_line(stage: StageStatus) -> str:
+    if stage.complete:
+        return _("%(stage)s: complete") % {"stage": stage.label}
+    return _("%(stage)s: missing %(missing)s") % {"stage": stage.label, "missing": "; ".join(stage.missing)}
 
 
 def _para(doc, text: str, style_id: str):
@@ -242,182 +254,18 @@ def _num(value: float | None, digits: int = 2) -> str:
 
 # --- SVG to PNG for DOCX -------------------------------------------------------------------------
 
-_NS = "{http://www.w3.org/2000/svg}"
-
-
-def _colour(value: str | None) -> str | None:
-    if not value or value == "none":
-        return None
-    return value
-
-
-def _points(text: str) -> list[tuple[float, float]]:
-    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", text)]
-    return list(zip(numbers[0::2], numbers[1::2], strict=False))
-
-
-_PATH_TOKEN = re.compile(r"[MmLlHhVvAaZz]|-?(?:\d+\.?\d*|\.\d+)(?:e-?\d+)?")
-_PATH_ARITY = {"M": 2, "L": 2, "H": 1, "V": 1, "A": 7, "Z": 0}
-_NUMBER = r"(-?\d+(?:\.\d+)?)"
-# straight segments "Mx yLx y", the ties of the network chart
-_SEGMENT = re.compile(rf"M{_NUMBER} {_NUMBER}L{_NUMBER} {_NUMBER}(?=M|$)")
-
-
-def _subpaths(d: str) -> list[list[tuple[float, float]]]:
-    """The subpaths of an SVG path as point lists: M/L/H/V/Z in absolute and relative form, and
-    arcs as half circles between their end points (sampled)."""
-    import math
-
-    tokens = _PATH_TOKEN.findall(d)
-    out: list[list[tuple[float, float]]] = []
-    current: list[tuple[float, float]] = []
-    x = y = 0.0
-    i, command = 0, "M"
-    while i < len(tokens):
-        if tokens[i].isalpha():
-            command = tokens[i]
-            i += 1
-            if command in "Zz":
-                if current:
-                    out.append(current)
-                    x, y = current[0]
-                current = []
-                continue
-        upper, relative = command.upper(), command.islower()
-        args = [float(t) for t in tokens[i : i + _PATH_ARITY[upper]]]
-        i += _PATH_ARITY[upper]
-        if len(args) < _PATH_ARITY[upper]:
-            break
-        if upper == "M":
-            if len(current) > 1:
-                out.append(current)
-            x, y = (x + args[0], y + args[1]) if relative else (args[0], args[1])
-            current = [(x, y)]
-            command = "l" if relative else "L"  # further pairs after M are line-tos
-            continue
-        if upper == "L":
-            x, y = (x + args[0], y + args[1]) if relative else (args[0], args[1])
-        elif upper == "H":
-            x = x + args[0] if relative else args[0]
-        elif upper == "V":
-            y = y + args[0] if relative else args[0]
-        elif upper == "A":
-            ex, ey = (x + args[5], y + args[6]) if relative else (args[5], args[6])
-            cx, cy, r = (x + ex) / 2, (y + ey) / 2, math.hypot(ex - x, ey - y) / 2
-            start = math.atan2(y - cy, x - cx)
-            direction = 1 if args[4] else -1  # sweep flag
-            current += [
-                (
-                    cx + r * math.cos(start + direction * math.pi * t / 12),
-                    cy + r * math.sin(start + direction * math.pi * t / 12),
-                )
-                for t in range(1, 12)
-            ]
-            x, y = ex, ey
-        current.append((x, y))
-    if len(current) > 1:
-        out.append(current)
-    return out
-
-
-@lru_cache(maxsize=8)
-def _font(size: int):
-    from PIL import ImageFont
-
-    try:
-        return ImageFont.load_default(size=size)
-    except TypeError:  # Pillow without FreeType sizes
-        return ImageFont.load_default()
-
 
 def svg_to_png(svg: str, *, scale: float = 2.0) -> bytes:
-    """PNG of a chart; cached in-process by the SVG's content (the SVG is the whole input)."""
+    """The chart as PNG for the DOCX, rendered by resvg (resvg-py, MIT) from the very SVG the PDF
+    embeds, so both files show the same drawing."""
     return _svg_to_png(svg, scale)
 
 
 @lru_cache(maxsize=64)
 def _svg_to_png(svg: str, scale: float) -> bytes:
-    """Rasterise the SVG subset charts.py produces (line, polyline, path, polygon, rect, circle, text)."""
-    from PIL import Image, ImageDraw
+    import resvg_py
 
-    root = ET.fromstring(svg)
-    _x, _y, width, height = (float(v) for v in root.get("viewBox", "0 0 640 400").split())
-    image = Image.new("RGB", (int(width * scale), int(height * scale)), "white")
-    draw = ImageDraw.Draw(image)
-    font = _font(int(12 * scale))
-
-    def s(v: str | float | None) -> float:
-        return float(v or 0) * scale
-
-    for el in root.iter():
-        tag = el.tag.replace(_NS, "")
-        if tag == "line":
-            draw.line(
-                [(s(el.get("x1")), s(el.get("y1"))), (s(el.get("x2")), s(el.get("y2")))],
-                fill=_colour(el.get("stroke")) or "black",
-                width=max(1, int(float(el.get("stroke-width", 1)) * scale)),
-            )
-        elif tag == "polyline":
-            pts = [(x * scale, y * scale) for x, y in _points(el.get("points", ""))]
-            if len(pts) > 1:
-                draw.line(
-                    pts,
-                    fill=_colour(el.get("stroke")) or "black",
-                    width=max(1, int(float(el.get("stroke-width", 1)) * scale)),
-                )
-        elif tag == "path":
-            fill = _colour(el.get("fill", "black"))
-            stroke = _colour(el.get("stroke"))
-            line_width = max(1, int(float(el.get("stroke-width", 1)) * scale))
-            d = el.get("d", "")
-            if stroke and el.get("stroke-linecap") == "round":  # charts.dot_path: discs
-                radius = float(el.get("stroke-width", 1)) * scale / 2
-                for sub in _subpaths(d):
-                    for x, y in sub[:1]:
-                        draw.ellipse(
-                            [x * scale - radius, y * scale - radius, x * scale + radius, y * scale + radius],
-                            fill=stroke,
-                        )
-                continue
-            if stroke and not fill:
-                for segment in _SEGMENT.findall(d):
-                    x1, y1, x2, y2 = (float(v) * scale for v in segment)
-                    draw.line([(x1, y1), (x2, y2)], fill=stroke, width=line_width)
-                d = _SEGMENT.sub("", d)
-            for sub in _subpaths(d):
-                pts = [(x * scale, y * scale) for x, y in sub]
-                if fill and len(pts) > 2:
-                    draw.polygon(pts, fill=fill)
-                if stroke:
-                    draw.line(pts, fill=stroke, width=line_width)
-        elif tag == "polygon":
-            pts = [(x * scale, y * scale) for x, y in _points(el.get("points", ""))]
-            if len(pts) > 2:
-                draw.polygon(pts, fill=_colour(el.get("fill")) or "black")
-        elif tag == "rect":
-            x0, y0 = s(el.get("x")), s(el.get("y"))
-            draw.rectangle(
-                [x0, y0, x0 + s(el.get("width")), y0 + s(el.get("height"))], fill=_colour(el.get("fill"))
-            )
-        elif tag == "circle":
-            cx, cy, r = s(el.get("cx")), s(el.get("cy")), s(el.get("r"))
-            draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=_colour(el.get("fill")) or "black")
-        elif tag == "text" and el.text:
-            anchor = {"middle": "ms", "end": "rs"}.get(el.get("text-anchor", ""), "ls")
-            draw.text(
-                (s(el.get("x")), s(el.get("y"))),
-                el.text,
-                fill=_colour(el.get("fill")) or "black",
-                font=font,
-                anchor=anchor,
-            )
-    buffer = io.BytesIO()
-    # compress_level 3: about twice the size of the default 6, about twice as fast to write
-    image.save(buffer, format="PNG", compress_level=3)
-    return buffer.getvalue()
-
-
-# --- XLSX export -------------------------------------------------------------------------------
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg, zoom=scale, background="#ffffff"))
 
 
 def export_xlsx(data: ReportData, *, include_responses: bool) -> bytes:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import Http404
 
 from aksalarasa.evidence.models import Administration, Instrument, InstrumentVersion, Response
+from aksalarasa.programs.consistency import CycleDates, DatedEvent, DatedTest, local_date
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
@@ -112,3 +114,31 @@ def response_list(*, viewer: User, administration: Administration) -> QuerySet[R
 def response_counts(*, administration: Administration) -> dict[str, int]:
     rows = administration.responses.values("channel").annotate(n=Count("pk"))
     return {row["channel"]: row["n"] for row in rows}
+
+
+def program_test_dates(program: Program, zone: zoneinfo.ZoneInfo) -> CycleDates:
+    """Each of the program's questionnaires with the first and last day an answer came in (in the
+    office's zone), for the cycle's date check. One query."""
+    rows = (
+        Administration.objects.filter(program=program)
+        .annotate(first=Min("responses__submitted_at"), last=Max("responses__submitted_at"))
+        .filter(first__isnull=False)
+        .select_related("event", "instrument_version__instrument")
+    )
+    tests = []
+    for a in rows:
+        event = None
+        if a.event is not None:
+            event = DatedEvent(
+                name=a.event.name, start=local_date(a.event.start, zone), end=local_date(a.event.end, zone)
+            )
+        tests.append(
+            DatedTest(
+                title=a.title or str(a.instrument_version),
+                point=a.point,
+                first=local_date(a.first, zone),
+                last=local_date(a.last, zone),
+                event=event,
+            )
+        )
+    return CycleDates(tests=tests)

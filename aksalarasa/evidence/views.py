@@ -191,7 +191,7 @@ def program_surveys(request: AuthedRequest, pk: int) -> HttpResponse:
     can_manage = services.can_manage_program_evidence(request.user, program)
     form = AdministrationForm(request.POST or None, program=program) if can_manage else None
     if request.method == "POST":
-        if not can_manage:
+        if not can_manage or form is None:
             raise Http404
         if form.is_valid():
             try:
@@ -221,7 +221,7 @@ def administration_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_evidence(request)
     administration = selectors.administration_get_for_viewer(viewer=request.user, pk=pk)
     responses = list(selectors.response_list(viewer=request.user, administration=administration))
-    with_clients = [r.client for r in responses if r.client_id]
+    with_clients = [r.client for r in responses if r.client is not None]
     if with_clients:
         access_record_many(
             user=request.user,
@@ -232,7 +232,10 @@ def administration_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         )
 
     rows = [
-        {"response": r, "label": client_label(r.client, request.user) if r.client_id else _("code (hidden)")}
+        {
+            "response": r,
+            "label": client_label(r.client, request.user) if r.client is not None else _("code (hidden)"),
+        }
         for r in responses
     ]
     public_url = request.build_absolute_uri(reverse("evidence:public", args=[administration.public_token]))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.urls import reverse
 
+from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.clients.masking import can_see_identity
 from aksalarasa.clients.models import Client
 from aksalarasa.guidance.models import GuidanceSession
@@ -16,7 +16,7 @@ TIMELINE_LENGTH = 12
 FREE_TEXT = {"client_said": "", "response": "", "concern_text": "", "notes": ""}
 
 
-def timeline_panel(request: HttpRequest, client: Client) -> dict[str, Any] | None:
+def timeline_panel(request: AuthedRequest, client: Client) -> dict[str, Any] | None:
     """The latest sessions (partner sessions included), for viewers who may see the client's sessions."""
     from aksalarasa.guidance.selectors import session_list
 

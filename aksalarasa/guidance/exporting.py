@@ -6,11 +6,9 @@ from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
 
-from aksalarasa.clients.exporting import CsvExporter, XlsxExporter
+from aksalarasa.clients.exporting import EXPORTERS
 from aksalarasa.clients.models import Client
 from aksalarasa.guidance.selectors import FLAGS, CaseloadRow
-
-EXPORTERS = {"csv": CsvExporter, "xlsx": XlsxExporter}
 
 
 def caseload_export_header() -> dict[str, str]:

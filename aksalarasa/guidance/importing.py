@@ -124,7 +124,7 @@ class SessionImporter(Importer):
         engagement = row.get("engagement", "").strip()
         if engagement and engagement not in {str(v) for v in Engagement.values}:
             issues.append(RowIssue(number, "engagement", _("Engagement is a number from 1 to 4.")))
-        if issues:
+        if issues or client is None:
             return None, issues, warnings
         if outcome == Outcome.RESCHEDULED:
             issues.append(

@@ -9,10 +9,11 @@ their sessions, and (for the officer's list only) one window query for the engag
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import (
     Case,
@@ -271,7 +272,7 @@ def _flag_aggregates(now: datetime, prefix: str = "") -> dict[str, Any]:
 
 
 def _flags_for(
-    stats: dict, supervision_end: date | None, today: date, *, unexcused: bool, low: bool
+    stats: Mapping[str, Any], supervision_end: date | None, today: date, *, unexcused: bool, low: bool
 ) -> list[str]:
     """The flag codes of one client, in display order."""
     flags = []
@@ -354,7 +355,7 @@ def caseload_rows(
     sees_identity: dict[int, bool] = {}
     rows = []
     for c in client_values:
-        s = stats.get(c["pk"], {})
+        s: Mapping[str, Any] = stats.get(c["pk"], {})
         levels = last_levels.get(c["pk"], [])
         row = CaseloadRow(
             client_id=c["pk"],
@@ -585,7 +586,7 @@ def rollup(
     }
     totals = OfficerSummary(officer_id=None, name=str(_("Total")))
     by_section: dict[str, OfficerSummary] = {}
-    for g in groups:
+    for g in cast(Iterable[dict[str, Any]], groups):  # .values() rows with the f"n_{code}" counts
         summary = summaries.get(g["officer_id"])
         if summary is None:
             summary = summaries[g["officer_id"]] = OfficerSummary(
@@ -674,7 +675,7 @@ def _rollup_flagged_page(
     sees_identity: dict[int, bool] = {}
     rows = []
     for v in values:
-        s = stats.get(v["pk"], {})
+        s: Mapping[str, Any] = stats.get(v["pk"], {})
         row = CaseloadRow(
             client_id=v["pk"],
             full_name=v["full_name"],

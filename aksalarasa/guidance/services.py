@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -305,11 +305,14 @@ def group_create(
     ValidationError (field "participants") and creates nothing otherwise.
     """
 
+    office_id = actor.office_id
+    if office_id is None:
+        raise PermissionDenied
     ids = list(dict.fromkeys(participants))
     clients = {
         c.pk: c
         for c in Client.objects.visible_to(actor)
-        .filter(pk__in=ids, office_id=actor.office_id, anonymised_at__isnull=True)
+        .filter(pk__in=ids, office_id=office_id, anonymised_at__isnull=True)
         .select_related("officer")
     }
     if not group_can_create(user=actor) or len(clients) != len(ids):
@@ -337,7 +340,7 @@ def group_create(
             }
         )
     group = GuidanceGroup.objects.create(
-        office_id=actor.office_id,
+        office_id=office_id,
         title=title,
         kind=kind,
         place=place,

@@ -9,7 +9,8 @@ guidance_rebuild_summaries`), the safety net after a bulk load that wrote sessio
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
@@ -43,6 +44,7 @@ def client_summaries_refresh(*, clients: Iterable[int] | QuerySet[Client]) -> in
     the last two expected outcomes and one for the last three engagement levels; then one upsert
     per batch of 2,000.
     """
+    id_source: Any  # a subquery, or the ids themselves
     if isinstance(clients, QuerySet):
         id_source = clients.values("pk")
     else:
@@ -67,7 +69,7 @@ def client_summaries_refresh(*, clients: Iterable[int] | QuerySet[Client]) -> in
     now = timezone.now()
     rows = []
     for client_id, office_id in offices.items():
-        s = stats.get(client_id, {})
+        s: Mapping[str, Any] = stats.get(client_id, {})
         levels = last_levels.get(client_id, [])
         rows.append(
             ClientGuidanceSummary(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -144,9 +146,15 @@ def _record(request: AuthedRequest, client: Client, session: GuidanceSession | N
                     return redirect("guidance:caseload")
                 return redirect("guidance:client_sessions", client_pk=client.pk)
             row = selectors.caseload_row(viewer=request.user, client=client)
-            context = {"row": row, "note": note, "labels": _row_labels()}
-            return render(request, "guidance/_caseload_client.html", context)
-    context = {"client": client, "session": session, "form": form, "name": client_label(client, request.user)}
+            return render(
+                request, "guidance/_caseload_client.html", {"row": row, "note": note, "labels": _row_labels()}
+            )
+    context: dict[str, Any] = {
+        "client": client,
+        "session": session,
+        "form": form,
+        "name": client_label(client, request.user),
+    }
     if request.htmx:
         if request.method == "POST":
             # Errors: the whole client block again, with the form (and its errors) open.
@@ -195,7 +203,7 @@ def client_sessions(request: AuthedRequest, client_pk: int) -> HttpResponse:
     )
     upcoming = list(selectors.sessions_upcoming(viewer=request.user, client=client))
     for session in upcoming:
-        session.whatsapp = reminders.whatsapp_link(session)
+        cast(Any, session).whatsapp = reminders.whatsapp_link(session)  # read by the template
     context = {
         "client": client,
         "name": client_label(client, request.user),

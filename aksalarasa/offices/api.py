@@ -105,7 +105,7 @@ def office_update(request: AuthedRequest, office_id: int, payload: OfficePatch) 
     for name in OfficeSettingsForm.Meta.fields:
         value = changes.get(name, current.get(name))
         if name == "work_area":
-            codes = value if name in changes else [r.pk for r in office.work_area.all()]
+            codes = (value or []) if name in changes else [r.pk for r in office.work_area.all()]
             data.setlist(name, [str(c) for c in codes])
         elif isinstance(value, bool):
             if value:

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from aksalarasa.accounts.models import User
-from aksalarasa.offices.models import Office, Region
+from aksalarasa.offices.models import Office
 
 
 def office_list(*, viewer: User) -> QuerySet[Office]:
@@ -42,13 +42,6 @@ def home_summary(*, viewer: User) -> dict:
     if viewer.is_superuser or viewer.role_national or viewer.role_regional:
         context["offices"] = office_list(viewer=viewer)
     return context
-
-
-def region_regencies(*, province_code: str | None = None) -> QuerySet[Region]:
-    qs = Region.objects.filter(level=Region.Level.REGENCY)
-    if province_code:
-        qs = qs.filter(parent_id=province_code)
-    return qs
 
 
 def region_children(code: str | None) -> list[dict[str, str]]:

@@ -97,8 +97,8 @@ class ServiceOut(Schema):
             for_children=s.for_children,
             for_adults=s.for_adults,
             capacity=s.capacity,
-            active_referrals=s.active_referrals,
-            free_places=max(s.capacity - s.active_referrals, 0),
+            active_referrals=getattr(s, "active_referrals", 0),  # annotated by selectors.service_list
+            free_places=max(s.capacity - getattr(s, "active_referrals", 0), 0),
             schedule=s.schedule,
             place=s.place,
             active=s.active,

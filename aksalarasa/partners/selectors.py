@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -70,16 +70,6 @@ def partner_list(*, viewer: User, query: str = "") -> QuerySet[Partner]:
         .prefetch_related("regions")
         .order_by("name")
     )
-
-
-def partners_expiring(*, viewer: User, today: date | None = None) -> list[Partner]:
-    today = today or timezone.localdate()
-    qs = _scoped(Partner.objects.all(), scoping.partner_scope(viewer)).filter(
-        status=Partner.Status.ACTIVE,
-        agreement_end__isnull=False,
-        agreement_end__lte=today + timedelta(days=AGREEMENT_WARNING_DAYS),
-    )
-    return list(qs.order_by("agreement_end"))
 
 
 def partner_get_for_viewer(*, viewer: User, pk: int) -> Partner:
@@ -390,10 +380,13 @@ def service_suggestions(
         region_ids = {r.pk for r in service.partner.regions.all()}
         if client.regency_id and client.regency_id in region_ids:
             score += 3
-            reasons.append(_("Serves the client's regency/city (%(name)s)") % {"name": client.regency.name})
+            reasons.append(
+                _("Serves the client's regency/city (%(name)s)")
+                % {"name": client.regency.name if client.regency else ""}
+            )
         elif client.regency_id:
             reasons.append(_("Does not list the client's regency/city"))
-        free = max(service.capacity - service.active_referrals, 0)
+        free = max(service.capacity - getattr(service, "active_referrals", 0), 0)  # annotated by service_list
         if free > 0:
             score += 2
             reasons.append(

@@ -45,7 +45,7 @@ def partner_list(request: AuthedRequest) -> HttpResponse:
     context = {
         "rows": rows,
         "query": query,
-        "can_create": bool(request.user.office_id)
+        "can_create": request.user.office_id is not None
         and scoping.can_manage_partners(request.user, request.user.office_id),
         "expiring": [r for r in rows if r["warning"]],
     }
@@ -55,11 +55,12 @@ def partner_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def partner_create(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    if not user.office_id or not scoping.can_manage_partners(user, user.office_id):
+    office = user.office
+    if office is None or not scoping.can_manage_partners(user, office.pk):
         raise Http404
-    form = PartnerForm(request.POST or None, office=user.office)
+    form = PartnerForm(request.POST or None, office=office)
     if request.method == "POST" and form.is_valid():
-        partner = services.partner_create(office=user.office, actor=user, data=form.cleaned_data)
+        partner = services.partner_create(office=office, actor=user, data=form.cleaned_data)
         messages.success(request, _("Partner saved."))
         return redirect("partners:partner_detail", pk=partner.pk)
     return render(request, "partners/partner_form.html", {"form": form, "partner": None})

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
@@ -16,6 +17,7 @@ from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.core.forms import form_errors
 from aksalarasa.programs import forms, selectors, services
+from aksalarasa.programs.consistency import cycle_warnings, warnings_by_stage, warnings_out
 from aksalarasa.programs.models import (
     Card,
     ClosingActivity,
@@ -134,6 +136,12 @@ class CheckItemOut(Schema):
     done: bool
 
 
+class WarningOut(Schema):
+    code: str
+    stage: str
+    message: str
+
+
 class StageOut(Schema):
     value: str
     label: str
@@ -141,11 +149,13 @@ class StageOut(Schema):
     complete: bool
     items: list[CheckItemOut]
     summary: list[str]
+    warnings: list[WarningOut]
 
 
 class ProgramDetailOut(ProgramOut):
     can_edit: bool
     stages: list[StageOut]
+    warnings: list[WarningOut]
 
 
 def _program_out(program: Program) -> dict[str, Any]:
@@ -172,6 +182,8 @@ def program_create(request: AuthedRequest, payload: ProgramIn):
 )
 def program_detail(request: AuthedRequest, program_id: int):
     program = _reader(request, program_id)
+    warnings = cycle_warnings(program=program)
+    by_stage = warnings_by_stage(warnings)
     stages = [
         {
             "value": s.value,
@@ -180,11 +192,17 @@ def program_detail(request: AuthedRequest, program_id: int):
             "complete": s.complete,
             "items": [{"label": i.label, "done": i.done} for i in s.items],
             "summary": s.summary,
+            "warnings": warnings_out(by_stage[s.value]),
         }
         for s in selectors.stage_checklist(program=program)
     ]
     can_edit = services.program_can_edit(program=program, user=request.user)
-    return {**_program_out(program), "can_edit": can_edit, "stages": stages}
+    return {
+        **_program_out(program),
+        "can_edit": can_edit,
+        "stages": stages,
+        "warnings": warnings_out(warnings),
+    }
 
 
 @router.patch("/programs/{program_id}", response={200: ProgramOut, **ERRORS}, summary="Change a program")
@@ -278,7 +296,7 @@ def member_set(request: AuthedRequest, program_id: int, payload: MemberIn):
 # --- Simple stage records ----------------------------------------------------------------------
 
 RecordKind = Literal["contacts", "partners", "groups", "closing-activities", "actions"]
-RECORDS: dict[str, tuple[type, type, list[str]]] = {
+RECORDS: dict[str, tuple[type, type[Model], list[str]]] = {
     "contacts": (
         forms.ContactForm,
         Contact,
@@ -307,7 +325,7 @@ def _records(program: Program, kind: str):
     model = RECORDS[kind][1]
     if model is PlanAction:
         return PlanAction.objects.filter(plan__program=program)
-    return model.objects.filter(program=program)
+    return model._default_manager.filter(program=program)
 
 
 @router.get(
@@ -823,8 +841,8 @@ def indicators_replace(request: AuthedRequest, program_id: int, payload: Indicat
         errors: dict[str, list[str]] = {}
         if formset.non_form_errors():
             errors["__all__"] = [str(e) for e in formset.non_form_errors()]
-        for index, row_errors in enumerate(formset.errors):
-            for field, messages in row_errors.items():
+        for index, row_form in enumerate(formset.forms):
+            for field, messages in row_form.errors.items():
                 errors[f"indicators.{index}.{field}"] = [str(m) for m in messages]
         raise ValidationError(errors)
     services.indicators_replace(program=program, actor=request.user, rows=formset.rows())

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.accounts.models import User
-from aksalarasa.core.forms import label_options
+from aksalarasa.core.forms import choose_one, label_options
 from aksalarasa.partners.models import Partner, Referral
 from aksalarasa.partners.selectors import referral_label, referral_list
 from aksalarasa.programs.models import (
@@ -129,10 +129,12 @@ class ProgramPartnerForm(forms.ModelForm):
         model = ProgramPartner
         fields = ["partner", "name", "role"]
 
-    def __init__(self, *args, program: Program | None = None, **kwargs):
+    def __init__(self, *args, program: Program, **kwargs):
+        # The program is required: without it the list of the office's partners would be empty and
+        # a registered Pokmas Lipas could only be typed as free text (its staff then never see the
+        # program, since they read the programs their organisation is linked to).
         super().__init__(*args, **kwargs)
-
-        partners = Partner.objects.filter(office_id=program.office_id) if program else Partner.objects.none()
+        partners = Partner.objects.filter(office_id=program.office_id, status=Partner.Status.ACTIVE)
         cast(forms.ModelChoiceField, self.fields["partner"]).queryset = partners.order_by("name")
 
     def clean(self):
@@ -172,8 +174,12 @@ class AssessmentItemForm(forms.ModelForm):
 
 class ParticipantForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
-    group = forms.ChoiceField(label=_("Group"), choices=ParticipantGroup.choices)
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices)
+    group = forms.ChoiceField(label=_("Group"), choices=choose_one(ParticipantGroup.choices))
+    sex = forms.ChoiceField(
+        label=_("Sex"),
+        choices=choose_one(Sex.choices),
+        help_text=_('Choose "Prefer not to say" if you would rather not answer.'),
+    )
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
@@ -368,14 +374,17 @@ class BaseIndicatorFormSet(forms.BaseModelFormSet):
         ]
 
 
-IndicatorFormSet = forms.modelformset_factory(
-    Indicator,
-    form=IndicatorForm,
-    formset=BaseIndicatorFormSet,
-    extra=2,
-    can_delete=True,
-    max_num=20,
-    validate_max=True,
+IndicatorFormSet = cast(
+    type[BaseIndicatorFormSet],
+    forms.modelformset_factory(
+        Indicator,
+        form=IndicatorForm,
+        formset=BaseIndicatorFormSet,
+        extra=2,
+        can_delete=True,
+        max_num=20,
+        validate_max=True,
+    ),
 )
 
 

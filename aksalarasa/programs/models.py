@@ -194,7 +194,7 @@ class ProgramPartner(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.partner.name if self.partner_id else self.name
+        return self.partner.name if self.partner else self.name
 
 
 class ProgramReferral(models.Model):
@@ -241,6 +241,8 @@ class ParticipantGroup(models.TextChoices):
 class Sex(models.TextChoices):
     FEMALE = "F", _("Female")
     MALE = "M", _("Male")
+    # A real answer, counted apart in the results: never folded into either sex.
+    NOT_SAID = "X", _("Prefer not to say")
 
 
 class Assessment(models.Model):

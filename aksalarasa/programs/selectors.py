@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Model, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from aksalarasa.programs.models import (
     ProgramMember,
     ProgramPartner,
     ProgramReferral,
+    Sex,
     Stage,
     StakeholderGroup,
     Tally,
@@ -132,8 +133,8 @@ class StageStatus:
 def _program_flags(program: Program) -> dict[str, Any]:
     """Every figure the checklist needs, in one query."""
 
-    def sub(model: type, **filters: Any) -> Exists:
-        return Exists(model.objects.filter(**filters))
+    def sub(model: type[Model], **filters: Any) -> Exists:
+        return Exists(model._default_manager.filter(**filters))
 
     pk = OuterRef("pk")
     row = (
@@ -174,7 +175,7 @@ def _program_flags(program: Program) -> dict[str, Any]:
         .values()
         .first()
     )
-    return row or {}
+    return dict(row) if row else {}
 
 
 # The intervention stage's figures come from the events app, a higher layer: it registers its
@@ -294,6 +295,15 @@ def assessment_list(program: Program) -> list[Assessment]:
     )
 
 
+def participants_by_sex(*, assessment: Assessment) -> list[tuple[str, int]]:
+    """Participants per answer to the sex question, "Prefer not to say" its own line (last): it is
+    an answer, never folded into either sex. One query."""
+    counts = dict(
+        assessment.participants.order_by().values("sex").annotate(n=Count("pk")).values_list("sex", "n")
+    )
+    return [(str(label), counts.get(value, 0)) for value, label in Sex.choices]
+
+
 def assessment_results(*, assessment: Assessment) -> dict[str, Any]:
     """Votes per problem, overall and by group (ballots plus the facilitator's counts). Three queries."""
     problems = list(assessment.items.filter(kind=AssessmentItem.Kind.PROBLEM).order_by("pk"))
@@ -305,9 +315,9 @@ def assessment_results(*, assessment: Assessment) -> dict[str, Any]:
         .annotate(total=Sum("count"))
     ):
         counts[row["item_id"]][row["participant__group"]] += row["total"]
-    for row in Tally.objects.filter(item__assessment=assessment).values("item_id", "group", "count"):
-        counts[row["item_id"]][row["group"]] += row["count"]
-    rows = [
+    for tally in Tally.objects.filter(item__assessment=assessment).values("item_id", "group", "count"):
+        counts[tally["item_id"]][tally["group"]] += tally["count"]
+    rows: list[dict[str, Any]] = [
         {
             "item": p,
             "by_group": counts[p.pk],
@@ -318,9 +328,9 @@ def assessment_results(*, assessment: Assessment) -> dict[str, Any]:
     ]
     rows.sort(key=lambda r: (-r["total"], r["item"].pk))
     # Competition ranking ("1, 2, 2, 4"): equal votes share a rank.
-    for index, row in enumerate(rows):
-        row["rank"] = (
-            rows[index - 1]["rank"] if index and rows[index - 1]["total"] == row["total"] else index + 1
+    for index, ranked in enumerate(rows):
+        ranked["rank"] = (
+            rows[index - 1]["rank"] if index and rows[index - 1]["total"] == ranked["total"] else index + 1
         )
     group_totals = {g: sum(r["by_group"][g] for r in rows) for g in groups}
     # The top problem of each group: MPA's point is that groups see problems differently.

@@ -7,8 +7,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -88,6 +89,8 @@ def program_can_edit(*, program: Program, user: User) -> bool:
 
 @transaction.atomic
 def program_create(*, actor: User, data: dict[str, Any]) -> Program:
+    if actor.office_id is None:  # programs belong to an office
+        raise PermissionDenied
     program = Program(
         office_id=actor.office_id, created_by=actor, **{f: data[f] for f in PROGRAM_FIELDS if f in data}
     )
@@ -164,11 +167,13 @@ def program_stage_move(
 
 
 @transaction.atomic
-def record_add(*, program: Program, model: type, data: dict[str, Any], actor: User | None = None) -> Any:
+def record_add(
+    *, program: Program, model: type[Model], data: dict[str, Any], actor: User | None = None
+) -> Any:
     fields = {name: value for name, value in data.items() if name != "version"}
     if "created_by" in {f.name for f in model._meta.fields}:
         fields["created_by"] = actor
-    return model.objects.create(program=program, **fields)
+    return model._default_manager.create(program=program, **fields)
 
 
 @transaction.atomic
@@ -179,10 +184,10 @@ def record_delete(*, record: Any) -> None:
 # --- Participatory assessment (MPA) ------------------------------------------------------------
 
 
-def _short_code(model: type, length: int = 6) -> str:
+def _short_code(model: type[Model], length: int = 6) -> str:
     for _attempt in range(20):
         code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(length))
-        if not model.objects.filter(code=code).exists():
+        if not model._default_manager.filter(code=code).exists():
             return code
     raise RuntimeError("no free short code")  # 32**6 codes: practically unreachable
 

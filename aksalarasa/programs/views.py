@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from aksalarasa.core.concurrency import StaleVersion, save_versioned_form
 from aksalarasa.core.forms import apply_errors
 from aksalarasa.core.history import history_for
 from aksalarasa.programs import forms, selectors, services
+from aksalarasa.programs.consistency import cycle_warnings
 from aksalarasa.programs.models import (
     STAGE_ORDER,
     Card,
@@ -51,10 +53,25 @@ def _editor(request: AuthedRequest, pk: int) -> Program:
     return program
 
 
+# Which stages' date warnings each page shows (the stages page shows them all).
+_TAB_STAGES = {
+    "initiation": (Stage.INITIATION, Stage.ORGANISING),
+    "assessment": (Stage.ASSESSMENT,),
+    "planning": (Stage.PLANNING,),
+    "intervention": (Stage.INTERVENTION,),
+    "evaluation": (Stage.EVALUATION,),
+    "termination": (Stage.TERMINATION,),
+}
+
+
 def _base(request: AuthedRequest, program: Program, tab: str) -> dict[str, Any]:
+    warnings = cycle_warnings(program=program)
+    if tab in _TAB_STAGES:
+        warnings = [w for w in warnings if w.stage in _TAB_STAGES[tab]]
     return {
         "program": program,
         "tab": tab,
+        "date_warnings": warnings,
         "can_edit": services.program_can_edit(program=program, user=request.user),
         "nav_current": "programs",
     }
@@ -193,7 +210,7 @@ def member_remove(request: AuthedRequest, pk: int, member_id: int) -> HttpRespon
 
 # --- Simple records: contacts, partners, groups, closing activities, plan actions ---------------
 
-RECORDS: dict[str, tuple[type, type, str]] = {
+RECORDS: dict[str, tuple[type, type[Model], str]] = {
     "contact": (forms.ContactForm, Contact, "programs:initiation"),
     "partner": (forms.ProgramPartnerForm, ProgramPartner, "programs:initiation"),
     "group": (forms.StakeholderGroupForm, StakeholderGroup, "programs:initiation"),
@@ -234,7 +251,7 @@ def record_delete(request: AuthedRequest, pk: int, kind: str, record_id: int) ->
     program = _editor(request, pk)
     _form, model, page = RECORDS[kind]
     scope = {"plan__program": program} if model is PlanAction else {"program": program}
-    record = model.objects.filter(pk=record_id, **scope).first()
+    record = model._default_manager.filter(pk=record_id, **scope).first()
     if record is None:
         raise Http404
     services.record_delete(record=record)
@@ -255,7 +272,7 @@ def _initiation_page(request: AuthedRequest, program: Program, bound: dict) -> H
         **_base(request, program, "initiation"),
         **selectors.initiation_data(program),
         "forms": {
-            kind: bound.get(kind) or RECORDS[kind][0](prefix=kind) for kind in ("contact", "partner", "group")
+            kind: bound.get(kind) or _record_form(kind, program) for kind in ("contact", "partner", "group")
         },
     }
     return render(request, "programs/initiation.html", context, status=422 if bound else 200)
@@ -295,6 +312,7 @@ def _assessment_page(request, program, assessment, bound: dict) -> HttpResponse:
         "assessment": assessment,
         "items": list(assessment.items.all()),
         "participants": list(assessment.participants.all()),
+        "participants_by_sex": selectors.participants_by_sex(assessment=assessment),
         "results": selectors.assessment_results(assessment=assessment),
         "item_form": bound.get("item") or forms.AssessmentItemForm(prefix="item"),
         "participant_form": bound.get("participant") or forms.ParticipantForm(prefix="participant"),

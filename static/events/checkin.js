@@ -69,8 +69,10 @@
       }
       if (rest.length) { flush(); }
     }).catch(function () {
-      // Offline or the server did not answer: keep the item, try again later.
+      // Offline or the server did not answer: keep the item, try again later. Whatever waits in
+      // the queue now reaches the server as an offline check-in.
       sending = false;
+      save(load().map(function (i) { i.source = "offline"; return i; }));
       say(form.dataset.msgQueued, "msg-warning");
       showQueue();
     });

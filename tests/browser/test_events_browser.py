@@ -77,6 +77,8 @@ def test_event_day_from_registration_to_stage_view(phone_page, new_page):
     browser_login(staff, officer.username, PASSWORD)
     staff.goto(reverse("events:checkin", args=[event.pk]))
     assert staff.viewport_size == {"width": 390, "height": 844}
+    # Nobody is asked how the code arrived: the page knows (issue 17 item 4).
+    assert staff.locator("#checkin-form select").count() == 0
     staff.fill("#id_code", code.lower())
     staff.click("#checkin-form button[type=submit]")
     staff.wait_for_selector("#checkin-result .msg-success")
@@ -86,6 +88,7 @@ def test_event_day_from_registration_to_stage_view(phone_page, new_page):
     staff.click("#checkin-form button[type=submit]")
     staff.wait_for_selector("#checkin-result .msg-warning")
     assert CheckIn.objects.filter(registration__code=code, event=event).count() == 1
+    assert CheckIn.objects.get(registration__code=code, event=event).source == CheckIn.Source.TYPED
 
     # Offline: the check-in waits on the phone and is sent once the connection returns.
     late = RegistrationFactory(event=event, name="I Ketut Sudarma")
@@ -100,7 +103,17 @@ def test_event_day_from_registration_to_stage_view(phone_page, new_page):
     staff.wait_for_selector("#checkin-queue[hidden]", state="attached")
     staff.wait_for_selector("#checkin-result .msg-success")
     assert CheckIn.objects.filter(registration=late).count() == 1
+    assert CheckIn.objects.get(registration=late).source == CheckIn.Source.OFFLINE
     assert CheckIn.objects.filter(event=event).count() == 4
+
+    # A click in the registration list checks a person in, recorded as coming from the list.
+    walk_in = RegistrationFactory(event=event, name="Made Walk In")
+    staff.goto(reverse("events:registrations", args=[event.pk]))
+    with staff.expect_navigation():
+        staff.locator("tr", has_text=walk_in.code).locator("button[type=submit]").click()
+    assert CheckIn.objects.get(registration=walk_in).source == CheckIn.Source.LIST
+    CheckIn.objects.filter(registration=walk_in).delete()
+    walk_in.delete()
 
     # Teams: two mixed teams of the four people checked in.
     staff.goto(reverse("events:teams", args=[event.pk]))

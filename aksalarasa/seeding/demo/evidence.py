@@ -38,11 +38,14 @@ NO_AFTER = 1  # residents who did not answer after
 
 
 def _version(key: str) -> InstrumentVersion:
-    return (
+    version = (
         InstrumentVersion.objects.filter(instrument__key=key, status=InstrumentVersion.Status.PUBLISHED)
         .order_by("-number")
         .first()
     )
+    if version is None:
+        raise LookupError(f"no published version of the instrument {key!r}")
+    return version
 
 
 def _administration(
@@ -54,7 +57,7 @@ def _administration(
     if existing:
         return existing
     ctx.count("evidence administrations", True)
-    titles = {
+    titles: dict[tuple[str, str], str] = {
         (Audience.CLIENT, Point.BEFORE): "Kuesioner klien sebelum AKSALARASA",
         (Audience.CLIENT, Point.AFTER): "Kuesioner klien sesudah AKSALARASA",
         (Audience.RESIDENT, Point.BEFORE): "Kuesioner warga sebelum AKSALARASA",
@@ -105,6 +108,7 @@ def load(ctx: DemoContext) -> None:
     participants = [
         r.client
         for r in event.registrations.filter(group="client", client__isnull=False).select_related("client")
+        if r.client is not None
     ]
     if participants:
         before = _administration(

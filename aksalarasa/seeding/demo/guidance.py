@@ -278,6 +278,8 @@ def _load_groups(ctx: DemoContext, clients: list[Client]) -> None:
     zone = ZoneInfo(office.time_zone)
     today = timezone.localdate(timezone.now())
     leader_id = participants[0].officer_id
+    if leader_id is None:  # the participants are one officer's clients
+        return
     new_sessions: list[GuidanceSession] = []
     for title, kind, place, days, at, notes in GROUPS:
         group = GuidanceGroup.objects.filter(office=office, title=title).first()

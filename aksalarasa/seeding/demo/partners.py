@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from typing import cast
 
 from django.utils import timezone
 
+from aksalarasa.accounts.models import User
 from aksalarasa.clients.models import Client
 from aksalarasa.offices.models import Region
 from aksalarasa.partners import services
@@ -353,7 +355,7 @@ def _referrals(ctx: DemoContext, service_map: dict, staff) -> None:
             continue
         client = eligible[rng.randrange(len(eligible))] if len(eligible) > 1 else eligible[0]
         used.add(client.pk)
-        officer = client.officer
+        officer = cast(User, client.officer)  # the demo's clients all have an officer
         shared = ["name", "phone", "category"] if sharing_allowed(client) else []
         referral = services.referral_create(
             client=client,

@@ -14,6 +14,8 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Model
+
 from aksalarasa.programs import services
 from aksalarasa.programs.models import (
     ActionPlan,
@@ -43,9 +45,9 @@ D = datetime.date
 
 
 def _get_or_create(
-    ctx: DemoContext, what: str, model: type, lookup: dict[str, Any], defaults: dict[str, Any]
+    ctx: DemoContext, what: str, model: type[Model], lookup: dict[str, Any], defaults: dict[str, Any]
 ) -> Any:
-    row, created = model.objects.get_or_create(**lookup, defaults=defaults)
+    row, created = model._default_manager.get_or_create(**lookup, defaults=defaults)
     ctx.count(what, created)
     return row
 
