@@ -20,7 +20,7 @@ from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
 from aksalarasa.core.concurrency import StaleVersion
 from aksalarasa.core.forms import apply_errors
-from aksalarasa.evidence import analysis, charts, selectors, services
+from aksalarasa.evidence import analysis, charts, selectors, services, stats
 from aksalarasa.evidence.forms import AdministrationForm, ItemForm, NewItemForm, ResponseForm
 from aksalarasa.evidence.models import Administration, Answer, Item, Response
 from aksalarasa.programs.selectors import program_get_for_viewer, program_list
@@ -411,6 +411,7 @@ def program_analysis(request: AuthedRequest, pk: int) -> HttpResponse:
                 {"survey": s, "chart": c} for s, c in zip(result.surveys, chart_map["surveys"], strict=True)
             ],
             "language": language,
+            "zero_rule": stats.ZERO_RULE_EN if language.startswith("en") else stats.ZERO_RULE_ID,
             "nav_current": "evidence",
         },
     )
