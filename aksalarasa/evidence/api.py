@@ -137,8 +137,10 @@ def _version_out(version) -> dict[str, Any]:
 @router.get("/evidence/instruments", response=list[InstrumentOut])
 def instruments(request: AuthedRequest):
     _require(request)
-    qs = Instrument.objects.prefetch_related("versions__subscales", "versions__items__subscale").order_by(
-        "key"
+    qs = (
+        Instrument.objects.filter(selectors.instrument_scope(request.user))
+        .prefetch_related("versions__subscales", "versions__items__subscale")
+        .order_by("key")
     )
     return [
         {
