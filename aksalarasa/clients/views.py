@@ -42,6 +42,7 @@ from aksalarasa.clients.registry import CLIENT_DETAIL_PANELS
 from aksalarasa.core.concurrency import StaleVersion
 from aksalarasa.core.forms import apply_errors
 from aksalarasa.core.history import history_for
+from aksalarasa.core.suppression import SMALL_CELL
 
 PAGE_SIZE = 25
 
@@ -506,7 +507,7 @@ def client_counts(request: AuthedRequest) -> HttpResponse:
         "rows": selectors.client_counts(viewer=request.user),
         "categories": Client.Category.choices,
         "programs": Supervision.ProgramType.choices,
-        "small_cell": selectors.SMALL_CELL,
+        "small_cell": SMALL_CELL,
         "nav_current": "client_counts",
     }
     return render(request, "clients/client_counts.html", context)
