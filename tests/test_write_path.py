@@ -196,6 +196,7 @@ NO_HISTORY = {
 PENDING = {
     "clients.breach_report_create",
     "clients.client_create",
+    "clients.import_confirm",
     "clients.client_photo_remove",
     "clients.client_photo_set",
     "clients.client_reassign",
