@@ -164,12 +164,12 @@ def extended(world):
 
 IDENTITY = {
     "office_head": True,
-    "section_head_bkd": True,
+    "section_head_bkd": False,  # a child's name stays in the child section (BKA) and with its own PK
     "section_head_bka": True,
-    "officer_with": True,
+    "officer_with": False,  # an adult-section PK of the same office
     "officer_child": True,
     "superuser": True,
-    "officer_without": True,  # same office, guidance role: masking allows; scoping decides
+    "officer_without": False,
     "program_team": False,
     "partner_staff": False,
     "admin": False,
@@ -179,6 +179,7 @@ IDENTITY = {
     "officer_b": False,
     "office_head_b": False,
 }
+ADULT_SECTION = {"section_head_bkd", "officer_with", "officer_without"}  # an adult's identity in full
 
 
 @pytest.mark.parametrize("role", sorted(IDENTITY))
@@ -191,7 +192,7 @@ def test_child_identity_only_for_own_office_guidance_staff(world, role):
     # tests/test_partner_name_masking.py for the referral that does).
     assert client_label(adult, viewer) == ("I.M.D.S." if role == "partner_staff" else "I Made Dewasa Satu")
     assert client_label(adult, viewer, name_shared=False) == (
-        "I Made Dewasa Satu" if IDENTITY[role] else "I.M.D.S."
+        "I Made Dewasa Satu" if IDENTITY[role] or role in ADULT_SECTION else "I.M.D.S."
     )
 
 

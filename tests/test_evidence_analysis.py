@@ -225,7 +225,7 @@ def test_analysis_page_shows_every_figure_and_chart_with_bounded_queries(
     ):
         assert chart_class in html
     assert len(re.findall(r"<svg", html)) >= 6
-    assert "Hodges-Lehmann" in html and "Cliff" in html and "clustered by client" in html
+    assert "Hodges-Lehmann" in html and "Cliff" in html and "dikelompokkan per klien" in html
     assert "<title" in html and "<desc" in html  # charts are described for screen readers
 
 
@@ -367,3 +367,141 @@ def test_api_creates_administration_and_validates_responses(evaluated, client):
     )
     assert forbidden.status_code == 403
     assert timezone.now()  # aware datetimes only
+
+
+# --- readings that never overclaim (#15) -------------------------------------------------------
+
+
+def test_did_leaves_registered_no_shows_out_of_the_comparison_group_and_says_who_is_in_it(
+    evaluated, office_a
+):
+    officer = evaluated["officer"]
+    no_show = make_client(office_a, officer)
+    SupervisionFactory(client=no_show, program_type="pb")
+    RegistrationFactory(event=evaluated["event"], group="client", client=no_show, name="")
+    for days in (-30, 30):
+        at = EVENT_START + datetime.timedelta(days=days, hours=2 if days > 0 else 0)
+        GuidanceSessionFactory(client=no_show, scheduled_at=at, outcome="unexcused", engagement=None)
+    result = analysis.program_analysis(viewer=evaluated["head"], program=evaluated["program"])
+    assert result.no_shows_left_out == 1
+    assert result.attendance.n == 12  # 6 participants + 6 comparable; the no-show is in neither group
+    assert result.attendance.details["n_comparison"] == 6
+    reading = result.attendance.reading_en
+    assert "Comparison group: this office's clients not registered for the event" in reading
+    assert "1 registered clients who did not come are left out" in reading
+    assert "What this design cannot show" in reading and "not proof of cause" in reading
+    assert "tidak hadir tidak dihitung" in result.attendance.reading_id
+
+
+def test_pre_trends_are_checked_over_the_pre_event_periods(evaluated):
+    result = analysis.program_analysis(viewer=evaluated["head"], program=evaluated["program"])
+    trend = result.attendance_pre_trend
+    # Sessions 50, 30 and 10 days before fall in three 14-day periods. Participants attend
+    # (1, 1/2, 0) on average and comparison clients (1, 1, 0): both slopes are -1/2 per period,
+    # so the difference in slopes is 0 and no difference in trends is visible.
+    assert trend is not None and trend.details["periods"] == 3
+    assert trend.estimate == pytest.approx(0.0, abs=1e-9)
+    assert trend.reading_en.startswith("Pre-event trend check (3 periods)")
+    page_text = analysis_as_text(evaluated)
+    assert "Uji tren sebelum acara" in page_text
+
+
+def analysis_as_text(evaluated) -> str:
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(evaluated["head"])
+    return browser.get(reverse("evidence:analysis", args=[evaluated["program"].pk])).content.decode()
+
+
+def test_several_subscales_get_holm_adjusted_p_values_beside_the_raw_ones(evaluated):
+    from statsmodels.stats.multitest import multipletests
+
+    result = analysis.program_analysis(viewer=evaluated["head"], program=evaluated["program"])
+    residents = next(s for s in result.surveys if s.group == "resident")
+    tested = [s for s in residents.subscales if s.paired]
+    assert residents.holm_tested == len(tested) >= 2
+    raw = [s.paired.wilcoxon.p_value for s in tested]
+    # Holm by hand: sort ascending, multiply the k-th smallest by (m - k + 1), keep monotone, cap at 1
+    m = len(raw)
+    order = sorted(range(m), key=lambda i: raw[i])
+    expected, running = [0.0] * m, 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * raw[i]))
+        expected[i] = running
+    assert [s.p_holm for s in tested] == pytest.approx(expected)
+    assert [s.p_holm for s in tested] == pytest.approx(list(multipletests(raw, method="holm")[1]))
+    assert all("Holm-adjusted for" in s.paired.wilcoxon.reading_en for s in tested)
+    html = analysis_as_text(evaluated)
+    assert "Holm" in html and "alarm palsu" in html
+
+
+def test_a_subscale_with_alpha_below_0_6_gets_its_reading_tempered():
+    from aksalarasa.evidence import stats
+
+    sub = analysis.SubscaleAnalysis(
+        key="x",
+        name_id="X",
+        name_en="X",
+        alpha_before=stats.Figure(key="alpha", estimate=0.42, n=20, method="Cronbach's alpha, Feldt CI"),
+        alpha_after=stats.Figure(key="alpha", estimate=0.81, n=20, method="Cronbach's alpha, Feldt CI"),
+        paired=stats.paired_analysis(list(range(20)), [v + 1 for v in range(20)]),
+        unpaired=None,
+        mean_before=None,
+        mean_after=None,
+        n_before=20,
+        n_after=20,
+    )
+    analysis._temper_low_reliability(sub)
+    assert sub.low_reliability
+    assert sub.paired.wilcoxon.reading_en.startswith(
+        "Caution: this subscale's items do not yet measure one thing"
+    )
+    assert "alfa 0,42 < 0,6" in sub.paired.hodges_lehmann.reading_id
+    reliable = analysis.SubscaleAnalysis(
+        key="y", name_id="Y", name_en="Y", alpha_before=sub.alpha_after, alpha_after=sub.alpha_after,
+        paired=stats.paired_analysis(list(range(20)), [v + 1 for v in range(20)]), unpaired=None,
+        mean_before=None, mean_after=None, n_before=20, n_after=20,
+    )  # fmt: skip
+    analysis._temper_low_reliability(reliable)
+    assert not reliable.low_reliability and not reliable.paired.wilcoxon.reading_en.startswith("Caution")
+
+
+def test_indicator_headline_counts_only_measured_indicators_everywhere(evaluated, client):
+    from aksalarasa.programs import selectors as program_selectors
+    from aksalarasa.programs.models import Indicator
+
+    program = evaluated["program"]
+    Indicator.objects.filter(program=program).delete()
+    Indicator.objects.create(program=program, criterion="Klien hadir", weight=40, achievement=100)
+    Indicator.objects.create(program=program, criterion="Stigma warga", weight=60, achievement=None)
+    result = analysis.program_analysis(viewer=evaluated["head"], program=program)
+    assert result.indicators.total.estimate == pytest.approx(100.0)  # not 40 %: the unmeasured 60 % is apart
+    assert "Stigma warga" in result.indicators.total.reading_id
+    data = program_selectors.evaluation_data(program)
+    assert str(data["weighted_total"]) == "100.0" and [i.criterion for i in data["unmeasured"]] == [
+        "Stigma warga"
+    ]
+    client.force_login(evaluated["head"])
+    api = client.get(f"/api/v1/programs/{program.pk}/evaluation").json()
+    assert api["weighted_total"] == "100.0" and api["measured_weight"] == 40 and len(api["unmeasured"]) == 1
+
+
+def test_pre_trend_check_warns_when_participants_already_moved_differently_before():
+    from aksalarasa.evidence import stats
+
+    rng = __import__("numpy").random.default_rng(7)
+    rows = []
+    for c in range(30):
+        treated = c < 15
+        for period in range(4):
+            slope = 0.15 if treated else -0.05  # participants were already improving
+            rows.append(stats.TrendRow(c, treated, period, 0.4 + slope * period + rng.normal(0, 0.05)))
+    trend = stats.pre_trend_check(rows)
+    assert trend is not None and trend.estimate == pytest.approx(0.2, abs=0.05)
+    assert trend.p_value < 0.05
+    assert "may be biased" in trend.reading_en and "bisa bias" in trend.reading_id
+    parallel = [stats.TrendRow(r.client, r.treated, r.period, 0.4 + 0.1 * r.period + (r.value - int(r.value)) * 0)
+                for r in rows]  # fmt: skip
+    assert stats.pre_trend_check([r for r in rows if r.period == 0]) is None  # one period: no check
+    assert stats.pre_trend_check(parallel) is not None

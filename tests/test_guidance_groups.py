@@ -18,7 +18,7 @@ from aksalarasa.guidance.models import GuidanceGroup, GuidanceSession
 from aksalarasa.guidance.selectors import caseload_row
 from aksalarasa.seeding.demo import DemoContext
 from aksalarasa.seeding.demo import guidance as demo
-from tests.factories import make_guidance_client, make_user
+from tests.factories import UserFactory, make_guidance_client, make_user
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -457,15 +457,19 @@ GROUP_WALK = {
 
 @pytest.mark.parametrize("actor", sorted(GROUP_WALK))
 def test_permission_walk_of_the_group_urls(client, office_a, office_b, actor):
-    from tests.test_permissions import _actor
-
     lead = make_user("officer", office_a)
     group = _create(lead, [make_guidance_client(office_a, lead), make_guidance_client(office_a, lead)])
     far_lead = make_user("officer", office_b)
     far = _create(
         far_lead, [make_guidance_client(office_b, far_lead), make_guidance_client(office_b, far_lead)]
     )
-    user = _actor(actor, office_a)
+    user = (
+        None
+        if actor == "anonymous"
+        else UserFactory(office=None, is_superuser=True, is_staff=True)
+        if actor == "superuser"
+        else make_user(actor, office_a)
+    )
     if user is not None:
         client.force_login(user)
     urls = [

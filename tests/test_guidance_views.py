@@ -300,3 +300,38 @@ def test_nav_and_home_point_an_officer_to_the_caseload(client, world):
     home = client.get(reverse("core:home")).content.decode()
     assert reverse("guidance:caseload") in home
     assert "Wayan Klien Satu" in home  # the flagged client is listed on the home block
+
+
+def test_recording_a_session_offers_the_scheduled_appointment_and_completes_it(client, office_a):
+    """Issue 17 item 14: with an appointment set for later, recording a session now offers to record
+    against it; chosen, the appointment is completed (moved to now), not duplicated."""
+    officer = make_user("officer", office_a)
+    person = make_guidance_client(office_a, officer, full_name="Ketut Janji")
+    later = GuidanceSessionFactory(client=person, scheduled_at=timezone.now() + timedelta(days=2))
+    client.force_login(officer)
+    url = reverse("guidance:client_record", args=[person.pk])
+    page = client.get(url).content.decode()
+    assert "Janji temu sudah dijadwalkan" in page
+    assert f'value="{later.pk}"' in page and "checked" in page.split(f'value="{later.pk}"')[1][:40]
+
+    next_at = _local_input(timezone.now() + timedelta(days=9))
+    response = client.post(url, _record_data(appointment=str(later.pk), next_at=next_at))
+    assert response.status_code == 302
+    later.refresh_from_db()
+    assert later.outcome == "attended" and later.engagement == 3
+    assert abs(later.scheduled_at - timezone.now()) < timedelta(minutes=5)
+    sessions = GuidanceSession.objects.filter(client=person)
+    assert sessions.count() == 2  # the completed appointment and the next one, nothing else
+    assert sessions.filter(outcome="").count() == 1
+
+
+def test_a_separate_session_keeps_the_scheduled_appointment(client, office_a):
+    officer = make_user("officer", office_a)
+    person = make_guidance_client(office_a, officer, full_name="Made Terpisah")
+    later = GuidanceSessionFactory(client=person, scheduled_at=timezone.now() + timedelta(days=2))
+    client.force_login(officer)
+    url = reverse("guidance:client_record", args=[person.pk])
+    assert client.post(url, _record_data(appointment="")).status_code == 302
+    later.refresh_from_db()
+    assert later.outcome == ""
+    assert GuidanceSession.objects.filter(client=person, outcome="attended").exclude(pk=later.pk).count() == 1

@@ -31,10 +31,26 @@ HW_X = [1.83, 0.50, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.30]
 HW_Y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29]
 
 
-def brute_signrank_p(d: list[float]) -> float:
-    """Two-sided exact p of the signed-rank statistic by enumerating all 2^n sign assignments."""
-    nz = [v for v in d if v != 0]
-    ranks = sst.rankdata([abs(v) for v in nz])
+def exact_mid_ranks(values: list[Fraction]) -> list[Fraction]:
+    """Mid-ranks (1-based) of exact numbers, by sorting: an independent route from rankdata."""
+    order = sorted(values)
+    first: dict[Fraction, int] = {}
+    count: dict[Fraction, int] = {}
+    for i, v in enumerate(order, start=1):
+        first.setdefault(v, i)
+        count[v] = count.get(v, 0) + 1
+    return [first[v] + Fraction(count[v] - 1, 2) for v in values]
+
+
+def brute_signrank_p(d: list) -> float:
+    """Two-sided exact p of the signed-rank statistic by enumerating all 2^n sign assignments.
+
+    Pratt's rule, the product's zero rule: every |d| is ranked (zeros included, mid-ranks for
+    ties, in exact arithmetic when given Fractions); only the non-zero ones get a sign."""
+    exact = [Fraction(v) for v in d]
+    all_ranks = exact_mid_ranks([abs(v) for v in exact])
+    nz = [v for v in exact if v != 0]
+    ranks = [r for r, v in zip(all_ranks, exact, strict=True) if v != 0]
     observed = sum(r for r, v in zip(ranks, nz, strict=True) if v > 0)
     total = sum(ranks)
     centre = total / 2
@@ -43,7 +59,7 @@ def brute_signrank_p(d: list[float]) -> float:
     for signs in itertools.product((0, 1), repeat=len(nz)):
         t_plus = sum(r for r, s in zip(ranks, signs, strict=True) if s)
         count += 1
-        if abs(t_plus - centre) >= abs(observed - centre) - 1e-9:
+        if abs(t_plus - centre) >= abs(observed - centre):
             extreme += 1
     return extreme / count
 
@@ -79,8 +95,106 @@ def test_wilcoxon_hollander_wolfe_example_matches_r_output():
 def test_wilcoxon_with_ties_uses_exact_conditional_enumeration():
     d = [1, 1, 2, -1, 0.5, 0.5, 1, 2, 1, 0, 0]  # ties in |d| and two zero differences
     _, p, method = stats.wilcoxon_signed_rank(d)
-    assert "sign flips" in method
+    assert "exact" in method and "zeros ranked" in method
     assert p == pytest.approx(brute_signrank_p(d), abs=1e-12)
+
+
+# Subscale means of three items: both people below rose by exactly 1/3 (7/3 -> 8/3 and 1 -> 4/3),
+# but in floating point 8/3 - 7/3 and 4/3 - 1 differ in the last bit. Ranked as floats the two
+# differences do not tie and the "exact, no ties" path reports a different p-value.
+FLOAT_MEANS_BEFORE = [(2 + 2 + 3) / 3, (1 + 1 + 1) / 3, (3 + 3 + 4) / 3, (2 + 3 + 3) / 3, (1 + 2 + 2) / 3,
+                      (4 + 4 + 4) / 3, (2 + 2 + 2) / 3, (3 + 3 + 3) / 3, (1 + 1 + 2) / 3, (2 + 3 + 4) / 3,
+                      (3 + 4 + 4) / 3, (1 + 2 + 3) / 3]  # fmt: skip
+FLOAT_MEANS_AFTER = [(2 + 3 + 3) / 3, (1 + 1 + 2) / 3, (3 + 4 + 4) / 3, (3 + 3 + 3) / 3, (2 + 2 + 2) / 3,
+                     (4 + 4 + 3) / 3, (2 + 2 + 3) / 3, (3 + 3 + 4) / 3, (1 + 2 + 2) / 3, (2 + 3 + 3) / 3,
+                     (4 + 4 + 4) / 3, (1 + 2 + 4) / 3]  # fmt: skip
+FLOAT_MEANS_EXACT = [  # the same differences in exact arithmetic (item sums / 3)
+    Fraction(8 - 7, 3), Fraction(4 - 3, 3), Fraction(11 - 10, 3), Fraction(9 - 8, 3), Fraction(6 - 5, 3),
+    Fraction(11 - 12, 3), Fraction(7 - 6, 3), Fraction(10 - 9, 3), Fraction(5 - 4, 3), Fraction(8 - 9, 3),
+    Fraction(12 - 11, 3), Fraction(7 - 6, 3),
+]  # fmt: skip
+
+
+def test_float_means_that_changed_equally_tie_in_test_rank_biserial_and_hodges_lehmann():
+    floats = [a - b for a, b in zip(FLOAT_MEANS_AFTER, FLOAT_MEANS_BEFORE, strict=True)]
+    assert len(set(abs(v) for v in floats)) > 1  # the data really does differ in the last bit
+    assert {abs(v) for v in FLOAT_MEANS_EXACT} == {Fraction(1, 3)}  # ... where exact arithmetic ties
+    _, p, _ = stats.wilcoxon_signed_rank(floats)
+    assert p == pytest.approx(brute_signrank_p(FLOAT_MEANS_EXACT), abs=1e-12)
+    # 12 tied ranks of 6.5, two negative: T+ = 65, T- = 13
+    r, t_plus, t_minus = stats.rank_biserial_paired(floats)
+    assert (t_plus, t_minus) == (65, 13)
+    assert r == pytest.approx((65 - 13) / 78)
+    hl, ci, _ = stats.hodges_lehmann(floats)
+    assert hl == pytest.approx(1 / 3, abs=1e-9)  # rounded to the stated 9 decimals
+    walsh = brute_walsh(sorted(float(v) for v in FLOAT_MEANS_EXACT))
+    assert ci is not None and any(abs(ci.low - w) < 1e-9 for w in walsh)
+    result = stats.paired_analysis(FLOAT_MEANS_BEFORE, FLOAT_MEANS_AFTER)
+    assert result.wilcoxon.p_value == pytest.approx(brute_signrank_p(FLOAT_MEANS_EXACT), abs=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(-4, 4), min_size=2, max_size=14), st.sampled_from([1, 3, 5]))
+def test_wilcoxon_exact_p_equals_enumeration_with_ties_and_zeros_on_float_means(sums, items):
+    """Likert-like data: many ties and zeros, differences of item means computed in floats."""
+    floats = [(s + 7 * items) / items - 7 for s in sums]  # float round-trip of s / items
+    exact = [Fraction(s, items) for s in sums]
+    assert stats.wilcoxon_signed_rank(floats)[1] == pytest.approx(brute_signrank_p(exact), abs=1e-9)
+
+
+@pytest.mark.parametrize("n", [17, 25, 40, 50])
+def test_exact_conditional_distribution_is_exact_for_17_to_50_pairs_with_ties(n):
+    """Beyond brute force: the counted distribution of 2T+ sums to one, is symmetric, and without
+    ties equals the classic signed-rank null distribution; with ties its p equals a direct sum."""
+    rng = np.random.default_rng(n)
+    d = rng.integers(-3, 4, size=n).astype(float) / 3  # ties and zeros
+    ranks, signs = stats.doubled_signed_ranks(d)
+    pmf = stats.signed_rank_distribution(ranks)
+    assert pmf.sum() == pytest.approx(1.0, abs=1e-12)
+    assert np.allclose(pmf, pmf[::-1], atol=1e-15)
+    no_ties = stats.signed_rank_distribution(2 * np.arange(1, n + 1))
+    classic = stats.signrank_null_counts(n) / 2.0**n
+    assert np.allclose(no_ties[::2], classic, atol=1e-15)
+    _, p, method = stats.wilcoxon_signed_rank(d)
+    assert "exact" in method
+    total, t2 = ranks.sum(), ranks[signs > 0].sum()
+    k = np.arange(pmf.size)
+    assert p == pytest.approx(pmf[np.abs(2 * k - total) >= abs(2 * t2 - total)].sum(), abs=1e-12)
+    # and a Monte Carlo of random sign flips agrees within its error
+    flips = rng.integers(0, 2, size=(40000, ranks.size))
+    sims = (flips * ranks).sum(axis=1)
+    mc = float(np.mean(np.abs(2 * sims - total) >= abs(2 * t2 - total)))
+    assert p == pytest.approx(mc, abs=0.02)
+
+
+def test_large_samples_use_the_normal_approximation_with_continuity_correction():
+    d = np.tile([1.0, -1.0, 2.0, 0.0, 1.0], 100)  # 500 pairs
+    _, p, method = stats.wilcoxon_signed_rank(d)
+    assert "normal approximation" in method and "continuity" in method
+    ranks, signs = stats.doubled_signed_ranks(d)
+    t_plus = ranks[signs > 0].sum() / 2
+    mean, sd = ranks.sum() / 4, math.sqrt((ranks.astype(float) ** 2).sum() / 16)
+    z = (abs(t_plus - mean) - 0.5) / sd
+    assert p == pytest.approx(2 * sst.norm.sf(z), rel=1e-12)
+
+
+def test_one_zero_rule_for_the_whole_paired_analysis_and_it_is_stated():
+    before = [3, 3, 3, 3, 2, 2, 4, 3, 3, 2, 3, 3]
+    after = [3, 3, 3, 3, 3, 3, 4, 4, 4, 3, 4, 2]  # five unchanged
+    res = stats.paired_analysis(before, after)
+    assert res.wilcoxon.details["zero_method"] == "pratt"
+    assert res.wilcoxon.details["zero_differences"] == 5
+    d = [a - b for a, b in zip(after, before, strict=True)]
+    assert res.wilcoxon.p_value == pytest.approx(brute_signrank_p(d), abs=1e-12)
+    # rank-biserial over every pair: zeros ranked 1..5 (mid 3), +1 x6 mid-rank 8.5... by hand:
+    r, t_plus, t_minus = stats.rank_biserial_paired(d)
+    ranks = exact_mid_ranks([abs(Fraction(v)) for v in d])
+    assert t_plus == sum(rk for rk, v in zip(ranks, d, strict=True) if v > 0)
+    assert r == pytest.approx((t_plus - t_minus) / (12 * 13 / 2))
+    # Hodges-Lehmann keeps the zeros too: median of all Walsh averages
+    assert res.hodges_lehmann.estimate == pytest.approx(float(np.median(brute_walsh(sorted(d)))))
+    assert "Pratt" in stats.ZERO_RULE_EN and "Pratt" in stats.ZERO_RULE_ID
+    assert "zeros" in res.wilcoxon.method and "zeros kept" in res.rank_biserial.method
 
 
 @settings(max_examples=40, deadline=None)
@@ -203,9 +317,40 @@ def test_small_n_is_said_plainly_in_both_languages():
 
 
 def test_paired_analysis_refuses_mismatched_lengths_and_handles_one_pair():
-    with pytest.raises(ValueError):
+    with pytest.raises(stats.StatsInputError) as caught:
         stats.paired_analysis([1, 2], [1])
+    assert "2 sebelum, 1 sesudah" in caught.value.message("id")
+    assert "2 before, 1 after" in caught.value.message("en")
     assert stats.paired_analysis([1], [2]) is None
+
+
+def test_below_ten_pairs_no_reading_says_unlikely_to_be_chance():
+    # 8 people all rose: the exact p is 2/256 < 0.05, but 8 pairs cannot carry that sentence
+    res = stats.paired_analysis([1, 2, 3, 2, 3, 1, 2, 2], [2, 3, 4, 3, 4, 3, 4, 5])
+    assert res.wilcoxon.p_value < 0.05
+    for fig in res.figures:
+        assert "unlikely to be chance" not in fig.reading_en
+        assert "kecil kemungkinannya kebetulan" not in fig.reading_id
+    assert "cannot yet tell a change from chance" in res.wilcoxon.reading_en
+    big = stats.paired_analysis(list(range(12)), [v + 1 for v in range(12)])
+    assert "unlikely to be chance" in big.wilcoxon.reading_en
+
+
+def test_tiny_p_is_written_p_less_than_never_p_equals_less_than():
+    res = stats.paired_analysis(list(range(40)), [v + 1 + (v % 3) for v in range(40)])
+    assert res.wilcoxon.p_value < 0.001
+    for fig in res.figures:
+        for text in (fig.reading_id, fig.reading_en):
+            assert "= <" not in text and "=<" not in text
+    assert "p < 0,001" in res.wilcoxon.reading_id and "p < 0.001" in res.wilcoxon.reading_en
+    assert stats.p_expression(0.0123, "id") == "p = 0,012"
+
+
+def test_answers_outside_the_scale_are_refused_by_the_scoring_rule():
+    items = [stats.ItemSpec("a", "s"), stats.ItemSpec("b", "s")]
+    with pytest.raises(stats.StatsInputError) as caught:
+        stats.score_subscales({"a": 3, "b": 7}, items, scale_min=1, scale_max=5)
+    assert "1-5" in caught.value.message("id")
 
 
 # --- Mann-Whitney and Cliff's delta ----------------------------------------------------------------
@@ -407,8 +552,24 @@ def test_indicator_achievement_and_weighted_total_by_hand():
         ]
     )
     assert [i.achievement for i in res.indicators] == [75.0, 100.0, 50.0, None]
-    assert res.total.estimate == pytest.approx(0.40 * 75 + 0.30 * 100 + 0.10 * 50)
-    assert "stigma" in res.total.reading_en
+    # only the measured 80 % of weight counts, normalised; the unmeasured one is named apart
+    assert res.total.estimate == pytest.approx((0.40 * 75 + 0.30 * 100 + 0.10 * 50) / 0.80)
+    assert res.total.n == 3
+    assert "Not measured, left out of the total: stigma" in res.total.reading_en
+    assert "counted as 0" not in res.total.reading_en
+    assert [o.name for o in res.unmeasured] == ["stigma"]
+
+
+@pytest.mark.parametrize("target", [0, -5])
+def test_a_target_of_zero_or_below_is_not_read_as_100_percent(target):
+    res = stats.indicator_achievement(
+        [stats.IndicatorInput("broken", 50, target=target, actual=3), stats.IndicatorInput("ok", 50, 10, 5)]
+    )
+    broken = res.indicators[0]
+    assert broken.achievement is None
+    assert "must be above 0" in broken.problem_en and "harus di atas 0" in broken.problem_id
+    assert res.total.estimate == pytest.approx(50.0)
+    assert "broken" in res.total.reading_en
 
 
 def test_indicator_weights_not_adding_to_100_are_normalised():

@@ -2,7 +2,8 @@
 
 A child client's name and photo never leave their office unmasked. Full identity (name, NIK,
 photo, address, phone) is for the client's own office staff with the office head, section head or
-officer role, and for superusers. Everyone else who may see the client at all (program team,
+officer role, and for superusers; for a child, only the office head, the child section (BKA: its
+head and officers) and the child's own officer. Everyone else who may see the client at all (program team,
 partner staff of a referral, other offices through a referral) gets initials for a child and the
 name for an adult; partner staff get an adult's name only when the referral shares it.
 """
@@ -31,9 +32,13 @@ def can_see_identity(viewer: User, client: Client) -> bool:
         return False
     if viewer.is_superuser:
         return True
-    return (
-        bool(viewer.office_id) and viewer.office_id == client.office_id and viewer.has_role(*IDENTITY_ROLES)
-    )
+    if not (viewer.office_id and viewer.office_id == client.office_id and viewer.has_role(*IDENTITY_ROLES)):
+        return False
+    if not client.is_child or viewer.role_office_head:
+        return True
+    # A child's identity stays within the child section (BKA) and the child's own officer: the adult
+    # section's head and officers of the same office see initials.
+    return viewer.section == "child" or client.officer_id == viewer.pk
 
 
 def client_label(client: Client, viewer: User, *, name_shared: bool = True) -> str:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 WINDOW_DAYS = 60  # guidance attendance window before the event start and after its end
 BIN_DAYS = 14  # bins of the attendance timeline chart
 SUPPRESS_BELOW = 5
+ALPHA_TEMPER = 0.6  # below this Cronbach's alpha a subscale's change is read with caution
 
 
 @dataclass
@@ -39,6 +40,8 @@ class SubscaleAnalysis:
     mean_after: float | None
     n_before: int
     n_after: int
+    p_holm: float | None = None  # the Wilcoxon p adjusted for every subscale of the survey (Holm)
+    low_reliability: bool = False  # alpha below ALPHA_TEMPER at either point: readings tempered
 
     def name(self, language: str) -> str:
         return self.name_en if language.startswith("en") else self.name_id
@@ -58,6 +61,7 @@ class SurveyAnalysis:
     n_unpaired_before: int
     n_unpaired_after: int
     subscales: list[SubscaleAnalysis]
+    holm_tested: int = 0  # subscales whose Wilcoxon p-values were adjusted together
 
     def name(self, language: str) -> str:
         return self.name_en if language.startswith("en") else self.name_id
@@ -74,6 +78,9 @@ class ProgramAnalysis:
     surveys: list[SurveyAnalysis] = field(default_factory=list)
     attendance: stats.Figure | None = None
     engagement: stats.Figure | None = None
+    attendance_pre_trend: stats.Figure | None = None
+    engagement_pre_trend: stats.Figure | None = None
+    no_shows_left_out: int = 0  # registered clients who did not come: neither participant nor comparison
     timeline: list[dict[str, Any]] = field(default_factory=list)
     network: stats.NetworkResult | None = None
     indicators: stats.IndicatorResult | None = None
@@ -205,6 +212,9 @@ def _survey_analyses(program: Program, *, seed: int) -> list[SurveyAnalysis]:
                     n_after=len(a_scores),
                 )
             )
+        holm_tested = _adjust_holm(subscale_results)
+        for sub in subscale_results:
+            _temper_low_reliability(sub)
         instrument = entry["instrument"]
         results.append(
             SurveyAnalysis(
@@ -220,9 +230,70 @@ def _survey_analyses(program: Program, *, seed: int) -> list[SurveyAnalysis]:
                 n_unpaired_before=len(only_before),
                 n_unpaired_after=len(only_after),
                 subscales=subscale_results,
+                holm_tested=holm_tested,
             )
         )
     return results
+
+
+def _adjust_holm(subscales: list[SubscaleAnalysis]) -> int:
+    """Several subscales tested at once: each gets its Holm-adjusted p beside the raw one, so that the
+    chance of any false alarm across the survey stays at 5 %. Returns how many were adjusted."""
+    from statsmodels.stats.multitest import multipletests
+
+    tested = [s for s in subscales if s.paired and s.paired.wilcoxon.p_value is not None]
+    if len(tested) < 2:
+        return 0
+    adjusted = multipletests([s.paired.wilcoxon.p_value for s in tested], method="holm")[1]  # type: ignore[union-attr]
+    for sub, p_holm in zip(tested, adjusted, strict=True):
+        sub.p_holm = float(p_holm)
+        paired = sub.paired
+        assert paired is not None
+        note_id = (
+            f" Disesuaikan Holm untuk {len(tested)} subskala: {stats.p_expression(sub.p_holm, 'id', 'p')}."
+        )
+        note_en = f" Holm-adjusted for {len(tested)} subscales: {stats.p_expression(sub.p_holm, 'en', 'p')}."
+        wilcoxon = replace(
+            paired.wilcoxon,
+            reading_id=paired.wilcoxon.reading_id + note_id,
+            reading_en=paired.wilcoxon.reading_en + note_en,
+            details={**paired.wilcoxon.details, "p_holm": sub.p_holm},
+        )
+        sub.paired = replace(paired, wilcoxon=wilcoxon)
+    return len(tested)
+
+
+def _temper_low_reliability(sub: SubscaleAnalysis) -> None:
+    """A subscale whose items do not hang together (alpha < 0.6) measures little: say so first."""
+    alphas = [a.estimate for a in (sub.alpha_before, sub.alpha_after) if a and a.estimate is not None]
+    low = [a for a in alphas if a < ALPHA_TEMPER]
+    if not low or sub.paired is None:
+        return
+    sub.low_reliability = True
+    worst = min(low)
+    lead_id = (
+        f"Hati-hati: butir subskala ini belum mengukur satu hal yang sama (alfa {stats._fmt(worst, 'id')} "
+        f"< 0,6), jadi perubahan di bawah ini belum bisa dipercaya. "
+    )
+    lead_en = (
+        f"Caution: this subscale's items do not yet measure one thing (alpha {stats._fmt(worst, 'en')} "
+        f"< 0.6), so the change below cannot be relied on yet. "
+    )
+    paired = sub.paired
+    tempered = {
+        name: replace(fig, reading_id=lead_id + fig.reading_id, reading_en=lead_en + fig.reading_en)
+        for name, fig in (
+            ("wilcoxon", paired.wilcoxon),
+            ("hodges_lehmann", paired.hodges_lehmann),
+            ("rank_biserial", paired.rank_biserial),
+        )
+    }
+    sub.paired = replace(
+        paired,
+        wilcoxon=tempered["wilcoxon"],
+        hodges_lehmann=tempered["hodges_lehmann"],
+        rank_biserial=tempered["rank_biserial"],
+    )
 
 
 def _alpha(
@@ -243,9 +314,17 @@ def _alpha(
 # --- guidance attendance and engagement (difference in differences) -----------------------------
 
 
-def _did(
-    program: Program, event: Event
-) -> tuple[stats.Figure | None, stats.Figure | None, list[dict[str, Any]]]:
+@dataclass
+class _DidResult:
+    attendance: stats.Figure | None = None
+    engagement: stats.Figure | None = None
+    attendance_pre_trend: stats.Figure | None = None
+    engagement_pre_trend: stats.Figure | None = None
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+    no_shows_left_out: int = 0
+
+
+def _did(program: Program, event: Event) -> _DidResult:
 
     registered = set(
         Registration.objects.filter(event=event, client__isnull=False).values_list("client_id", flat=True)
@@ -257,7 +336,10 @@ def _did(
     )
     participants = checked or registered
     if not participants:
-        return None, None, []
+        return _DidResult()
+    # Registered clients who did not come are neither participants nor a control group (whatever
+    # kept them away may also move their attendance): they are left out and counted apart.
+    no_shows = registered - participants
     day = event.start.date()
     # Stratum of each client of the office: (category, program type of the supervision active on
     # the event day, else of the supervision nearest to it; "" without any supervision).
@@ -274,7 +356,7 @@ def _did(
         nearest = min(periods[client_id]) if periods.get(client_id) else (0, "")
         strata[client_id] = (category, nearest[1])
     wanted = {strata[c] for c in participants if c in strata}
-    comparison = {c for c, s in strata.items() if s in wanted and c not in participants}
+    comparison = {c for c, s in strata.items() if s in wanted and c not in participants and c not in no_shows}
     start = event.start - timedelta(days=WINDOW_DAYS)
     end = event.end + timedelta(days=WINDOW_DAYS)
     sessions = GuidanceSession.objects.filter(
@@ -285,6 +367,7 @@ def _did(
         outcome__in=EXPECTED_OUTCOMES,
     ).values_list("client_id", "scheduled_at", "outcome", "engagement")
     per: dict[tuple[int, bool], dict[str, list]] = defaultdict(lambda: {"att": [], "eng": []})
+    pre: dict[tuple[int, int], dict[str, list]] = defaultdict(lambda: {"att": [], "eng": []})
     bins: dict[tuple[int, bool], dict[str, list]] = defaultdict(lambda: {"att": [], "eng": []})
     attended_set = {str(o) for o in ATTENDED_OUTCOMES}
     for client_id, at, outcome, engagement in sessions:
@@ -297,6 +380,10 @@ def _did(
             per[(client_id, post)]["eng"].append(float(engagement))
         offset = (at - event.start).days if not post else (at - event.end).days
         b = (offset // BIN_DAYS) * BIN_DAYS
+        if not post:
+            pre[(client_id, b)]["att"].append(attended)
+            if engagement is not None:
+                pre[(client_id, b)]["eng"].append(float(engagement))
         bins[(b, client_id in participants)]["att"].append(attended)
         if engagement is not None:
             bins[(b, client_id in participants)]["eng"].append(float(engagement))
@@ -306,12 +393,29 @@ def _did(
         att_rows.append(stats.DidRow(client_id, treated, post, sum(values["att"]) / len(values["att"])))
         if values["eng"]:
             eng_rows.append(stats.DidRow(client_id, treated, post, sum(values["eng"]) / len(values["eng"])))
+    who = (
+        " Pembanding: klien kantor ini yang tidak terdaftar di acara, dengan kategori dan jenis program "
+        "yang sama dengan peserta"
+        + (f"; {len(no_shows)} klien yang terdaftar tetapi tidak hadir tidak dihitung." if no_shows else "."),
+        " Comparison group: this office's clients not registered for the event, of the same category and "
+        "programme type as the participants"
+        + (f"; {len(no_shows)} registered clients who did not come are left out." if no_shows else "."),
+    )
     attendance = stats.difference_in_differences(
-        att_rows, what=("tingkat kehadiran (0-1)", "attendance rate (0-1)")
+        att_rows, what=("tingkat kehadiran (0-1)", "attendance rate (0-1)"), comparison=who
     )
     engagement_did = stats.difference_in_differences(
-        eng_rows, what=("keterlibatan rata-rata (skala 1-4)", "mean engagement (1-4 scale)")
+        eng_rows, what=("keterlibatan rata-rata (skala 1-4)", "mean engagement (1-4 scale)"), comparison=who
     )
+    period_of = {b: i for i, b in enumerate(sorted({b for _, b in pre}))}
+    trend = {
+        kind: [
+            stats.TrendRow(c, c in participants, period_of[b], sum(v[kind]) / len(v[kind]))
+            for (c, b), v in pre.items()
+            if v[kind]
+        ]
+        for kind in ("att", "eng")
+    }
     timeline = []
     for b in sorted({b for b, _ in bins}):
         row: dict[str, Any] = {"day": b}
@@ -320,7 +424,14 @@ def _did(
             row[f"{name}_attendance"] = sum(cell["att"]) / len(cell["att"]) if cell and cell["att"] else None
             row[f"{name}_engagement"] = sum(cell["eng"]) / len(cell["eng"]) if cell and cell["eng"] else None
         timeline.append(row)
-    return attendance, engagement_did, timeline
+    return _DidResult(
+        attendance=attendance,
+        engagement=engagement_did,
+        attendance_pre_trend=stats.pre_trend_check(trend["att"]),
+        engagement_pre_trend=stats.pre_trend_check(trend["eng"]),
+        timeline=timeline,
+        no_shows_left_out=len(no_shows),
+    )
 
 
 # --- interaction network ------------------------------------------------------------------------
@@ -370,7 +481,11 @@ def program_analysis(*, viewer: User, program: Program, event_id: int | None = N
     result = ProgramAnalysis(program=program, event=event)
     result.surveys = _survey_analyses(program, seed=seed)
     if event is not None:
-        result.attendance, result.engagement, result.timeline = _did(program, event)
+        did = _did(program, event)
+        result.attendance, result.engagement, result.timeline = did.attendance, did.engagement, did.timeline
+        result.attendance_pre_trend = did.attendance_pre_trend
+        result.engagement_pre_trend = did.engagement_pre_trend
+        result.no_shows_left_out = did.no_shows_left_out
         result.network = _network(event)
     result.indicators = _indicators(program)
     if aggregates_only(viewer):
@@ -382,6 +497,8 @@ def program_analysis(*, viewer: User, program: Program, event_id: int | None = N
 def _suppress_all(result: ProgramAnalysis) -> None:
     result.attendance = _suppress(result.attendance)
     result.engagement = _suppress(result.engagement)
+    result.attendance_pre_trend = _suppress(result.attendance_pre_trend)
+    result.engagement_pre_trend = _suppress(result.engagement_pre_trend)
     result.timeline = []  # per-bin rates of a handful of clients would reveal individuals
     for survey in result.surveys:
         for sub in survey.subscales:

@@ -137,8 +137,10 @@ def _version_out(version) -> dict[str, Any]:
 @router.get("/evidence/instruments", response=list[InstrumentOut])
 def instruments(request: AuthedRequest):
     _require(request)
-    qs = Instrument.objects.prefetch_related("versions__subscales", "versions__items__subscale").order_by(
-        "key"
+    qs = (
+        Instrument.objects.filter(selectors.instrument_scope(request.user))
+        .prefetch_related("versions__subscales", "versions__items__subscale")
+        .order_by("key")
     )
     return [
         {
@@ -260,7 +262,9 @@ def _figure(fig: stats.Figure | None, language: str) -> dict[str, Any] | None:
         "ci": None if fig.ci is None else {"low": fig.ci.low, "high": fig.ci.high, "level": fig.ci.level},
         "n": fig.n,
         "method": fig.method,
+        "method_text": stats.method_text(fig.method, language),
         "p_value": fig.p_value,
+        "p_holm": fig.details.get("p_holm"),
         "statistic": fig.statistic,
         "reading": fig.reading(language),
         "reading_id": fig.reading_id,
@@ -281,6 +285,7 @@ def analysis_as_dict(result: analysis.ProgramAnalysis, language: str) -> dict[st
                 "n_paired": s.n_paired,
                 "n_unpaired_before": s.n_unpaired_before,
                 "n_unpaired_after": s.n_unpaired_after,
+                "holm_tested": s.holm_tested,
                 "subscales": [
                     {
                         "key": sub.key,
@@ -289,6 +294,8 @@ def analysis_as_dict(result: analysis.ProgramAnalysis, language: str) -> dict[st
                         "mean_after": sub.mean_after,
                         "alpha_before": _figure(sub.alpha_before, language),
                         "alpha_after": _figure(sub.alpha_after, language),
+                        "p_holm": sub.p_holm,
+                        "low_reliability": sub.low_reliability,
                         "paired": None
                         if sub.paired is None
                         else {f.key: _figure(f, language) for f in sub.paired.figures},
@@ -307,6 +314,10 @@ def analysis_as_dict(result: analysis.ProgramAnalysis, language: str) -> dict[st
         "surveys": surveys,
         "attendance_did": _figure(result.attendance, language),
         "engagement_did": _figure(result.engagement, language),
+        "attendance_pre_trend": _figure(result.attendance_pre_trend, language),
+        "engagement_pre_trend": _figure(result.engagement_pre_trend, language),
+        "no_shows_left_out": result.no_shows_left_out,
+        "zero_rule": stats.ZERO_RULE_EN if language.startswith("en") else stats.ZERO_RULE_ID,
         "network": None
         if result.network is None
         else {f.key: _figure(f, language) for f in result.network.figures},

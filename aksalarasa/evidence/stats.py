@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -34,8 +34,35 @@ SMALL_N = 10
 DEFAULT_LEVEL = 0.95
 DEFAULT_SEED = 20230616  # the day of the reference event; any fixed seed keeps results reproducible
 BOOTSTRAP_RESAMPLES = 2000
-EXACT_TIES_LIMIT = 16  # exact conditional (all sign flips) Wilcoxon p-value with ties up to this n
-EXACT_SIGNRANK_LIMIT = 50  # exact signed-rank null distribution up to this n, normal beyond
+EXACT_SIGNRANK_LIMIT = 50  # exact no-ties signed-rank null distribution (Hodges-Lehmann interval)
+# The Wilcoxon p-value is the exact conditional one (counted over doubled mid-ranks) up to this many
+# changed pairs: about 20 ms at the limit; beyond it the normal approximation with tie and continuity
+# corrections, which is then accurate to the third decimal.
+EXACT_CONDITIONAL_LIMIT = 300
+# Differences are rounded to this many decimals before ranking, so that changes equal in exact
+# arithmetic (two subscale means that both rose by 1/3) tie instead of differing in the last bit.
+# Subscale means have at most a few hundred items, far coarser than 1e-9.
+DIFFERENCE_DECIMALS = 9
+ZERO_RULE_ID = (
+    "Pasangan tanpa perubahan (selisih 0) tetap dihitung di semua angka: ikut diberi peringkat (aturan "
+    "Pratt) dan ikut dalam pergeseran Hodges-Lehmann; n menghitung semua pasangan."
+)
+ZERO_RULE_EN = (
+    "Pairs with no change (difference 0) are kept in every figure: they are ranked (Pratt's rule) and "
+    "take part in the Hodges-Lehmann shift; n counts every pair."
+)
+
+
+class StatsInputError(ValueError):
+    """Input the analysis cannot take, with the reason in Indonesian and English."""
+
+    def __init__(self, message_id: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message_id = message_id
+        self.message_en = message_en
+
+    def message(self, language: str) -> str:
+        return self.message_en if language.startswith("en") else self.message_id
 
 
 @dataclass(frozen=True)
@@ -68,6 +95,53 @@ class Figure:
         return self.reading_en if language.startswith("en") else self.reading_id
 
 
+# The methods in Indonesian (the English text is the canonical name, kept in the API and exports).
+METHODS_ID = {
+    "Cronbach's alpha, Feldt CI": "Alfa Cronbach, IK Feldt",
+    "Wilcoxon signed-rank (no change in any pair)": "Uji peringkat bertanda Wilcoxon (tidak ada pasangan yang berubah)",
+    "Wilcoxon signed-rank, exact (zeros ranked, ties counted exactly)": (
+        "Uji peringkat bertanda Wilcoxon, eksak (selisih 0 ikut diperingkat, nilai kembar dihitung eksak)"
+    ),
+    "Wilcoxon signed-rank, normal approximation (zeros ranked, tie and continuity corrected)": (
+        "Uji peringkat bertanda Wilcoxon, pendekatan normal (selisih 0 ikut diperingkat, koreksi nilai kembar "
+        "dan kontinuitas)"
+    ),
+    "Matched-pairs rank-biserial correlation (Kerby 2014), zeros kept": (
+        "Korelasi rank-biserial berpasangan (Kerby 2014), selisih 0 tetap dihitung"
+    ),
+    "Hodges-Lehmann shift (median of Walsh averages), signed-rank CI": (
+        "Pergeseran Hodges-Lehmann (median rata-rata Walsh), IK peringkat bertanda"
+    ),
+    "Paired t-test (secondary view)": "Uji-t berpasangan (pelengkap)",
+    "Cohen's dz = mean change / SD of changes": "Cohen's dz = rata-rata perubahan / simpangan baku perubahan",
+    "Mann-Whitney U (after vs before, unpaired)": "Mann-Whitney U (sesudah lawan sebelum, tidak berpasangan)",
+    "Cliff's delta (unbiased variance, Feng-Cliff t CI)": "Delta Cliff (varians tak bias, IK t Feng-Cliff)",
+    "Difference in differences, OLS, SE clustered by client": (
+        "Selisih dari selisih (difference in differences), OLS, galat baku dikelompokkan per klien"
+    ),
+    "Pre-trend check: OLS over the pre-event periods, treated x period, SE clustered by client": (
+        "Uji tren sebelum acara: OLS atas periode sebelum acara, peserta x periode, galat baku per klien"
+    ),
+    "Distinct residents per client (networkx)": "Jumlah warga berbeda per klien (networkx)",
+    "Share of client-resident ties among all ties": "Bagian hubungan klien-warga dari semua hubungan",
+    "Network density (networkx)": "Kepadatan jaringan (networkx)",
+    "Weighted achievement of the measured indicators: sum(weight x min(actual/target, 1)) / sum(weight)": (
+        "Capaian tertimbang indikator terukur: jumlah(bobot x min(capaian/target, 1)) / jumlah(bobot)"
+    ),
+}
+
+
+def method_text(method: str, language: str) -> str:
+    """The method's name in the reader's language (English is the canonical text)."""
+    if language.startswith("en"):
+        return method
+    if method.startswith("Mean change, percentile bootstrap CI"):
+        return method.replace(
+            "Mean change, percentile bootstrap CI", "Rata-rata perubahan, IK bootstrap persentil"
+        ).replace("resamples, seed", "sampel ulang, benih")
+    return METHODS_ID.get(method, method)
+
+
 # --- formatting of readings -------------------------------------------------------------------
 
 
@@ -79,11 +153,18 @@ def _fmt(value: float | None, language: str, digits: int = 2) -> str:
 
 
 def _fmt_p(p: float | None, language: str) -> str:
+    """The p-value alone: "0,012" or "< 0,001" (a table cell)."""
     if p is None:
         return "—"
     if p < 0.001:
         return "< 0,001" if language == "id" else "< 0.001"
     return _fmt(p, language, 3)
+
+
+def p_expression(p: float | None, language: str, name: str = "p") -> str:
+    """The p-value in a sentence: "p = 0,012" or "p < 0,001", never "p = < 0,001"."""
+    text = _fmt_p(p, language)
+    return f"{name} {text}" if text.startswith("<") else f"{name} = {text}"
 
 
 def _ci_text(ci: Interval | None, language: str, digits: int = 2) -> str:
@@ -136,7 +217,7 @@ def score_subscales(
     """The scoring rule: the mean of a subscale's items, reverse-scored items mirrored first.
 
     A reverse-scored answer v becomes (scale_min + scale_max - v). Subscales with no answered item
-    are left out.
+    are left out. An answer outside the scale is refused (StatsInputError), never scored.
     """
     sums: dict[str, float] = {}
     counts: dict[str, int] = {}
@@ -144,6 +225,11 @@ def score_subscales(
         if item.key not in answers or answers[item.key] is None:
             continue
         value = answers[item.key]
+        if not scale_min <= value <= scale_max:
+            raise StatsInputError(
+                f"Jawaban {value} untuk butir {item.key} di luar skala {scale_min}-{scale_max}.",
+                f"Answer {value} to item {item.key} is outside the scale {scale_min}-{scale_max}.",
+            )
         if item.reverse:
             value = scale_min + scale_max - value
         sums[item.subscale] = sums.get(item.subscale, 0.0) + value
@@ -296,7 +382,7 @@ def walsh_order_statistics_discrete(d: np.ndarray, ks: Sequence[int]) -> list[fl
 
 
 def hodges_lehmann(
-    differences: Sequence[float], *, level: float = DEFAULT_LEVEL
+    differences: Sequence[float] | np.ndarray, *, level: float = DEFAULT_LEVEL
 ) -> tuple[float, Interval | None, float]:
     """Median of the Walsh averages and its distribution-free interval.
 
@@ -306,7 +392,7 @@ def hodges_lehmann(
     (Hollander & Wolfe 1999, 3.3; the same rule as R's wilcox.test). With ties the achieved level
     is approximate. Returns (estimate, interval, achieved level).
     """
-    d = np.sort(np.asarray(differences, dtype=float))
+    d = np.sort(exact_differences(differences))
     n = d.size
     m = n * (n + 1) // 2
     discrete = np.unique(d).size <= DISCRETE_LIMIT
@@ -331,51 +417,90 @@ def hodges_lehmann(
     return estimate, Interval(low, high, level), achieved
 
 
-def rank_biserial_paired(differences: Sequence[float]) -> tuple[float, float, float]:
-    """Matched-pairs rank-biserial correlation (Kerby 2014): (T+ - T-) / (T+ + T-).
+def exact_differences(differences: Iterable[float]) -> np.ndarray:
+    """Differences rounded to DIFFERENCE_DECIMALS, so that equal changes tie exactly (and -0.0 is 0)."""
+    return np.round(np.asarray(list(differences), dtype=float), DIFFERENCE_DECIMALS) + 0.0
 
-    Ranks of |d| among the non-zero differences (mid-ranks for ties), zeros dropped like the
-    Wilcoxon test's zero_method="wilcox". Returns (r, T+, T-).
+
+def doubled_signed_ranks(differences: Sequence[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pratt's ranking: mid-ranks of |d| over every pair, zeros included, doubled to integers.
+
+    Returns (doubled ranks of the non-zero differences, their signs). A zero difference takes a
+    rank (so it pushes the others up) but has no sign, so it adds to neither T+ nor T-.
     """
-    d = np.asarray(differences, dtype=float)
-    d = d[d != 0]
-    if d.size == 0:
+    d = exact_differences(differences)
+    doubled = np.rint(2 * sst.rankdata(np.abs(d))).astype(np.int64)
+    nonzero = d != 0
+    return doubled[nonzero], np.sign(d[nonzero]).astype(np.int64)
+
+
+def signed_rank_distribution(doubled_ranks: Sequence[int] | np.ndarray) -> np.ndarray:
+    """Exact null distribution of 2T+ given the (tied, doubled) ranks: pmf[k] = P(2T+ = k).
+
+    Each non-zero difference is + or - with probability 1/2 under no change, so 2T+ is a sum of
+    independent terms 0 or r_i. Counted by adding shifted copies, one distinct rank at a time (a
+    binomial over the c differences sharing a rank), in O(n x sum of ranks).
+    """
+    values, counts = np.unique(np.asarray(doubled_ranks, dtype=np.int64), return_counts=True)
+    pmf = np.ones(1)
+    for value, count in zip(values.tolist(), counts.tolist(), strict=True):
+        weights = sst.binom.pmf(np.arange(count + 1), count, 0.5)
+        grown = np.zeros(pmf.size + value * count)
+        for j, w in enumerate(weights):
+            grown[j * value : j * value + pmf.size] += w * pmf
+        pmf = grown
+    return pmf
+
+
+def rank_biserial_paired(differences: Sequence[float] | np.ndarray) -> tuple[float, float, float]:
+    """Matched-pairs rank-biserial correlation (Kerby 2014) with zeros kept:
+    (T+ - T-) / (n(n+1)/2), ranks by Pratt's rule over every pair.
+
+    A pair that did not change counts as neither a rise nor a fall, so many unchanged people pull
+    r towards 0 (Kerby's (T+ - T-)/(T+ + T-) would leave them out). Returns (r, T+, T-).
+    """
+    ranks, signs = doubled_signed_ranks(differences)
+    n = len(differences)
+    if n == 0:
         return 0.0, 0.0, 0.0
-    ranks = sst.rankdata(np.abs(d))
-    t_plus = float(ranks[d > 0].sum())
-    t_minus = float(ranks[d < 0].sum())
-    return (t_plus - t_minus) / (t_plus + t_minus), t_plus, t_minus
+    t_plus = float(ranks[signs > 0].sum()) / 2
+    t_minus = float(ranks[signs < 0].sum()) / 2
+    return (t_plus - t_minus) / (n * (n + 1) / 2), t_plus, t_minus
 
 
-def wilcoxon_signed_rank(
-    differences: Sequence[float], *, seed: int = DEFAULT_SEED
-) -> tuple[float, float, str]:
+def wilcoxon_signed_rank(differences: Sequence[float] | np.ndarray, **_: Any) -> tuple[float, float, str]:
     """Two-sided Wilcoxon signed-rank test of the differences; returns (statistic, p, method).
 
-    zero_method="wilcox": zero differences (no change) are dropped before ranking, Wilcoxon's
-    original rule; n in the reading still counts every pair. The p-value is exact (scipy
-    method="exact") when at most 50 non-zero differences have no tied |d|; with ties it is the
-    exact conditional p-value over all 2^n sign flips for n <= 16; otherwise the normal
-    approximation with tie correction.
+    Zeros by Pratt's rule (ranked, no sign), ranks on differences rounded so that equal changes
+    tie. The p-value is the exact conditional one, P(|T+ - E| >= |t+ - E|) over all 2^n sign
+    assignments of the observed (mid-)ranks, counted exactly on the doubled ranks (integers) for
+    up to EXACT_CONDITIONAL_LIMIT changed pairs, with or without ties; beyond that the normal
+    approximation with tie and continuity corrections. The statistic is min(T+, T-).
     """
-    d = np.asarray(differences, dtype=float)
-    nz = d[d != 0]
-    if nz.size == 0:
+    ranks, signs = doubled_signed_ranks(differences)
+    if ranks.size == 0:
         return 0.0, 1.0, "Wilcoxon signed-rank (no change in any pair)"
-    ties = np.unique(np.abs(nz)).size < nz.size
-    if nz.size <= EXACT_SIGNRANK_LIMIT and not ties:
-        method, label = "exact", "Wilcoxon signed-rank, exact"
-    elif ties and nz.size <= EXACT_TIES_LIMIT:
-        method = sst.PermutationMethod(n_resamples=2**nz.size, rng=np.random.default_rng(seed))
-        label = "Wilcoxon signed-rank, exact over all sign flips (ties)"
+    total = int(ranks.sum())
+    t2 = int(ranks[signs > 0].sum())  # 2 T+
+    statistic = min(t2, total - t2) / 2
+    distance = abs(2 * t2 - total)
+    if ranks.size <= EXACT_CONDITIONAL_LIMIT:
+        pmf = signed_rank_distribution(ranks)
+        k = np.arange(pmf.size)
+        p = float(pmf[np.abs(2 * k - total) >= distance].sum())
+        label = "Wilcoxon signed-rank, exact (zeros ranked, ties counted exactly)"
     else:
-        method, label = "asymptotic", "Wilcoxon signed-rank, normal approximation"
-    res = sst.wilcoxon(nz, zero_method="wilcox", method=method)
-    return float(res.statistic), float(res.pvalue), label
+        # T+ has mean total/4 and variance sum(r^2)/16 in doubled units /2: work in T+ units.
+        mean = total / 4
+        sd = math.sqrt(float((ranks.astype(float) ** 2).sum()) / 16)
+        z = max(abs(t2 / 2 - mean) - 0.5, 0.0) / sd if sd > 0 else 0.0
+        p = float(2 * sst.norm.sf(z))
+        label = "Wilcoxon signed-rank, normal approximation (zeros ranked, tie and continuity corrected)"
+    return float(statistic), min(1.0, p), label
 
 
 def bootstrap_mean_ci(
-    differences: Sequence[float],
+    differences: Sequence[float] | np.ndarray,
     *,
     level: float = DEFAULT_LEVEL,
     resamples: int = BOOTSTRAP_RESAMPLES,
@@ -430,17 +555,25 @@ def _direction(value: float, language: str) -> str:
     return "tidak berubah" if language == "id" else "did not change"
 
 
-def _p_words(p: float, language: str) -> str:
+def _p_words(p: float, language: str, n: int) -> str:
+    """The p-value in words. Below SMALL_N no sentence claims a change is unlikely to be chance."""
+    expr = p_expression(p, language)
+    if n < SMALL_N:
+        return (
+            f"dengan kurang dari {SMALL_N} orang uji ini belum bisa membedakan perubahan dari kebetulan ({expr})"
+            if language == "id"
+            else f"with fewer than {SMALL_N} people this test cannot yet tell a change from chance ({expr})"
+        )
     if p < 0.05:
         return (
-            f"perubahan ini kecil kemungkinannya kebetulan (p = {_fmt_p(p, 'id')})"
+            f"perubahan ini kecil kemungkinannya kebetulan ({expr})"
             if language == "id"
-            else f"this change is unlikely to be chance (p = {_fmt_p(p, 'en')})"
+            else f"this change is unlikely to be chance ({expr})"
         )
     return (
-        f"perubahan ini bisa saja kebetulan (p = {_fmt_p(p, 'id')})"
+        f"perubahan ini bisa saja kebetulan ({expr})"
         if language == "id"
-        else f"this change could be chance (p = {_fmt_p(p, 'en')})"
+        else f"this change could be chance ({expr})"
     )
 
 
@@ -467,16 +600,20 @@ def paired_analysis(
     b = np.asarray(before, dtype=float)
     a = np.asarray(after, dtype=float)
     if b.shape != a.shape:
-        raise ValueError("before and after must have the same length")
+        raise StatsInputError(
+            "Sebelum dan sesudah harus berpasangan: jumlah nilainya berbeda "
+            f"({b.size} sebelum, {a.size} sesudah).",
+            f"Before and after must be pairs: their counts differ ({b.size} before, {a.size} after).",
+        )
     keep = ~(np.isnan(b) | np.isnan(a))
     b, a = b[keep], a[keep]
     n = int(b.size)
     if n < 2:
         return None
-    d = a - b
+    d = exact_differences(a - b)
     small_id, small_en = _small_n_note(n)
 
-    stat, p, w_method = wilcoxon_signed_rank(d, seed=seed)
+    stat, p, w_method = wilcoxon_signed_rank(d)
     wilcoxon_fig = Figure(
         key="wilcoxon",
         estimate=stat,
@@ -484,9 +621,9 @@ def paired_analysis(
         p_value=p,
         n=n,
         method=w_method,
-        reading_id=f"Uji peringkat bertanda Wilcoxon: {_p_words(p, 'id')}.{small_id}",
-        reading_en=f"Wilcoxon signed-rank test: {_p_words(p, 'en')}.{small_en}",
-        details={"zero_differences": int((d == 0).sum()), "zero_method": "wilcox"},
+        reading_id=f"Uji peringkat bertanda Wilcoxon: {_p_words(p, 'id', n)}.{small_id}",
+        reading_en=f"Wilcoxon signed-rank test: {_p_words(p, 'en', n)}.{small_en}",
+        details={"zero_differences": int((d == 0).sum()), "zero_method": "pratt"},
     )
 
     r, t_plus, t_minus = rank_biserial_paired(d)
@@ -494,7 +631,7 @@ def paired_analysis(
         key="rank_biserial",
         estimate=r,
         n=n,
-        method="Matched-pairs rank-biserial correlation (Kerby 2014)",
+        method="Matched-pairs rank-biserial correlation (Kerby 2014), zeros kept",
         reading_id=(
             f"Besar efek {_size_words(r, 'id')} (r = {_fmt(r, 'id')}): "
             f"{'lebih banyak yang naik daripada turun' if r > 0 else 'lebih banyak yang turun daripada naik' if r < 0 else 'naik dan turun seimbang'}.{small_id}"
@@ -516,11 +653,11 @@ def paired_analysis(
         method="Hodges-Lehmann shift (median of Walsh averages), signed-rank CI",
         reading_id=(
             f"Skor khas {_direction(hl, 'id')} {_fmt(abs(hl), 'id')} poin{_ci_text(hl_ci, 'id')} "
-            f"dari {n} pasang jawaban sebelum dan sesudah; {_p_words(p, 'id')}.{small_id}"
+            f"dari {n} pasang jawaban sebelum dan sesudah; {_p_words(p, 'id', n)}.{small_id}"
         ),
         reading_en=(
             f"The typical score {_direction(hl, 'en')} by {_fmt(abs(hl), 'en')} points{_ci_text(hl_ci, 'en')} "
-            f"across {n} before/after pairs; {_p_words(p, 'en')}.{small_en}"
+            f"across {n} before/after pairs; {_p_words(p, 'en', n)}.{small_en}"
         ),
         details={"achieved_level": achieved},
     )
@@ -556,10 +693,10 @@ def paired_analysis(
         n=n,
         method="Paired t-test (secondary view)",
         reading_id=(
-            f"Uji-t berpasangan (pelengkap): rata-rata perubahan {_fmt(mean_d, 'id')}{_ci_text(t_ci, 'id')}, p = {_fmt_p(t_p, 'id')}.{small_id}"
+            f"Uji-t berpasangan (pelengkap): rata-rata perubahan {_fmt(mean_d, 'id')}{_ci_text(t_ci, 'id')}, {p_expression(t_p, 'id')}.{small_id}"
         ),
         reading_en=(
-            f"Paired t-test (secondary): mean change {_fmt(mean_d, 'en')}{_ci_text(t_ci, 'en')}, p = {_fmt_p(t_p, 'en')}.{small_en}"
+            f"Paired t-test (secondary): mean change {_fmt(mean_d, 'en')}{_ci_text(t_ci, 'en')}, {p_expression(t_p, 'en')}.{small_en}"
         ),
     )
     dz_fig = Figure(
@@ -664,8 +801,8 @@ def unpaired_analysis(
         p_value=p,
         n=n,
         method="Mann-Whitney U (after vs before, unpaired)",
-        reading_id=f"Uji Mann-Whitney (kelompok tidak berpasangan): {_p_words(p, 'id')}.{small_id}",
-        reading_en=f"Mann-Whitney test (unpaired groups): {_p_words(p, 'en')}.{small_en}",
+        reading_id=f"Uji Mann-Whitney (kelompok tidak berpasangan): {_p_words(p, 'id', int(min(a.size, b.size)))}.{small_id}",
+        reading_en=f"Mann-Whitney test (unpaired groups): {_p_words(p, 'en', int(min(a.size, b.size)))}.{small_en}",
         details={"n_before": int(b.size), "n_after": int(a.size)},
     )
     delta, ci, _var = cliffs_delta(a, b, level=level)
@@ -706,12 +843,23 @@ class DidRow:
     value: float
 
 
+DID_LIMITS = (
+    " Batas desain ini: peserta tidak dipilih acak, pembanding hanya disamakan kategori dan jenis "
+    "programnya, dan perubahan lain di waktu yang sama (petugas, musim, aturan) tidak bisa dipisahkan; "
+    "angka ini menunjukkan perbedaan perubahan, bukan bukti sebab-akibat.",
+    " What this design cannot show: participants were not chosen at random, comparison clients are "
+    "matched only on category and programme type, and other changes at the same time (officers, "
+    "season, rules) cannot be separated out; the figure is a difference in change, not proof of cause.",
+)
+
+
 def difference_in_differences(
     rows: Sequence[DidRow],
     *,
     level: float = DEFAULT_LEVEL,
     what: tuple[str, str] = ("nilai", "value"),
     digits: int = 2,
+    comparison: tuple[str, str] = ("", ""),
 ) -> Figure:
     """value ~ treated + post + treated:post by OLS, standard errors clustered by client.
 
@@ -762,8 +910,8 @@ def difference_in_differences(
     }
     n_treated = len({r.client for r in rows if r.treated})
     small_id, small_en = _small_n_note(n_treated)
-    p_id = f"; {_p_words(p, 'id')}" if p is not None else ""
-    p_en = f"; {_p_words(p, 'en')}" if p is not None else ""
+    p_id = f"; {_p_words(p, 'id', n_treated)}" if p is not None else ""
+    p_en = f"; {_p_words(p, 'en', n_treated)}" if p is not None else ""
     return Figure(
         key="did",
         estimate=estimate,
@@ -775,12 +923,12 @@ def difference_in_differences(
         reading_id=(
             f"Dibanding klien pembanding yang serupa, {what[0]} peserta berubah {_fmt(estimate, 'id', digits)} "
             f"lebih {'banyak' if estimate >= 0 else 'sedikit'}{_ci_text(ci, 'id', digits)}; {n_treated} peserta, "
-            f"{n_clients - n_treated} pembanding{p_id}.{small_id}"
+            f"{n_clients - n_treated} pembanding{p_id}.{small_id}{comparison[0]}{DID_LIMITS[0]}"
         ),
         reading_en=(
             f"Compared with similar non-participants, participants' {what[1]} changed by {_fmt(estimate, 'en', digits)} "
             f"{'more' if estimate >= 0 else 'less'}{_ci_text(ci, 'en', digits)}; {n_treated} participants, "
-            f"{n_clients - n_treated} comparison clients{p_en}.{small_en}"
+            f"{n_clients - n_treated} comparison clients{p_en}.{small_en}{comparison[1]}{DID_LIMITS[1]}"
         ),
         details={
             "means": means,
@@ -788,6 +936,77 @@ def difference_in_differences(
             "n_comparison": n_clients - n_treated,
             "rows": len(rows),
         },
+    )
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    client: int | str
+    treated: bool
+    period: int  # 0, 1, 2 ... in time order, before the event only
+    value: float
+
+
+def pre_trend_check(rows: Sequence[TrendRow], *, level: float = DEFAULT_LEVEL) -> Figure | None:
+    """Do participants and comparison clients move in parallel BEFORE the event?
+
+    value ~ treated + period + treated:period by OLS over the pre-event periods, standard errors
+    clustered by client; the treated:period coefficient is the difference in slopes per period.
+    A clear difference (p < 0.05) warns that the difference in differences may be biased. Needs
+    two or more pre-periods with both groups; returns None otherwise.
+    """
+    from statsmodels.regression.linear_model import OLS
+
+    rows = [r for r in rows if r.value is not None and not math.isnan(r.value)]
+    periods = sorted({r.period for r in rows})
+    groups_per_period = {p: {r.treated for r in rows if r.period == p} for p in periods}
+    usable = [p for p in periods if groups_per_period[p] == {True, False}]
+    if len(usable) < 2:
+        return None
+    rows = [r for r in rows if r.period in usable]
+    n_clients = len({r.client for r in rows})
+    if n_clients < 3:
+        return None
+    y = np.array([r.value for r in rows], dtype=float)
+    treated = np.array([1.0 if r.treated else 0.0 for r in rows])
+    period = np.array([float(r.period) for r in rows])
+    x = np.column_stack([np.ones_like(y), treated, period, treated * period])
+    codes = {c: i for i, c in enumerate(sorted({str(r.client) for r in rows}))}
+    groups = np.array([codes[str(r.client)] for r in rows])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fit = OLS(y, x).fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
+        slope = float(fit.params[3])
+        se = float(fit.bse[3])
+        p = float(fit.pvalues[3]) if math.isfinite(se) and se > 0 else None
+    k = len(usable)
+    if p is None:
+        verdict = (
+            "tren sebelum acara tidak bisa diuji (tidak ada variasi)",
+            "the trends before the event cannot be tested (no variation)",
+        )
+    elif p < 0.05:
+        verdict = (
+            f"peserta dan pembanding sudah bergerak berbeda sebelum acara ({p_expression(p, 'id')}): "
+            "selisih perubahan di atas bisa bias",
+            f"participants and comparison clients already moved differently before the event "
+            f"({p_expression(p, 'en')}): the difference in change above may be biased",
+        )
+    else:
+        verdict = (
+            f"tidak tampak perbedaan tren sebelum acara ({p_expression(p, 'id')}); ini tidak membuktikan "
+            "tren benar-benar sejajar",
+            f"no difference in trends before the event is visible ({p_expression(p, 'en')}); this does not "
+            "prove the trends were parallel",
+        )
+    return Figure(
+        key="pre_trend",
+        estimate=slope,
+        p_value=p,
+        n=n_clients,
+        method="Pre-trend check: OLS over the pre-event periods, treated x period, SE clustered by client",
+        reading_id=f"Uji tren sebelum acara ({k} periode): {verdict[0]}.",
+        reading_en=f"Pre-event trend check ({k} periods): {verdict[1]}.",
+        details={"periods": k},
     )
 
 
@@ -893,8 +1112,10 @@ class IndicatorOutcome:
     weight: float
     target: float
     actual: float | None
-    achievement: float | None  # percent of target reached, capped at 100
+    achievement: float | None  # percent of target reached, capped at 100; None when not measured
     weighted: float  # contribution to the total, in percentage points
+    problem_id: str = ""  # why it cannot be computed (a target of 0 or below), if so
+    problem_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -902,50 +1123,86 @@ class IndicatorResult:
     indicators: list[IndicatorOutcome]
     total: Figure
 
+    @property
+    def unmeasured(self) -> list[IndicatorOutcome]:
+        return [i for i in self.indicators if i.achievement is None]
+
 
 def indicator_achievement(indicators: Sequence[IndicatorInput]) -> IndicatorResult:
-    """Each indicator's achievement and the weighted total.
+    """Each indicator's achievement and the weighted total over the MEASURED indicators.
 
     achievement = actual / target x 100 (higher is better) or target / actual x 100 (lower is
     better, e.g. unexcused absences), capped at 100 so that overshooting one indicator cannot hide
-    another. Unmeasured indicators contribute 0 and are named in the reading. The total is
-    sum(weight x achievement) / sum(weight): weights that do not add up to 100 are normalised.
+    another. A target of 0 or below has no meaning as a percentage: that indicator is not computed
+    and says why. The total is sum(weight x achievement) / sum(weight) over the measured
+    indicators only (weights normalised), and the unmeasured ones are named apart: counting them
+    as 0 would report a failure that was never measured.
     """
     outcomes = []
-    total_weight = sum(max(i.weight, 0.0) for i in indicators)
+    measured_weight = 0.0
     weighted_sum = 0.0
-    missing = []
     for ind in indicators:
+        problem = ("", "")
         if ind.actual is None:
             ach = None
-            missing.append(ind.name)
+        elif ind.target <= 0:
+            ach = None
+            problem = (
+                f"target {_fmt(ind.target, 'id', 1)} harus di atas 0",
+                f"target {_fmt(ind.target, 'en', 1)} must be above 0",
+            )
         elif ind.higher_is_better:
-            ach = 100.0 if ind.target <= 0 else min(100.0, max(0.0, ind.actual / ind.target * 100))
+            ach = min(100.0, max(0.0, ind.actual / ind.target * 100))
         else:
             ach = 100.0 if ind.actual <= ind.target else min(100.0, max(0.0, ind.target / ind.actual * 100))
-        weighted = (ind.weight * (ach or 0.0) / total_weight) if total_weight else 0.0
-        weighted_sum += weighted
-        outcomes.append(IndicatorOutcome(ind.name, ind.weight, ind.target, ind.actual, ach, weighted))
-    n = len(indicators)
-    miss_id = f" Belum terukur: {', '.join(missing)} (dihitung 0)." if missing else ""
-    miss_en = f" Not yet measured: {', '.join(missing)} (counted as 0)." if missing else ""
+        if ach is not None:
+            measured_weight += max(ind.weight, 0.0)
+        outcomes.append(IndicatorOutcome(ind.name, ind.weight, ind.target, ind.actual, ach, 0.0, *problem))
+    outcomes = [
+        replace(o, weighted=o.weight * o.achievement / measured_weight)
+        if o.achievement is not None and measured_weight
+        else o
+        for o in outcomes
+    ]
+    weighted_sum = sum(o.weighted for o in outcomes)
+    measured = [o for o in outcomes if o.achievement is not None]
+    missing = [o for o in outcomes if o.achievement is None]
+    n = len(measured)
+
+    def missing_names(language: str) -> str:
+        return ", ".join(
+            f"{o.name} ({o.problem_en if language == 'en' else o.problem_id})" if o.problem_id else o.name
+            for o in missing
+        )
+
+    miss_id = f" Belum terukur, tidak dihitung: {missing_names('id')}." if missing else ""
+    miss_en = f" Not measured, left out of the total: {missing_names('en')}." if missing else ""
     norm_id = (
-        f" Bobot dijumlah {_fmt(total_weight, 'id', 0)}%, dinormalkan ke 100%."
-        if n and abs(total_weight - 100) > 0.01
+        f" Bobot indikator terukur berjumlah {_fmt(measured_weight, 'id', 0)}%, dinormalkan ke 100%."
+        if n and abs(measured_weight - 100) > 0.01
         else ""
     )
     norm_en = (
-        f" Weights add up to {_fmt(total_weight, 'en', 0)}%, normalised to 100%."
-        if n and abs(total_weight - 100) > 0.01
+        f" The measured indicators' weights add up to {_fmt(measured_weight, 'en', 0)}%, normalised to 100%."
+        if n and abs(measured_weight - 100) > 0.01
         else ""
     )
+    if n:
+        head_id = f"Capaian tertimbang {_fmt(weighted_sum, 'id', 1)}% dari {n} indikator terukur."
+        head_en = f"Weighted achievement {_fmt(weighted_sum, 'en', 1)}% across {n} measured indicators."
+    else:
+        head_id, head_en = "Belum ada indikator yang terukur.", "No indicator is measured yet."
     total = Figure(
         key="indicator_total",
         estimate=weighted_sum if n else None,
         n=n,
-        method="Weighted achievement: sum(weight x min(actual/target, 1)) / sum(weight)",
-        reading_id=f"Capaian tertimbang {_fmt(weighted_sum, 'id', 1)}% dari {n} indikator.{miss_id}{norm_id}",
-        reading_en=f"Weighted achievement {_fmt(weighted_sum, 'en', 1)}% across {n} indicators.{miss_en}{norm_en}",
-        details={"missing": missing, "total_weight": total_weight},
+        method="Weighted achievement of the measured indicators: sum(weight x min(actual/target, 1)) / sum(weight)",
+        reading_id=f"{head_id}{miss_id}{norm_id}",
+        reading_en=f"{head_en}{miss_en}{norm_en}",
+        details={
+            "missing": [o.name for o in missing],
+            "total_weight": sum(max(i.weight, 0.0) for i in indicators),
+            "measured_weight": measured_weight,
+        },
     )
     return IndicatorResult(indicators=outcomes, total=total)

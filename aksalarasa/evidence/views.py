@@ -20,9 +20,9 @@ from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
 from aksalarasa.core.concurrency import StaleVersion
 from aksalarasa.core.forms import apply_errors
-from aksalarasa.evidence import analysis, charts, selectors, services
+from aksalarasa.evidence import analysis, charts, selectors, services, stats
 from aksalarasa.evidence.forms import AdministrationForm, ItemForm, NewItemForm, ResponseForm
-from aksalarasa.evidence.models import Administration, Answer, Instrument, Item, Response
+from aksalarasa.evidence.models import Administration, Answer, Item, Response
 from aksalarasa.programs.selectors import program_get_for_viewer, program_list
 
 PUBLIC_SESSION_KEY = "evidence_own_responses"
@@ -54,7 +54,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 @login_required
 def instrument_list(request: AuthedRequest) -> HttpResponse:
     _require_evidence(request)
-    instruments = list(selectors.instrument_list().prefetch_related("versions"))
+    instruments = list(selectors.instrument_list(viewer=request.user).prefetch_related("versions"))
     return render(
         request,
         "evidence/instrument_list.html",
@@ -70,7 +70,7 @@ def instrument_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def instrument_version_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_evidence(request)
-    version = selectors.instrument_version_get(pk=pk)
+    version = selectors.instrument_version_get(viewer=request.user, pk=pk)
     can_edit = services.can_edit_instruments(request.user) and not version.is_published
     new_item_form = NewItemForm(version=version) if can_edit else None
     return render(
@@ -91,9 +91,7 @@ def instrument_version_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def instrument_new_version(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_evidence(request)
-    instrument = Instrument.objects.filter(pk=pk).first()
-    if instrument is None:
-        raise Http404
+    instrument = selectors.instrument_get(viewer=request.user, pk=pk)
     try:
         draft = services.instrument_version_create_draft(instrument=instrument, actor=request.user)
     except PermissionDenied:
@@ -105,7 +103,12 @@ def instrument_new_version(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def item_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_evidence(request)
-    item = Item.objects.select_related("instrument_version__instrument").filter(pk=pk).first()
+    item = (
+        Item.objects.filter(selectors.instrument_scope(request.user, "instrument_version__instrument__"))
+        .select_related("instrument_version__instrument")
+        .filter(pk=pk)
+        .first()
+    )
     if item is None or not services.can_edit_instruments(request.user):
         raise Http404
     form = ItemForm(request.POST or None, instance=Item.objects.get(pk=item.pk))
@@ -131,7 +134,7 @@ def item_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_add(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_evidence(request)
-    version = selectors.instrument_version_get(pk=pk)
+    version = selectors.instrument_version_get(viewer=request.user, pk=pk)
     if not services.can_edit_instruments(request.user):
         raise Http404
     form = NewItemForm(request.POST, version=version)
@@ -161,7 +164,7 @@ def item_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def version_publish(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_evidence(request)
-    version = selectors.instrument_version_get(pk=pk)
+    version = selectors.instrument_version_get(viewer=request.user, pk=pk)
     if not services.can_edit_instruments(request.user):
         raise Http404
     try:
@@ -408,6 +411,7 @@ def program_analysis(request: AuthedRequest, pk: int) -> HttpResponse:
                 {"survey": s, "chart": c} for s, c in zip(result.surveys, chart_map["surveys"], strict=True)
             ],
             "language": language,
+            "zero_rule": stats.ZERO_RULE_EN if language.startswith("en") else stats.ZERO_RULE_ID,
             "nav_current": "evidence",
         },
     )

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.guidance.models import (
     ATTENDED_OUTCOMES,
     Engagement,
+    GuidanceSession,
     Kind,
     NotHeldReason,
     Outcome,
@@ -104,9 +106,36 @@ class SessionRecordForm(forms.Form):
         help_text=_("Required when the session is rescheduled."),
     )
 
-    def __init__(self, *args, session_at: datetime | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        session_at: datetime | None = None,
+        appointments: Sequence[GuidanceSession] = (),
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.session_at = session_at
+        if appointments:
+            # A new session while an appointment is already scheduled: offer to record against it
+            # (it is completed, not duplicated by a second pending appointment).
+            choices: list[tuple[Any, Any]] = [
+                (
+                    a.pk,
+                    _("Record it as the appointment of %(when)s")
+                    % {"when": date_format(timezone.localtime(a.scheduled_at), "DATETIME_FORMAT")},
+                )
+                for a in appointments
+            ]
+            choices.append(("", _("A separate session (the appointment stays scheduled)")))
+            self.fields["appointment"] = forms.TypedChoiceField(
+                label=_("An appointment is already scheduled"),
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=appointments[0].pk,
+                widget=forms.RadioSelect,
+            )
 
     def clean(self) -> dict:
         super().clean()
@@ -114,7 +143,9 @@ class SessionRecordForm(forms.Form):
         outcome = data.get("outcome")
         if not outcome:
             return data
-        when = data.get("scheduled_at") or self.session_at or timezone.now()
+        # Recorded against an appointment set for later: the session happens now (or when given).
+        session_at = None if data.get("appointment") else self.session_at
+        when = data.get("scheduled_at") or session_at or timezone.now()
         data["scheduled_at_effective"] = when
         now = timezone.now()
         if outcome in HAPPENED_OUTCOMES and when > _end_of_local_day(now):

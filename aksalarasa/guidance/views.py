@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -102,7 +103,12 @@ def caseload_export(request: AuthedRequest, fmt: str) -> HttpResponse:
 # --- recording ------------------------------------------------------------------------------------
 
 
-def _record_form(session: GuidanceSession | None, client: Client, data=None) -> SessionRecordForm:
+def _record_form(
+    session: GuidanceSession | None,
+    client: Client,
+    data=None,
+    appointments: list[GuidanceSession] | None = None,
+) -> SessionRecordForm:
     initial = {
         "kind": session.kind if session else Kind.REPORT_IN,
         "place": session.place if session else Place.OFFICE,
@@ -116,23 +122,36 @@ def _record_form(session: GuidanceSession | None, client: Client, data=None) -> 
         data,
         initial=initial,
         session_at=session.scheduled_at if session else None,
+        appointments=appointments or [],
         auto_id=f"id_c{client.pk}_%s",
     )
 
 
 def _record(request: AuthedRequest, client: Client, session: GuidanceSession | None) -> HttpResponse:
     _require_write(request, client)
-    form = _record_form(session, client, request.POST if request.method == "POST" else None)
+    # No appointment due today, but some set for later: the form offers to record against one.
+    appointments = (
+        []
+        if session is not None
+        else list(selectors.sessions_upcoming(viewer=request.user, client=client)[:3])
+    )
+    form = _record_form(session, client, request.POST if request.method == "POST" else None, appointments)
     saved = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        target, expected = session, data.get("version") if session is not None else None
+        chosen = data.pop("appointment", None)
+        if target is None and chosen:
+            target = next(a for a in appointments if a.pk == chosen)
+            data["scheduled_at"] = data.get("scheduled_at") or timezone.now()
+            expected = target.version
         try:
             saved, next_session = services.session_record(
                 client=client,
                 actor=request.user,
                 data=data,
-                session=session,
-                expected_version=data.get("version") if session is not None else None,
+                session=target,
+                expected_version=expected,
             )
         except StaleVersion as exc:
             form.add_error(None, exc.message)

@@ -800,8 +800,10 @@ def _evaluation_out(program: Program) -> dict[str, Any]:
             for r in data["rows"]
         ],
         "weight_total": data["weight_total"],
-        "weighted_total": str(data["weighted_total"]),
+        "weighted_total": None if data["weighted_total"] is None else str(data["weighted_total"]),
         "weighted_complete": data["weighted_complete"],
+        "measured_weight": data["measured_weight"],
+        "unmeasured": [i.pk for i in data["unmeasured"]],
         "evaluation": {name: getattr(ev, name) for name in [*services.EVALUATION_FIELDS, "version"]}
         if ev
         else None,

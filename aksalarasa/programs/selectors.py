@@ -396,21 +396,28 @@ def indicator_figures(program: Program, indicators: list[Indicator]) -> dict[str
     share = events.get("client_checkin_share") if events else None
     rows = []
     weighted = Decimal("0")
-    complete = True
+    measured_weight = 0
+    unmeasured = []
     for indicator in indicators:
         achievement = indicator.achievement
         if indicator.source == Indicator.Source.EVENT_CHECKIN:
             achievement = Decimal(str(round(share * 100, 1))) if share is not None else None
         if achievement is None:
-            complete = False
+            unmeasured.append(indicator)
         else:
-            weighted += achievement * indicator.weight / 100
+            weighted += achievement * indicator.weight
+            measured_weight += indicator.weight
         rows.append({"indicator": indicator, "achievement": achievement})
+    # The total covers the measured indicators only (weights normalised); counting an unmeasured
+    # indicator as 0 would report a failure nobody measured. The unmeasured ones are listed apart.
+    total = (weighted / measured_weight).quantize(Decimal("0.1")) if measured_weight else None
     return {
         "rows": rows,
         "weight_total": sum(i.weight for i in indicators),
-        "weighted_total": weighted.quantize(Decimal("0.1")),
-        "weighted_complete": complete and bool(indicators),
+        "weighted_total": total,
+        "measured_weight": measured_weight,
+        "unmeasured": unmeasured,
+        "weighted_complete": not unmeasured and bool(indicators),
     }
 
 

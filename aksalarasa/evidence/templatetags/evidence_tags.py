@@ -6,6 +6,8 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from aksalarasa.evidence import stats
+
 register = template.Library()
 
 
@@ -42,6 +44,12 @@ def pvalue(p) -> str:
     if p < 0.001:
         return "< 0,001" if _lang() == "id" else "< 0.001"
     return num(p, 3)
+
+
+@register.filter
+def method(fig) -> str:
+    """A figure's method in the reader's language."""
+    return stats.method_text(fig.method, _lang()) if fig is not None else ""
 
 
 @register.filter
