@@ -15,9 +15,8 @@ from aksalarasa.accounts.models import User
 from aksalarasa.accounts.roles import Role
 from aksalarasa.clients.masking import can_see_identity
 from aksalarasa.clients.models import Client, ImportRun, Litmas, OfficerAssignment, Supervision
+from aksalarasa.core.suppression import suppress_table
 from aksalarasa.offices.models import Office
-
-SMALL_CELL = 5  # counts under this are suppressed for national and regional viewers
 
 
 def _current_period(field: str) -> Subquery:
@@ -226,22 +225,6 @@ class OfficeCounts:
     by_program: dict[str, int | None]
 
 
-def _suppress(n: int) -> int | None:
-    return None if 0 < n < SMALL_CELL else n
-
-
-def _suppress_group(counts: dict[str, int], total: int) -> dict[str, int | None]:
-    """Suppress small cells, and one more when a single hidden cell could be worked out from the
-    total (complementary suppression)."""
-    shown: dict[str, int | None] = {key: _suppress(n) for key, n in counts.items()}
-    hidden = [key for key, value in shown.items() if value is None]
-    if len(hidden) == 1 and _suppress(total) is not None:
-        others = sorted((n, key) for key, n in counts.items() if key not in hidden and n > 0)
-        if others:
-            shown[others[0][1]] = None
-    return shown
-
-
 def client_counts(*, viewer: User) -> list[OfficeCounts]:
     """Active clients per office, category and program type, cells under 5 suppressed (None).
 
@@ -270,13 +253,23 @@ def client_counts(*, viewer: User) -> list[OfficeCounts]:
         progs[prog["office_id"]][prog["program_type"]] = prog["n"]
     result = []
     for office in offices:
-        total = sum(cats[office.pk].values())
-        by_cat = _suppress_group({c: cats[office.pk].get(c, 0) for c in Client.Category.values}, total)
-        by_prog = _suppress_group(
-            {p: progs[office.pk].get(p, 0) for p in Supervision.ProgramType.values}, total
+        cells: dict[tuple[str, str], int] = {("total", ""): sum(cats[office.pk].values())}
+        cells |= {("category", c): cats[office.pk].get(c, 0) for c in Client.Category.values}
+        cells |= {("program", p): progs[office.pk].get(p, 0) for p in Supervision.ProgramType.values}
+        shown = suppress_table(
+            cells,
+            [
+                (("total", ""), [k for k in cells if k[0] == "category"]),
+                (("total", ""), [k for k in cells if k[0] == "program"]),
+            ],
         )
         result.append(
-            OfficeCounts(office=office, total=_suppress(total), by_category=by_cat, by_program=by_prog)
+            OfficeCounts(
+                office=office,
+                total=shown[("total", "")],
+                by_category={k: n for (kind, k), n in shown.items() if kind == "category"},
+                by_program={k: n for (kind, k), n in shown.items() if kind == "program"},
+            )
         )
     return result
 

@@ -42,6 +42,7 @@ from aksalarasa.clients.registry import CLIENT_DETAIL_PANELS
 from aksalarasa.core.concurrency import StaleVersion
 from aksalarasa.core.forms import apply_errors
 from aksalarasa.core.history import history_for
+from aksalarasa.core.suppression import SMALL_CELL
 
 PAGE_SIZE = 25
 
@@ -506,7 +507,7 @@ def client_counts(request: AuthedRequest) -> HttpResponse:
         "rows": selectors.client_counts(viewer=request.user),
         "categories": Client.Category.choices,
         "programs": Supervision.ProgramType.choices,
-        "small_cell": selectors.SMALL_CELL,
+        "small_cell": SMALL_CELL,
         "nav_current": "client_counts",
     }
     return render(request, "clients/client_counts.html", context)
@@ -533,7 +534,11 @@ def client_import(request: AuthedRequest) -> HttpResponse:
     }
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
+        if request.POST.get("confirm"):
+            outcome = services.import_confirm(
+                actor=viewer, importers=available, token=request.POST["confirm"][:40]
+            )
+        elif upload is None:
             outcome = services.ImportOutcome(file_error=_("Choose a file to upload."))
         else:
             outcome = services.import_run(
@@ -544,6 +549,8 @@ def client_import(request: AuthedRequest) -> HttpResponse:
                 content=upload.read(),
             )
         context["file_error"] = outcome.file_error
+        context["preview"] = outcome.preview
+        context["confirm_token"] = outcome.token
         if outcome.result is not None:
             context["result"] = outcome.result
             context["columns"] = {c.name: c.label for c in importer_class.columns}

@@ -9,13 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from aksalarasa.core.suppression import HIDDEN
 from aksalarasa.dashboards.selectors import Aggregates, MonthRow, OfficeDashboard
-
-SUPPRESSED = "<5"
 
 
 def _cell(value):
-    return SUPPRESSED if value is None else value
+    return str(HIDDEN) if value is None else value
 
 
 def _as_of_row(as_of: datetime) -> list[str]:

@@ -1,7 +1,9 @@
 """Dashboards: the office's own figures, and aggregates across offices for regional and national viewers.
 
-Aggregates never carry a name or a row about one person, and every count under SMALL_CELL (5) is
-suppressed (shown as "<5"), as are rates and means computed from fewer than 5 observations.
+Aggregates never carry a name or a row about one person; their counts go through
+`core.suppression.suppress_table` (counts under 5 hidden, and a second cell in any row or column
+whose printed total would reveal a single hidden one), and rates and means computed from fewer
+than 5 observations are hidden too.
 Each dashboard is a fixed number of queries, whatever the number of offices or clients.
 
 The figures come from the summaries (models.py) when they have been built: exactly the figures
@@ -28,6 +30,7 @@ from django.utils import timezone
 from aksalarasa.accounts.models import User
 from aksalarasa.clients.models import Client, Litmas, Supervision
 from aksalarasa.core.middleware import DEFAULT_ZONE
+from aksalarasa.core.suppression import SMALL_CELL, suppress, suppress_table
 from aksalarasa.dashboards.models import MonthSummary, OfficeSummary, SummaryState
 from aksalarasa.events.models import CheckIn, Event
 from aksalarasa.evidence.models import Response
@@ -36,7 +39,6 @@ from aksalarasa.offices.models import Office
 from aksalarasa.partners.models import Referral, Status
 from aksalarasa.programs.models import Program, Stage
 
-SMALL_CELL = 5
 WINDOW_DAYS = 90
 MONTHS = 6
 OPEN_REFERRAL = [Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS]
@@ -59,13 +61,6 @@ def can_see_office_dashboard(user: User) -> bool:
 
 def can_see_aggregates(user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or user.has_role("national", "regional"))
-
-
-def suppress(n: int | None) -> int | None:
-    """A count, or None when it is a small cell (1-4 people)."""
-    if n is None:
-        return None
-    return None if 0 < n < SMALL_CELL else n
 
 
 def rate(numerator: int, denominator: int) -> float | None:
@@ -337,22 +332,51 @@ def _month_rows(months: dict[date, Sums], *, small_cells: bool) -> list[MonthRow
     return result
 
 
-def _aggregate_row(row: OfficeRow, f: OfficeFigures) -> None:
-    """Fill `row` from `f` with small cells suppressed, and the cell that would reveal one too."""
-    row.clients, row.children, row.adults = (
-        suppress(f.children + f.adults),
-        suppress(f.children),
-        suppress(f.adults),
-    )
-    if row.children is None and row.adults is not None and f.children:
-        row.adults = None  # complementary: the adults count would reveal the hidden children count
-    if row.adults is None and row.children is not None and f.adults:
-        row.children = None
-    row.expected = suppress(f.window.expected)
-    row.attendance = rate(f.window.attended, f.window.expected)
-    row.engagement = _mean(f.window, SMALL_CELL)
-    for name in ("open_referrals", "programs", "events", "checked_in", "responses"):
-        setattr(row, name, suppress(getattr(f, name)))
+COUNT_COLUMNS = (
+    "clients",
+    "children",
+    "adults",
+    "expected",
+    "open_referrals",
+    "programs",
+    "events",
+    "checked_in",
+    "responses",
+)
+
+
+def _counts(f: OfficeFigures) -> dict[str, int]:
+    return {
+        "clients": f.children + f.adults,
+        "children": f.children,
+        "adults": f.adults,
+        "expected": f.window.expected,
+        "open_referrals": f.open_referrals,
+        "programs": f.programs,
+        "events": f.events,
+        "checked_in": f.checked_in,
+        "responses": f.responses,
+    }
+
+
+def _fill_aggregate_rows(figures: list[tuple[OfficeRow, OfficeFigures]]) -> None:
+    """Fill each row (the total row last) with its counts through one suppression over the whole
+    table: each row's active clients are children + adults, and the total row sums each column."""
+    cells: dict[tuple[int, str], int] = {}
+    for i, (_row, f) in enumerate(figures):
+        for name, n in _counts(f).items():
+            cells[(i, name)] = n
+    last = len(figures) - 1
+    lines: list[tuple[tuple[int, str], list[tuple[int, str]]]] = [
+        ((i, "clients"), [(i, "children"), (i, "adults")]) for i in range(len(figures))
+    ]
+    lines += [((last, name), [(i, name) for i in range(last)]) for name in COUNT_COLUMNS]
+    shown = suppress_table(cells, lines)
+    for i, (row, f) in enumerate(figures):
+        for name in COUNT_COLUMNS:
+            setattr(row, name, shown[(i, name)])
+        row.attendance = rate(f.window.attended, f.window.expected)
+        row.engagement = _mean(f.window, SMALL_CELL)
 
 
 def office_dashboard(*, viewer: User) -> OfficeDashboard:
@@ -394,12 +418,13 @@ def aggregate_dashboard(*, viewer: User) -> Aggregates:
     offices = list(Office.objects.visible_to(viewer).select_related("regional_office").order_by("name"))
     found = figures([o.pk for o in offices], viewer=viewer, by_program=False)
     rows = []
+    pairs: list[tuple[OfficeRow, OfficeFigures]] = []
     total_figures = OfficeFigures()
     for office in offices:
         f = found.offices[office.pk]
         row = OfficeRow(office=office)
-        _aggregate_row(row, f)
         rows.append(row)
+        pairs.append((row, f))
         total_figures.children += f.children
         total_figures.adults += f.adults
         total_figures.window.add(f.window)
@@ -408,11 +433,7 @@ def aggregate_dashboard(*, viewer: User) -> Aggregates:
         total_figures.open_referrals_total = (total_figures.open_referrals_total or 0) + f.open_referrals
         total_figures.programs_total = (total_figures.programs_total or 0) + f.programs
     total = OfficeRow(office=Office(name=""))
-    _aggregate_row(total, total_figures)
-    total.clients, total.children, total.adults = (
-        suppress(n)
-        for n in (total_figures.children + total_figures.adults, total_figures.children, total_figures.adults)
-    )
+    _fill_aggregate_rows([*pairs, (total, total_figures)])
     return Aggregates(
         rows=rows, months=_month_rows(found.months, small_cells=True), total=total, as_of=found.as_of
     )

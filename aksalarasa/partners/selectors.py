@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from aksalarasa.accounts.models import User
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
+from aksalarasa.core.suppression import suppress
 from aksalarasa.offices.models import Office
 from aksalarasa.partners import scoping
 from aksalarasa.partners.models import (
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 
 AGREEMENT_WARNING_DAYS = 60
 # Counts shown to national and regional viewers hide cells under this size (domain.md).
-SMALL_CELL = 5
 
 
 def _scoped(qs: QuerySet, condition: Q | None) -> QuerySet:
@@ -266,7 +266,8 @@ def referral_label(*, viewer: User, referral: Referral) -> str:
 
 
 def referral_counts(*, viewer: User) -> list[dict[str, Any]]:
-    """Counts by office and status for national/regional viewers (and heads): cells under 5 hidden."""
+    """Counts by office and status for national/regional viewers (and heads): cells under 5 hidden
+    (core.suppression; no total is printed beside them, so no second cell is needed)."""
 
     if not (viewer.is_superuser or viewer.role_national or viewer.role_regional or viewer.role_office_head):
         return []
@@ -282,7 +283,7 @@ def referral_counts(*, viewer: User) -> list[dict[str, Any]]:
         entry = table.setdefault(
             row["office_id"], {"office_id": row["office_id"], "office": row["office__name"], "counts": {}}
         )
-        entry["counts"][row["status"]] = row["n"] if row["n"] >= SMALL_CELL else None
+        entry["counts"][row["status"]] = suppress(row["n"])
     return list(table.values())
 
 

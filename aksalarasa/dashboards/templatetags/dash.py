@@ -3,14 +3,16 @@ from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from aksalarasa.core.suppression import HIDDEN
+
 register = template.Library()
 
 
 @register.filter
 def cell(value, digits: int = 0):
-    """A dashboard cell: '<5' for a suppressed small cell, the localized number otherwise."""
+    """A dashboard cell: 'hidden' for a suppressed cell, the localized number otherwise."""
     if value is None:
-        return "<5"
+        return str(HIDDEN)
     if isinstance(value, float):
         return number_format(value, digits)
     return number_format(value)
@@ -32,7 +34,7 @@ def aggregate_cells(row) -> str:
         cell(row.clients),
         cell(row.children),
         cell(row.adults),
-        "<5" if row.attendance is None else f"{cell(row.attendance, 1)} %",
+        cell(None) if row.attendance is None else f"{cell(row.attendance, 1)} %",
         cell(row.engagement, 2),
         cell(row.open_referrals),
         cell(row.programs),
