@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from aksalarasa.accounts.models import User
 from aksalarasa.events.models import AgendaItem, EventRole, Group, Team
 from aksalarasa.events.selectors import registration_counts
 from aksalarasa.evidence import analysis, charts, stats
@@ -29,7 +30,6 @@ from aksalarasa.programs.models import ActionPlan, AssessmentItem, Evaluation, P
 from aksalarasa.programs.selectors import StageStatus, assessment_results, stage_checklist
 
 if TYPE_CHECKING:
-    from aksalarasa.accounts.models import User
     from aksalarasa.programs.models import Program
 
 
@@ -179,8 +179,6 @@ def _rupiah(value: int) -> str:
 
 def report_letter(data: ReportData) -> Letter:
     """The cover letter to the Head of the Regional Office, signed by the head of the office."""
-    from aksalarasa.accounts.models import User
-
     program = data.program
     office = program.office
     head = User.objects.filter(office=office, role_office_head=True, is_active=True).order_by("pk").first()
