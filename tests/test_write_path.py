@@ -232,6 +232,7 @@ PENDING = {
     "programs.handover_save",
     "programs.indicators_replace",
     "programs.program_create",
+    "programs.program_report_texts_save",
     "programs.program_stage_move",
     "programs.record_add",
     "programs.workshop_resolve",
