@@ -202,10 +202,25 @@ def test_import_page_lists_row_errors_and_records_the_run(office_a, people, clie
     )
     assert (
         good.status_code == 200
-        and "import-ok" in good.content.decode()
+        and "import-preview" in good.content.decode()
+        and 'name="confirm" value="tok-2"' in good.content.decode()
         and 'hx-swap-oob="true"' in good.content.decode()
     )
+    assert not Client.objects.exists()  # the preview writes nothing
+    assert ImportRun.objects.get(token="tok-2").status == "preview"
+    # nobody else may confirm someone's upload
+    other = make_user("office_head", office_a)
+    client.force_login(other)
+    stranger = client.post(reverse("clients:import"), {"kind": "clients", "confirm": "tok-2"})
+    assert stranger.context["file_error"] and not Client.objects.exists()
+    client.force_login(people["head"])
+    confirmed = client.post(reverse("clients:import"), {"kind": "clients", "confirm": "tok-2"})
+    assert confirmed.status_code == 200 and "import-ok" in confirmed.content.decode()
     assert Client.objects.count() == 1
+    run = ImportRun.objects.get(token="tok-2")
+    assert run.status == "done" and run.content is None and run.created_count == 1
+    twice = client.post(reverse("clients:import"), {"kind": "clients", "confirm": "tok-2"})
+    assert twice.context["file_error"] and Client.objects.count() == 1
     again = client.post(
         reverse("clients:import"),
         {"kind": "clients", "token": "tok-2", "file": SimpleUploadedFile("ok.csv", _csv([_row(1)]))},

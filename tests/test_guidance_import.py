@@ -54,3 +54,20 @@ def test_one_bad_row_imports_nothing_and_names_each_problem(office_a, office_b):
         (7, "engagement"),
     }
     assert GuidanceSession.objects.count() == 0
+
+
+def test_a_dry_run_counts_exactly_what_the_real_run_does_and_writes_nothing(office_a):
+    officer = make_user("officer", office_a)
+    make_guidance_client(office_a, officer, register_number="PAS-1")
+    body = "PAS-1,2025-03-14 09:30,report_in,office,attended,2,\nPAS-1,2025-04-11 10:00,report_in,office,late,3,\n"
+    content = (HEADER + body).encode()
+    preview = SessionImporter(actor=officer, office=office_a).run("sesi.csv", content, dry_run=True)
+    assert preview.ok and preview.created == 2
+    assert GuidanceSession.objects.count() == 0
+    real = SessionImporter(actor=officer, office=office_a).run("sesi.csv", content)
+    assert (real.created, real.updated, real.unchanged) == (
+        preview.created,
+        preview.updated,
+        preview.unchanged,
+    )
+    assert GuidanceSession.objects.count() == 2

@@ -94,3 +94,33 @@ def test_prefer_not_to_say_is_stored_and_shown_apart(assessment, client):
     page = client.get(reverse("programs:assessment", args=[a.program_id, a.pk])).content.decode()
     line = re.search(r'<p id="participants-by-sex">(.*?)</p>', page, re.S).group(1)
     assert "Perempuan: 1" in line and "Laki-laki: 0" in line and "Lebih suka tidak menjawab: 2" in line
+
+
+def test_questionnaire_versions_read_by_name_never_by_slug():
+    """Issue 17 item 16: a questionnaire page showed "resident-attitude v1" as its title."""
+    from django.utils import translation
+
+    from aksalarasa.evidence.models import Instrument, InstrumentVersion
+
+    instrument = Instrument.objects.create(
+        key="resident-attitude-uji",
+        name_id="Sikap warga (uji)",
+        name_en="Resident attitude (test)",
+        audience="resident",
+    )
+    version = InstrumentVersion(instrument=instrument, number=1)
+    with translation.override("id"):
+        text = str(version)
+    assert version.instrument.key not in text and version.instrument.name_id in text
+
+
+def test_closed_voting_shows_no_voting_link(assessment, client):
+    a, team = assessment
+    services.assessment_voting_set(assessment=a, open=False)
+    client.force_login(team)
+    page = client.get(reverse("programs:assessment", args=[a.program_id, a.pk])).content.decode()
+    assert reverse("programs:vote_open", args=[a.code]) not in page
+    projector = client.get(
+        reverse("programs:assessment_projector", args=[a.program_id, a.pk])
+    ).content.decode()
+    assert reverse("programs:vote_open", args=[a.code]) not in projector

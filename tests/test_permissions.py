@@ -442,6 +442,7 @@ for _name in (
     "workshop_resolve indicators_save evaluation_save handover_save referral_link"
 ).split():
     ROUTES[f"programs:{_name}"] = wo("program", "program")
+ROUTES["programs:report_texts"] = R("program", get="program:read", post="program:edit")
 ROUTES["events:detail"] = ro("event", "event")
 for _name in "registrations registration_qr checkin teams interactions".split():
     ROUTES[f"events:{_name}"] = R("event", get="event_staff:read")

@@ -196,3 +196,23 @@ def test_the_report_reads_stage_states_from_the_page_function(world, client):
     _token, raw = api_token_create(user=world["head"], name="t")
     data = client.get(f"/api/v1/programs/{program.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
     assert data["stages"][0]["complete"] is True and data["stages"][1]["complete"] is False
+
+
+def test_report_texts_are_edited_with_a_version_check(world, client):
+    program = world["program"]
+    client.force_login(world["head"])
+    url = reverse("programs:report_texts", args=[program.pk])
+    assert client.get(url).status_code == 200
+    data = {
+        "report_letter_number": "W20-123",
+        "report_place": "Denpasar",
+        "conclusions": "Tercapai.",
+        "recommendations": "Lanjutkan.",
+    }
+    assert client.post(url, {**data, "version": program.version}).status_code == 302
+    program.refresh_from_db()
+    assert program.report_letter_number == "W20-123" and program.conclusions == "Tercapai."
+    stale = client.post(url, {**data, "conclusions": "Timpa", "version": program.version - 1})
+    assert stale.status_code == 422
+    program.refresh_from_db()
+    assert program.conclusions == "Tercapai."

@@ -58,6 +58,10 @@ class ImportResult:
         return not self.errors
 
 
+class _RollBack(Exception):
+    """Raised inside a dry run's transaction to undo it."""
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be read (format, header)."""
 
@@ -149,7 +153,12 @@ class Importer:
         return rows
 
     # -- the run -------------------------------------------------------------------------
-    def run(self, name: str, content: bytes) -> ImportResult:
+    def run(self, name: str, content: bytes, *, dry_run: bool = False) -> ImportResult:
+        """Validate every row, then write all rows in one transaction, or none.
+
+        With dry_run the rows are written inside a transaction that is then rolled back: the
+        counts (new, updated, unchanged) are exactly what a real run would report, and nothing
+        stays in the database (history rows and on-commit work roll back with it)."""
         rows = self.read(name, content)
         result = ImportResult(total=len(rows))
         self.prepare(rows)
@@ -164,6 +173,14 @@ class Importer:
                 self.progress("validating", done, len(rows))
         self.progress("validating", len(rows), len(rows))
         if result.errors:
+            return result
+        if dry_run:
+            try:
+                with transaction.atomic():
+                    self.commit(valid, result)
+                    raise _RollBack
+            except _RollBack:
+                pass
             return result
         self.progress("importing", 0, len(rows))
         with transaction.atomic():

@@ -305,6 +305,7 @@ class ImportRun(models.Model):
 
     class Status(models.TextChoices):
         VALIDATING = "validating", _("Checking rows")
+        PREVIEW = "preview", _("Checked: waiting for confirmation")
         IMPORTING = "importing", _("Importing")
         DONE = "done", _("Imported")
         REJECTED = "rejected", _("Rejected: nothing imported")
@@ -321,6 +322,8 @@ class ImportRun(models.Model):
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
+    # The checked file, kept only between the preview and its confirmation (then emptied).
+    content = models.BinaryField(null=True, editable=False)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -337,10 +337,13 @@ def breach_report_create(*, actor: User, office: Office, data: dict[str, Any]) -
 
 @dataclass(frozen=True)
 class ImportOutcome:
-    """What the page reports: the file's problem, or the result of every row."""
+    """What the page reports: the file's problem, or the result of every row; `preview` when the
+    rows were checked and counted but nothing is written until the user confirms `token`."""
 
     result: ImportResult | None = None
     file_error: str = ""
+    preview: bool = False
+    token: str = ""
 
     @property
     def rejected(self) -> bool:
@@ -350,10 +353,11 @@ class ImportOutcome:
 def import_run(
     *, actor: User, importer_class: type[Importer], token: str, filename: str, content: bytes
 ) -> ImportOutcome:
-    """The life of one upload, for every importer (clients, past guidance sessions): record the
-    run (one per token, so a form sent twice imports once), read the file, validate every row
-    (progress is written as it goes, for the polling page), write all rows in one transaction or
-    none (`Importer.run`), and record the outcome on the run."""
+    """An upload, for every importer (clients, past guidance sessions): record the run (one per
+    token, so a form sent twice is checked once), read the file, validate every row (progress is
+    written as it goes, for the polling page) and count what a real import would do in a
+    rolled-back transaction. A file with problems is rejected with every problem listed; a clean
+    file waits, unwritten, for `import_confirm`."""
     office = actor.office
     if office is None:  # importers_for(actor) offers no importer to an account without an office
         raise PermissionDenied
@@ -364,22 +368,58 @@ def import_run(
     )
     importer = importer_class(actor=actor, office=office, progress=_import_progress(run))
     try:
-        result = importer.run(filename, content)
+        result = importer.run(filename, content, dry_run=True)
     except ImportFileError as exc:
-        ImportRun.objects.filter(pk=run.pk).update(
-            status=ImportRun.Status.REJECTED, finished_at=timezone.now()
-        )
+        _import_finish(run, ImportRun.Status.REJECTED)
         return ImportOutcome(file_error=str(exc))
+    if not result.ok:
+        _import_finish(run, ImportRun.Status.REJECTED, result)
+        return ImportOutcome(result=result)
     ImportRun.objects.filter(pk=run.pk).update(
-        status=ImportRun.Status.DONE if result.ok else ImportRun.Status.REJECTED,
+        status=ImportRun.Status.PREVIEW,
+        content=content,
         total_rows=result.total,
         created_count=result.created,
         updated_count=result.updated,
         unchanged_count=result.unchanged,
-        error_count=len(result.errors),
-        finished_at=timezone.now(),
     )
+    return ImportOutcome(result=result, preview=True, token=token)
+
+
+@transaction.atomic
+def import_confirm(*, actor: User, importers: list[type[Importer]], token: str) -> ImportOutcome:
+    """Write a checked upload: the rows are checked again (the data may have changed since the
+    preview) and written all or nothing. Only the person who uploaded it may confirm, once."""
+    run = ImportRun.objects.select_for_update().filter(token=token, user=actor).first()
+    importer_class = next((imp for imp in importers if run is not None and imp.key == run.kind), None)
+    if run is None or importer_class is None or actor.office_id != run.office_id:
+        return ImportOutcome(file_error=_("This import cannot be confirmed. Upload the file again."))
+    if run.status != ImportRun.Status.PREVIEW or run.content is None:
+        return ImportOutcome(
+            file_error=_("This upload was already confirmed or rejected. Upload the file again.")
+        )
+    assert actor.office is not None
+    importer = importer_class(actor=actor, office=actor.office, progress=_import_progress(run))
+    try:
+        result = importer.run(run.filename, bytes(run.content))
+    except ImportFileError as exc:
+        _import_finish(run, ImportRun.Status.REJECTED)
+        return ImportOutcome(file_error=str(exc))
+    _import_finish(run, ImportRun.Status.DONE if result.ok else ImportRun.Status.REJECTED, result)
     return ImportOutcome(result=result)
+
+
+def _import_finish(run: ImportRun, status: str, result: ImportResult | None = None) -> None:
+    values: dict[str, Any] = {"status": status, "finished_at": timezone.now(), "content": None}
+    if result is not None:
+        values.update(
+            total_rows=result.total,
+            created_count=result.created,
+            updated_count=result.updated,
+            unchanged_count=result.unchanged,
+            error_count=len(result.errors),
+        )
+    ImportRun.objects.filter(pk=run.pk).update(**values)
 
 
 def _import_progress(run: ImportRun):

@@ -534,7 +534,11 @@ def client_import(request: AuthedRequest) -> HttpResponse:
     }
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
+        if request.POST.get("confirm"):
+            outcome = services.import_confirm(
+                actor=viewer, importers=available, token=request.POST["confirm"][:40]
+            )
+        elif upload is None:
             outcome = services.ImportOutcome(file_error=_("Choose a file to upload."))
         else:
             outcome = services.import_run(
@@ -545,6 +549,8 @@ def client_import(request: AuthedRequest) -> HttpResponse:
                 content=upload.read(),
             )
         context["file_error"] = outcome.file_error
+        context["preview"] = outcome.preview
+        context["confirm_token"] = outcome.token
         if outcome.result is not None:
             context["result"] = outcome.result
             context["columns"] = {c.name: c.label for c in importer_class.columns}

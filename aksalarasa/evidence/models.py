@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.programs.models import program_scope
@@ -97,7 +98,12 @@ class InstrumentVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.instrument.key} v{self.number}"
+        # People read this (page titles, option lists, administration names): the questionnaire's
+        # name in their language, never its slug ("resident-attitude v1").
+        return gettext("%(name)s, version %(n)s") % {
+            "name": self.instrument.name(get_language() or "id"),
+            "n": self.number,
+        }
 
     @property
     def is_published(self) -> bool:

@@ -8,25 +8,28 @@ the very same SVG by resvg; CairoSVG is LGPL-3.0, resvg-py is MIT). Only aggrega
 
 from __future__ import annotations
 
+import datetime
 import io
+import zoneinfo
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from aksalarasa.events.models import Group
+from aksalarasa.accounts.models import User
+from aksalarasa.events.models import AgendaItem, EventRole, Group, Team
 from aksalarasa.events.selectors import registration_counts
 from aksalarasa.evidence import analysis, charts, stats
 from aksalarasa.programs.consistency import CycleWarning, cycle_warnings
-from aksalarasa.programs.models import Evaluation, ProgramHandover
-from aksalarasa.programs.selectors import StageStatus, stage_checklist
+from aksalarasa.programs.models import ActionPlan, AssessmentItem, Evaluation, ProgramHandover
+from aksalarasa.programs.selectors import StageStatus, assessment_results, stage_checklist
 
 if TYPE_CHECKING:
-    from aksalarasa.accounts.models import User
     from aksalarasa.programs.models import Program
 
 
@@ -97,20 +100,393 @@ def report_data(*, viewer: User, program: Program) -> ReportData:
     )
 
 
-def _context(data: ReportData) -> dict[str, Any]:
+# --- The sections: one list that both the PDF and the DOCX render ------------------------------
 
+
+@dataclass
+class Block:
+    kind: str  # "p", "muted", "h3", "bullets", "table", "chart"
+    text: str = ""
+    items: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    svg: str = ""
+
+
+@dataclass
+class Section:
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def p(self, text: str) -> None:
+        if text:
+            self.blocks.append(Block("p", text=text))
+
+    def muted(self, text: str) -> None:
+        self.blocks.append(Block("muted", text=text))
+
+    def h3(self, text: str) -> None:
+        self.blocks.append(Block("h3", text=text))
+
+    def bullets(self, items: list[str], empty: str = "") -> None:
+        if items:
+            self.blocks.append(Block("bullets", items=items))
+        elif empty:
+            self.muted(empty)
+
+    def table(self, header: list[str], rows: list[list[str]], empty: str = "") -> None:
+        if rows:
+            self.blocks.append(Block("table", header=header, rows=rows))
+        elif empty:
+            self.muted(empty)
+
+    def chart(self, svg: str | None) -> None:
+        if svg:
+            self.blocks.append(Block("chart", svg=svg))
+
+
+@dataclass
+class Letter:
+    letterhead: list[str]
+    number: str
+    attachments: str
+    subject: str
+    addressee: list[str]
+    body: str
+    place_date: str
+    position: str
+    name: str
+    nip: str
+
+
+def _zone(program: Program) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(program.office.time_zone)
+
+
+def _when(value: datetime.datetime, program: Program) -> str:
+    """A time in the office's zone, written the Indonesian way: 16-06-2023 15.00 WITA."""
+    local = value.astimezone(_zone(program))
+    return f"{local:%d-%m-%Y %H.%M} {program.office.zone_abbreviation}"
+
+
+def _day(value: datetime.date | None) -> str:
+    return value.strftime("%d-%m-%Y") if value else "—"
+
+
+def _rupiah(value: int) -> str:
+    return "Rp " + f"{value:,}".replace(",", ".")
+
+
+def report_letter(data: ReportData) -> Letter:
+    """The cover letter to the Head of the Regional Office, signed by the head of the office."""
+    program = data.program
+    office = program.office
+    head = User.objects.filter(office=office, role_office_head=True, is_active=True).order_by("pk").first()
+    today = timezone.now().astimezone(_zone(program)).date()
+    contact = " · ".join(x for x in (office.phone, office.email) if x)
+    return Letter(
+        letterhead=[office.regional_office.name, office.name, office.address, contact],
+        number=program.report_letter_number or "……",
+        attachments=_("1 (one) program report"),
+        subject=_("Report of the program %(title)s") % {"title": program.title},
+        addressee=[_("To the Head of the Regional Office"), office.regional_office.name],
+        body=_(
+            "With respect, we send the report of the program %(title)s, run by %(office)s from %(start)s "
+            "to %(end)s, for your information and further direction."
+        )
+        % {
+            "title": program.title,
+            "office": office.name,
+            "start": _day(program.start),
+            "end": _day(program.end),
+        },
+        place_date=f"{program.report_place or office.name}, {_day(today)}",
+        position=_("Head of %(office)s") % {"office": office.name},
+        name=head.full_name if head else "……",
+        nip=_("NIP %(nip)s") % {"nip": head.nip if head and head.nip else "……"},
+    )
+
+
+def report_sections(data: ReportData) -> list[Section]:
+    """Every section of the report in the order of the cycle: the one source of the PDF and DOCX."""
+    program = data.program
+    lang = data.language
+    zone = _zone(program)
+    out: list[Section] = []
+
+    sec = Section(_("1. Background and problems"))
+    sec.p(program.problems_addressed)
+    if program.goal:
+        sec.p(f"{_('Goal')}: {program.goal}")
+    if program.benefits:
+        sec.p(f"{_('Expected benefits')}: {program.benefits}")
+    sec.bullets(
+        [
+            f"{label}: {value}"
+            for label, value in (
+                (_("Intervention"), program.intervention_type),
+                (_("Method"), program.method),
+                (_("Technique"), program.technique),
+                (_("Resource systems"), program.resource_systems),
+            )
+            if value
+        ]
+    )
+    sec.h3(_("The stages of the program cycle"))
+    sec.bullets([_stage_line(st) for st in data.stages])
+    out.append(sec)
+
+    sec = Section(_("2. Initiation and organising"))
+    sec.h3(_("Contacts"))
+    sec.table(
+        [_("Date"), _("People met"), _("Institution"), _("Purpose"), _("Agreement reached")],
+        [[_day(c.date), c.people, c.institution, c.purpose, c.agreement] for c in program.contacts.all()],
+        empty=_("No contact recorded."),
+    )
+    sec.h3(_("Partners"))
+    sec.bullets(
+        [f"{pp.display_name}: {pp.role}" for pp in program.program_partners.select_related("partner")],
+        empty=_("No partner recorded."),
+    )
+    sec.h3(_("Interest and target groups"))
+    sec.bullets(
+        [f"{g.get_kind_display()}: {g.name}" for g in program.groups.all()], empty=_("No group recorded.")
+    )
+    out.append(sec)
+
+    sec = Section(_("3. Participatory assessment"))
+    assessments = list(program.assessments.all())
+    for assessment in assessments:
+        sec.h3(f"{assessment.title} ({_day(assessment.date)})")
+        items = list(assessment.items.all())
+        sec.bullets(
+            [
+                f"{_('Problem')}: {i.title}" + (f" ({_('causes')}: {i.causes})" if i.causes else "")
+                for i in items
+                if i.kind == AssessmentItem.Kind.PROBLEM
+            ]
+            + [f"{_('Potential')}: {i.title}" for i in items if i.kind == AssessmentItem.Kind.POTENTIAL]
+        )
+        sec.table(
+            [_("Rank"), _("Problem"), _("Votes"), _("Priority")],
+            [
+                [str(r["rank"]), r["item"].title, str(r["total"]), _("yes") if r["item"].is_priority else ""]
+                for r in assessment_results(assessment=assessment)["rows"]
+            ],
+        )
+    if not assessments:
+        sec.muted(_("No assessment session recorded."))
+    out.append(sec)
+
+    sec = Section(_("4. Planning workshop"))
+    for workshop in program.workshops.prefetch_related("clusters__cards"):
+        sec.h3(f"{workshop.focus_question} ({_day(workshop.date)})")
+        sec.bullets(
+            [
+                f"{c.name or c.symbol}: " + "; ".join(card.text for card in c.cards.all())
+                for c in workshop.clusters.all()
+            ]
+        )
+        if workshop.resolution:
+            sec.p(f"{_('Consensus')}: {workshop.resolution}")
+    plan = ActionPlan.objects.filter(program=program).first()
+    sec.h3(_("Action plan"))
+    if plan is not None:
+        if plan.commitment:
+            sec.p(f"{_('Commitment')}: {plan.commitment}")
+        actions = list(plan.actions.all())
+        sec.table(
+            [_("Action"), _("Owner"), _("Date"), _("Cost"), _("Paid by / resources")],
+            [[a.title, a.owner, _day(a.due), _rupiah(a.cost), a.resources] for a in actions],
+        )
+        sec.p(f"{_('Total budget')}: {_rupiah(sum(a.cost for a in actions))}")
+    else:
+        sec.muted(_("No action plan recorded."))
+    out.append(sec)
+
+    sec = Section(_("5. The event"))
+    event = data.result.event
+    if event is None:
+        sec.muted(_("No event recorded."))
+    else:
+        sec.p(f"{event.name}, {event.place}, {_when(event.start, program)} – {_when(event.end, program)}")
+        sec.h3(_("Agenda"))
+        sec.table(
+            [_("Time"), _("Item"), _("Led by")],
+            [
+                [
+                    (f"{a.starts_at:%H.%M}" if a.starts_at else "")
+                    + (f"–{a.ends_at:%H.%M}" if a.ends_at else ""),
+                    a.title,
+                    a.lead,
+                ]
+                for a in AgendaItem.objects.filter(event=event).order_by("position", "pk")
+            ],
+            empty=_("No agenda recorded."),
+        )
+        sec.h3(_("Roles"))
+        sec.bullets(
+            [f"{r.get_kind_display()}: {r.person}" for r in EventRole.objects.filter(event=event)],
+            empty=_("No role recorded."),
+        )
+        sec.h3(_("Attendance"))
+        sec.table(
+            [_("Group"), _("Registered"), _("Checked in")],
+            [
+                [str(Group(g).label) if g in Group.values else g, str(c["registered"]), str(c["checked_in"])]
+                for g, c in sorted(data.event_counts.items())
+            ],
+        )
+        sec.h3(_("Teams"))
+        sec.bullets(
+            [
+                _("%(team)s: %(n)d people") % {"team": str(t), "n": t.size}
+                for t in Team.objects.filter(event=event).annotate(size=Count("members"))
+            ],
+            empty=_("No team formed."),
+        )
+    out.append(sec)
+
+    sec = Section(_("6. Evaluation"))
+    sec.h3(_("Indicators"))
+    if data.result.indicators:
+        outcomes = data.result.indicators.indicators
+        measured = [o for o in outcomes if o.achievement is not None]
+        weight = sum(o.weight for o in measured)
+        if measured and weight:
+            achieved = sum(o.weight * (o.achievement or 0) for o in measured) / weight
+            sec.p(
+                _("Weighted achievement %(value)s%% across the %(n)d measured indicators.")
+                % {"value": _num(achieved, 1), "n": len(measured)}
+            )
+        else:
+            sec.p(_("No indicator measured yet."))
+        unmeasured = [o.name for o in outcomes if o.achievement is None]
+        if unmeasured:
+            sec.p(
+                _("Not yet measured (left out of the figure above): %(names)s.")
+                % {"names": ", ".join(unmeasured)}
+            )
+        sec.table(
+            [_("Criterion"), _("Weight"), _("Achievement")],
+            [
+                [
+                    o.name,
+                    f"{_num(o.weight, 0)}%",
+                    _("not measured") if o.achievement is None else f"{_num(o.achievement, 0)}%",
+                ]
+                for o in outcomes
+            ],
+        )
+        sec.chart(data.charts.get("indicators"))
+    else:
+        sec.muted(_("No indicators recorded for this program yet."))
+    evaluation = Evaluation.objects.filter(program=program).first()
+    sec.h3(_("Goal and benefit achievement"))
+    if evaluation and (evaluation.goal_achievement or evaluation.benefit_achievement):
+        sec.p(evaluation.goal_achievement)
+        sec.p(evaluation.benefit_achievement)
+    else:
+        sec.muted(_("No statement recorded."))
+    sec.h3(_("SWOT"))
+    if data.swot:
+        for key, label in (
+            ("strengths", _("Strengths")),
+            ("weaknesses", _("Weaknesses")),
+            ("opportunities", _("Opportunities")),
+            ("threats", _("Threats")),
+        ):
+            sec.bullets([f"{label}: {line}" for line in data.swot.get(key, [])])
+    else:
+        sec.muted(_("No SWOT recorded."))
+    sec.h3(_("Statistical annex"))
+    sec.muted(
+        _(
+            "Every figure with its method, n, 95% confidence interval and a plain reading; with fewer than 10 people the reading says so."
+        )
+    )
+    if data.result.suppressed:
+        sec.p(_("Aggregates only: figures about fewer than 5 people are hidden."))
+    sec.table(
+        [_("Figure"), _("Estimate"), _("95% CI"), "n", "p", _("Method")],
+        [
+            [
+                row["label"],
+                _num(row["fig"].estimate),
+                "—" if row["fig"].ci is None else f"{_num(row['fig'].ci.low)} … {_num(row['fig'].ci.high)}",
+                str(row["fig"].n),
+                _p(row["fig"].p_value),
+                row["fig"].method,
+            ]
+            for row in data.figure_rows
+        ],
+    )
+    sec.bullets([row["reading"] for row in data.figure_rows])
+    for survey, svg in zip(data.result.surveys, data.charts["surveys"], strict=True):
+        sec.p(
+            _(
+                "%(name)s: %(b)d answers before, %(a)d after; %(p)d people answered both and are compared with themselves."
+            )
+            % {"name": survey.name(lang), "b": survey.n_before, "a": survey.n_after, "p": survey.n_paired}
+        )
+        sec.chart(svg)
+    for key in ("attendance", "engagement", "network"):
+        sec.chart(data.charts.get(key))
+    out.append(sec)
+
+    sec = Section(_("7. Termination and referral"))
+    sec.bullets([f"{_day(a.date)}: {a.description}" for a in data.closing])
+    h = data.handover
+    if h:
+        sec.p(f"{_('Report handed to')}: {h.report_to} ({_day(h.report_date)})")
+        sec.p(f"{_('Continued by')}: {h.owner_institution} {h.owner_person}".strip())
+        sec.p(h.next_steps)
+    else:
+        sec.muted(_("No handover recorded yet."))
+    sec.h3(_("Client referrals"))
+    sec.table(
+        [_("Partner"), _("Service"), _("Status"), _("Date")],
+        [
+            [
+                link.referral.partner.name,
+                link.referral.service.name,
+                link.referral.get_status_display(),
+                _day((link.referral.sent_at or link.referral.created_at).astimezone(zone).date()),
+            ]
+            for link in program.client_referrals.select_related("referral__partner", "referral__service")
+        ],
+        empty=_("No client referred through this program."),
+    )
+    out.append(sec)
+
+    sec = Section(_("8. Conclusions and recommendations"))
+    sec.h3(_("Conclusions"))
+    sec.p(program.conclusions) if program.conclusions else sec.muted(_("Not written yet."))
+    sec.h3(_("Recommendations"))
+    sec.p(program.recommendations) if program.recommendations else sec.muted(_("Not written yet."))
+    out.append(sec)
+
+    sec = Section(_("Annex: dates that do not agree"))
+    sec.bullets([w.message for w in data.warnings], empty=_("Every date of the cycle agrees."))
+    out.append(sec)
+    return out
+
+
+def _p(value: float | None) -> str:
+    if value is None:
+        return "—"
+    if value < 0.001:
+        return "< " + _num(0.001, 3)
+    return _num(value, 3)
+
+
+def _context(data: ReportData) -> dict[str, Any]:
     return {
         "data": data,
         "program": data.program,
-        "result": data.result,
-        "charts": data.charts,
-        "survey_charts": list(zip(data.result.surveys, data.charts["surveys"], strict=True)),
-        "event_rows": [
-            {"group": str(Group(g).label) if g in Group.values else g, **c}
-            for g, c in sorted(data.event_counts.items())
-        ],
-        "figure_rows": data.figure_rows,
-        "stage_lines": [_stage_line(s) for s in data.stages],
+        "letter": report_letter(data),
+        "sections": report_sections(data),
+        "generated": _when(data.generated_at, data.program),
     }
 
 
@@ -129,97 +505,51 @@ def report_pdf(data: ReportData) -> bytes:
 
 def report_docx(data: ReportData) -> bytes:
     from docx import Document
+    from docx.enum.text import WD_BREAK
     from docx.shared import Cm
 
+    context = _context(data)
     program = data.program
+    letter: Letter = context["letter"]
     doc = Document()
     doc.core_properties.title = f"{program} · {_('Program report')}"
+    for line in letter.letterhead:
+        if line:
+            _para(doc, line, "Heading2")
+    doc.add_paragraph(f"{_('Number')}: {letter.number}")
+    doc.add_paragraph(f"{_('Attachments')}: {letter.attachments}")
+    doc.add_paragraph(f"{_('Subject')}: {letter.subject}")
+    for line in letter.addressee:
+        doc.add_paragraph(line)
+    doc.add_paragraph(letter.body)
+    for line in (letter.place_date, letter.position, "", letter.name, letter.nip):
+        doc.add_paragraph(line)
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
     _para(doc, f"{_('Program report')}: {program.title}", "Title")
-    doc.add_paragraph(f"{program.office.name} · {program.start:%d-%m-%Y} – {program.end:%d-%m-%Y}")
-
-    _para(doc, _("1. Background and problems"), "Heading1")
-    for text in (program.problems_addressed, program.goal, program.benefits):
-        if text:
-            doc.add_paragraph(text)
-    _para(doc, _("2. Method"), "Heading1")
-    for label, value in (
-        (_("Intervention"), program.intervention_type),
-        (_("Method"), program.method),
-        (_("Technique"), program.technique),
-        (_("Resource systems"), program.resource_systems),
-    ):
-        if value:
-            doc.add_paragraph(f"{label}: {value}")
-    _para(doc, _("3. The stages of the program cycle"), "Heading1")
-    for stage in data.stages:
-        _para(doc, _stage_line(stage), "ListBullet")
-
-    _para(doc, _("4. The event"), "Heading1")
-    event = data.result.event
-    if event is None:
-        doc.add_paragraph(_("No event recorded."))
-    else:
-        doc.add_paragraph(f"{event.name}, {event.place}, {timezone.localtime(event.start):%d-%m-%Y %H.%M}")
-        for row in _context(data)["event_rows"]:
-            _para(
-                doc,
-                f"{row['group']}: {row['registered']} {_('registered')}, {row['checked_in']} {_('checked in')}",
-                "ListBullet",
-            )
-
-    _para(doc, _("5. Evaluation"), "Heading1")
     doc.add_paragraph(
-        _(
-            "Every figure with its method, n, 95% confidence interval and a plain reading; with fewer than 10 people the reading says so."
-        )
+        f"{program.office.name} · {_day(program.start)} – {_day(program.end)} · {_('generated')} {context['generated']}"
     )
-    table = doc.add_table(rows=1, cols=5)
-    table._tbl.tblPr.style = "TableGrid"
-    for cell, text in zip(
-        table.rows[0].cells, [_("Figure"), _("Estimate"), _("95% CI"), "n", "p"], strict=True
-    ):
-        cell.text = text
-    for row in data.figure_rows:
-        fig = row["fig"]
-        cells = table.add_row().cells
-        cells[0].text = row["label"]
-        cells[1].text = _num(fig.estimate)
-        cells[2].text = "—" if fig.ci is None else f"{_num(fig.ci.low)} … {_num(fig.ci.high)}"
-        cells[3].text = str(fig.n)
-        cells[4].text = "—" if fig.p_value is None else _num(fig.p_value, 3)
-    for row in data.figure_rows:
-        _para(doc, row["reading"], "ListBullet")
-    for svg in _all_charts(data):
-        doc.add_picture(io.BytesIO(svg_to_png(svg)), width=Cm(16))
-
-    _para(doc, _("6. SWOT"), "Heading1")
-    if data.swot:
-        for key, label in (
-            ("strengths", _("Strengths")),
-            ("weaknesses", _("Weaknesses")),
-            ("opportunities", _("Opportunities")),
-            ("threats", _("Threats")),
-        ):
-            _para(doc, label, "Heading3")
-            for line in data.swot.get(key, []):
-                _para(doc, line, "ListBullet")
-    else:
-        doc.add_paragraph(_("No SWOT recorded."))
-
-    _para(doc, _("7. Termination and referral"), "Heading1")
-    for activity in data.closing:
-        _para(doc, f"{activity.date:%d-%m-%Y}: {activity.description}", "ListBullet")
-    if data.handover:
-        h = data.handover
-        doc.add_paragraph(f"{_('Report handed to')}: {h.report_to}")
-        doc.add_paragraph(f"{_('Continued by')}: {h.owner_institution} {h.owner_person}".strip())
-        if h.next_steps:
-            doc.add_paragraph(h.next_steps)
-    _para(doc, _("Annex: dates that do not agree"), "Heading1")
-    for warning in data.warnings:
-        _para(doc, warning.message, "ListBullet")
-    if not data.warnings:
-        doc.add_paragraph(_("Every date of the cycle agrees."))
+    for section in context["sections"]:
+        _para(doc, section.title, "Heading1")
+        for block in section.blocks:
+            if block.kind in ("p", "muted"):
+                doc.add_paragraph(block.text)
+            elif block.kind == "h3":
+                _para(doc, block.text, "Heading3")
+            elif block.kind == "bullets":
+                for item in block.items:
+                    _para(doc, item, "ListBullet")
+            elif block.kind == "table":
+                table = doc.add_table(rows=1, cols=len(block.header))
+                table._tbl.tblPr.style = "TableGrid"
+                for cell, text in zip(table.rows[0].cells, block.header, strict=True):
+                    cell.text = text
+                for row in block.rows:
+                    for cell, text in zip(table.add_row().cells, row, strict=True):
+                        cell.text = text
+            elif block.kind == "chart":
+                doc.add_picture(io.BytesIO(svg_to_png(block.svg)), width=Cm(16))
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

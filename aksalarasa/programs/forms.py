@@ -388,6 +388,16 @@ IndicatorFormSet = cast(
 )
 
 
+class ReportTextsForm(VersionedForm):
+    class Meta:
+        model = Program
+        fields = ["report_letter_number", "report_place", "conclusions", "recommendations"]
+        widgets = {
+            "conclusions": forms.Textarea(attrs={"rows": 5}),
+            "recommendations": forms.Textarea(attrs={"rows": 5}),
+        }
+
+
 class EvaluationForm(VersionedForm):
     class Meta:
         model = Evaluation

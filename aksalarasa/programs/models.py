@@ -80,6 +80,16 @@ class Program(models.Model):
     stage = models.CharField(
         _("current stage"), max_length=20, choices=Stage.choices, default=Stage.INITIATION
     )
+    # The program report's cover letter and closing section (edited on the report page).
+    report_letter_number = models.CharField(_("letter number (nomor surat)"), max_length=100, blank=True)
+    report_place = models.CharField(
+        _("place of signing"),
+        max_length=100,
+        blank=True,
+        help_text=_("The city written above the signature."),
+    )
+    conclusions = models.TextField(_("conclusions"), blank=True)
+    recommendations = models.TextField(_("recommendations"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -103,9 +103,25 @@ def program_create(*, actor: User, data: dict[str, Any]) -> Program:
     return program
 
 
+REPORT_FIELDS = ["report_letter_number", "report_place", "conclusions", "recommendations"]
+
+
+@transaction.atomic
+def program_report_texts_save(
+    *, program: Program, actor: User, data: dict[str, Any], expected_version: int
+) -> Program:
+    """The report's letter number, place of signing, conclusions and recommendations (version-checked)."""
+    return program_update(
+        program=program,
+        actor=actor,
+        data={f: data[f] for f in REPORT_FIELDS if f in data},
+        expected_version=expected_version,
+    )
+
+
 @transaction.atomic
 def program_update(*, program: Program, actor: User, data: dict[str, Any], expected_version: int) -> Program:
-    fields = [f for f in PROGRAM_FIELDS if f in data]
+    fields = [f for f in PROGRAM_FIELDS + REPORT_FIELDS if f in data]
     for name in fields:
         setattr(program, name, data[name])
     save_with_version(program, expected_version=expected_version, update_fields=fields)

@@ -41,6 +41,7 @@ urlpatterns = [
     path(P + "evaluation/statements/", views.evaluation_save, name="evaluation_save"),
     path(P + "termination/", views.termination, name="termination"),
     path(P + "termination/handover/", views.handover_save, name="handover_save"),
+    path(P + "report-texts/", views.report_texts, name="report_texts"),
     path(P + "termination/referrals/", views.referral_link, name="referral_link"),
     # Public, no account: voting and idea cards by short code.
     path("vote/", views.vote_start, name="vote_start"),

@@ -775,3 +775,16 @@ PAGES = {
     "programs:planning": _planning_page,
     "programs:termination": _termination_page,
 }
+
+
+@login_required
+def report_texts(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The report's cover-letter number, place of signing, conclusions and recommendations."""
+    program = _reader(request, pk) if request.method == "GET" else _editor(request, pk)
+    form = forms.ReportTextsForm(request.POST or None, instance=program, initial={"version": program.version})
+    if request.method == "POST":
+        save = partial(services.program_report_texts_save, program=program, actor=request.user)
+        if save_versioned_form(request, form, save, success=_("Report texts saved.")):
+            return redirect("programs:report_texts", pk=program.pk)
+    context = {**_base(request, program, "report"), "form": form}
+    return render(request, "programs/report_texts.html", context, status=_status(form))

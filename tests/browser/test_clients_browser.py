@@ -88,3 +88,27 @@ def test_bad_import_file_shows_row_errors_and_creates_nothing(page, browser_logi
     assert page.locator("#import-result [role=alert]").first.is_visible()
     assert_no_serious_axe_violations(page, context="import with row errors")
     assert not Client.objects.exists()
+
+
+def test_good_import_file_is_previewed_then_written_only_when_confirmed(page, browser_login):
+    office = OfficeFactory(name="Bapas Kelas I Uji Pratinjau")
+    make_user("office_head", office, username="kabapas.pratinjau")
+    browser_login(page, "kabapas.pratinjau", PASSWORD)
+    page.goto("/clients/import/")
+    header = [c.name for c in ClientImporter.columns]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header)
+    writer.writeheader()
+    for n in (1, 2):
+        writer.writerow({"register_number": f"P-{n}", "full_name": f"Klien Pratinjau {n}", "sex": "M",
+                         "birth_date": "1990-01-01"})  # fmt: skip
+    page.set_input_files(
+        "#import-file",
+        files=[{"name": "klien.csv", "mimeType": "text/csv", "buffer": out.getvalue().encode()}],
+    )
+    page.click("#import-form button[type=submit]")
+    page.locator("#import-result .import-preview").wait_for()
+    assert not Client.objects.exists()  # checked and counted, nothing written yet
+    page.click("#import-confirm button[type=submit]")
+    page.locator("#import-result .import-ok").wait_for()
+    assert Client.objects.filter(office=office).count() == 2

@@ -18,6 +18,7 @@ from tests.factories import (
     OfficeFactory,
     PartnerFactory,
     make_event_program,
+    make_guidance_client,
     make_membership,
     make_program,
     make_user,
@@ -110,3 +111,17 @@ def test_program_team_links_a_registered_pokmas_lipas_and_its_staff_then_see_the
     assert "Program Mitra Uji" in partner_tab.inner_text("main")
     response = partner_tab.goto(reverse("programs:detail", args=[program.pk]))
     assert response is not None and response.status == 200
+
+
+def test_radio_circles_keep_one_size_when_labels_wrap(phone_page):
+    office = OfficeFactory()
+    officer = make_user("officer", office, username="pk.radio")
+    person = make_guidance_client(office, officer, full_name="Klien Radio")
+    browser_login(phone_page, officer.username, PASSWORD)
+    phone_page.goto(reverse("guidance:client_record", args=[person.pk]))
+    sizes = phone_page.eval_on_selector_all(
+        "main input[type=radio]",
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)]; })",
+    )
+    assert len(sizes) >= 8
+    assert len({tuple(s) for s in sizes}) == 1, sizes
