@@ -170,3 +170,38 @@ def test_indicator_headline_counts_only_measured_indicators(signed, client):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "indikator yang sudah terukur" in text
     assert "Belum terukur (tidak dihitung dalam angka di atas): " in text and "Mitra melanjutkan" in text
+
+
+def test_the_demo_programs_pdf_and_docx_carry_every_section_the_letter_and_the_signature(db, client):
+    """What an office would send: the AKSALARASA demo program, as `make run` loads it."""
+    from docx import Document
+    from pypdf import PdfReader
+
+    from aksalarasa.accounts.models import User
+    from aksalarasa.programs.models import Program
+    from aksalarasa.seeding.demo import load_demo
+
+    load_demo()
+    program = Program.objects.get(acronym="AKSALARASA")
+    client.force_login(User.objects.get(username="kabapas.dps"))
+    pdf_response = client.get(reverse("evidence:report_pdf", args=[program.pk]))
+    docx_response = client.get(reverse("evidence:report_docx", args=[program.pk]))
+    assert pdf_response.status_code == docx_response.status_code == 200
+    pdf = PdfReader(io.BytesIO(pdf_response.content))
+    pdf_text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+    doc = Document(io.BytesIO(docx_response.content))
+    docx_text = " ".join(
+        [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    )
+    docx_text = " ".join(docx_text.split())
+    for text in (pdf_text, docx_text):
+        for heading in HEADINGS_ID:
+            assert heading in text, heading
+        assert "W20.PAS.PAS.7-PK.01.05-0417" in text
+        assert "Yth. Kepala Kantor Wilayah" in text and "Perihal" in text
+        assert "Denpasar, " in text and "Ida Ayu Pramesti" in text and "NIP 197805122003122001" in text
+        assert "Pokmas Lipas sebagai penyelenggara bergilir" in text
+    for label in ENGLISH_LABELS:
+        assert label not in docx_text, label
+    for english_method in ("clustered by client", "Paired t-test", "percentile bootstrap", "zeros kept"):
+        assert english_method not in docx_text and english_method not in pdf_text.replace("- ", "")

@@ -2,13 +2,33 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
 DEFAULT_ZONE = "Asia/Jakarta"
 LANGUAGE_COOKIE = settings.LANGUAGE_COOKIE_NAME
+
+
+def viewer_zone(user: Any) -> str:
+    """The zone a person reads times in: their office's; for a regional viewer without an office,
+    their Kanwil's (the zone most of its offices keep); the default (WIB) otherwise."""
+    if user.office_id:
+        return str(user.office.time_zone)
+    if getattr(user, "role_regional", False) and user.regional_office_id:
+        found = (
+            user.regional_office.offices.values("time_zone")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "time_zone")
+            .values_list("time_zone", flat=True)
+            .first()
+        )
+        if found:
+            return str(found)
+    return DEFAULT_ZONE
 
 
 class UserPreferencesMiddleware:
@@ -27,8 +47,7 @@ class UserPreferencesMiddleware:
         zone = DEFAULT_ZONE
         if user is not None and user.is_authenticated:
             language = user.language
-            if user.office_id:
-                zone = user.office.time_zone
+            zone = viewer_zone(user)
         else:
             language = request.COOKIES.get(LANGUAGE_COOKIE, settings.LANGUAGE_CODE)
         if language not in dict(settings.LANGUAGES):

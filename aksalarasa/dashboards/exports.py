@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from io import BytesIO
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from aksalarasa.core.spreadsheets import append_row
 from aksalarasa.core.suppression import HIDDEN
+from aksalarasa.core.templatetags.aks import local_dt, month_label
 from aksalarasa.dashboards.selectors import Aggregates, MonthRow, OfficeDashboard
 
 
@@ -20,15 +20,14 @@ def _cell(value):
 
 def _as_of_row(as_of: datetime) -> list[str]:
     """The row that says how fresh figures read from the summaries are (live ones need none)."""
-    local = timezone.localtime(as_of)
-    return [_("Figures as of"), f"{local:%Y-%m-%d %H:%M} ({timezone.get_current_timezone_name()})"]
+    return [_("Figures as of"), local_dt(as_of)]
 
 
 def _months_sheet(wb: Workbook, months: list[MonthRow]) -> None:
     ws = wb.create_sheet(_("Guidance by month"))
     append_row(ws, [_("Month"), _("Expected sessions"), _("Attendance rate (%)"), _("Mean engagement (1-4)")])
     for m in months:
-        append_row(ws, [m.month, _cell(m.expected), _cell(m.attendance), _cell(m.engagement)])
+        append_row(ws, [month_label(m.month), _cell(m.expected), _cell(m.attendance), _cell(m.engagement)])
 
 
 def office_xlsx(data: OfficeDashboard, labels: dict[str, dict[str, str]]) -> bytes:

@@ -72,8 +72,11 @@ class MonthSummary(SessionSumsFields):
 
 
 class SummaryState(models.Model):
-    """One row: when the summaries were last rebuilt, for which zones, and how long it took."""
+    """One row: when the summaries were last rebuilt, for which zones, and how long it took; and
+    when a write the figures count last committed (`changed_at`, set on commit by apps.py's hooks):
+    a dashboard read finding it after `as_of` and `as_of` a minute old rebuilds them first."""
 
     as_of = models.DateTimeField()
+    changed_at = models.DateTimeField(null=True, blank=True)
     zones = models.JSONField(default=list)
     seconds = models.FloatField(default=0)

@@ -258,7 +258,7 @@ def summary_zones() -> list[str]:
 
 @dataclass
 class MonthRow:
-    month: str
+    month: date  # the month's first day; shown in words (core's month_label)
     expected: int | None
     attendance: float | None
     engagement: float | None
@@ -320,14 +320,14 @@ def _month_rows(months: dict[date, Sums], *, small_cells: bool) -> list[MonthRow
     for month, s in sorted(months.items()):
         if small_cells:
             row = MonthRow(
-                month.strftime("%Y-%m"),
+                month,
                 suppress(s.expected),
                 rate(s.attended, s.expected),
                 _mean(s, SMALL_CELL),
             )
         else:
             attendance = round(100.0 * s.attended / s.expected, 1) if s.expected else None
-            row = MonthRow(month.strftime("%Y-%m"), s.expected, attendance, _mean(s))
+            row = MonthRow(month, s.expected, attendance, _mean(s))
         result.append(row)
     return result
 

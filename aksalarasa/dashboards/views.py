@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.clients.models import Client, Supervision
-from aksalarasa.dashboards import exports, selectors
+from aksalarasa.dashboards import exports, selectors, services
 from aksalarasa.partners.models import Status
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,6 +31,7 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
 def office(request: AuthedRequest) -> HttpResponse:
     if not selectors.can_see_office_dashboard(request.user):
         raise Http404
+    services.summaries_refresh_if_stale()
     data = selectors.office_dashboard(viewer=request.user)
     labels = _labels()
     if request.GET.get("format") == "xlsx":
@@ -50,6 +51,7 @@ def office(request: AuthedRequest) -> HttpResponse:
 def aggregate(request: AuthedRequest) -> HttpResponse:
     if not selectors.can_see_aggregates(request.user):
         raise Http404
+    services.summaries_refresh_if_stale()
     data = selectors.aggregate_dashboard(viewer=request.user)
     if request.GET.get("format") == "xlsx":
         return _xlsx(exports.aggregate_xlsx(data), "dashboard-aggregates.xlsx")

@@ -417,7 +417,7 @@ def report_sections(data: ReportData) -> list[Section]:
                 "—" if row["fig"].ci is None else f"{_num(row['fig'].ci.low)} … {_num(row['fig'].ci.high)}",
                 str(row["fig"].n),
                 _p(row["fig"].p_value),
-                row["fig"].method,
+                stats.method_text(row["fig"].method, data.language),
             ]
             for row in data.figure_rows
         ],
@@ -623,7 +623,7 @@ def export_xlsx(data: ReportData, *, include_responses: bool) -> bytes:
                 fig.ci.high if fig.ci else None,
                 fig.n,
                 fig.p_value,
-                fig.method,
+                stats.method_text(fig.method, data.language),
                 row["reading"],
             ],
         )

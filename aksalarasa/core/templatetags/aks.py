@@ -18,6 +18,8 @@ def zone_abbreviation() -> str:
 
 @register.filter
 def local_dt(value: datetime | None) -> str:
+    """A moment in the viewer's zone (the office's; the Kanwil's for regional viewers) with the
+    zone named: "27 November 2026 14.30 WITA"."""
     if not value:
         return "—"
     local = timezone.localtime(value)
@@ -31,6 +33,14 @@ def local_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = timezone.localtime(value)
     return formats.date_format(value, "DATE_FORMAT")
+
+
+@register.filter
+def month_label(value: date | None) -> str:
+    """A calendar month in words, in the active language: "Juli 2026" ("July 2026" in English)."""
+    if not value:
+        return "—"
+    return formats.date_format(value, "YEAR_MONTH_FORMAT")
 
 
 @register.simple_tag

@@ -10,7 +10,7 @@ from aksalarasa.seeding.demo import DEMO_PASSWORD, DemoContext
 DEMO_STAFF = [
     ("ditjenpas", "Rahmat Santoso", None, [Role.NATIONAL], {}),
     ("kanwil.bali", "Luh Gede Sukmawati", None, [Role.REGIONAL], {"regional": "kanwil_bali"}),
-    ("kabapas.dps", "Ida Ayu Pramesti", "denpasar", [Role.OFFICE_HEAD], {}),
+    ("kabapas.dps", "Ida Ayu Pramesti", "denpasar", [Role.OFFICE_HEAD], {"nip": "197805122003122001"}),
     ("kasi.bkd", "Komang Adi Saputra", "denpasar", [Role.SECTION_HEAD], {"section": "adult"}),
     ("kasi.bka", "Ni Wayan Sriani", "denpasar", [Role.SECTION_HEAD], {"section": "child"}),
     (
@@ -60,6 +60,7 @@ def load(ctx: DemoContext) -> None:
                 office=office,
                 section=extra.get("section", ""),
                 officer_grade=extra.get("officer_grade", ""),
+                nip=extra.get("nip", ""),
                 regional_office=ctx.objects[extra["regional"]] if "regional" in extra else None,
             )
             for role in roles:

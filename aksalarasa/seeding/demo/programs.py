@@ -106,6 +106,17 @@ def _program(ctx: DemoContext, office, team) -> Program:
             "end": D(2023, 7, 12),
             "stage": Stage.INITIATION,
             "created_by": team,
+            # The report's cover letter and closing texts (fictional letter number).
+            "report_letter_number": "W20.PAS.PAS.7-PK.01.05-0417",
+            "report_place": "Denpasar",
+            "conclusions": (
+                "Klien yang ikut kegiatan bersama warga lebih sering hadir dan lebih aktif dalam pembimbingan; "
+                "angka lengkapnya ada di lampiran statistik."
+            ),
+            "recommendations": (
+                "Jadikan kegiatan bersama warga bagian tetap dari pembimbingan, dengan Pokmas Lipas sebagai "
+                "penyelenggara bergilir."
+            ),
         },
     )
 
