@@ -152,8 +152,15 @@ def test_child_client_name_is_masked_like_the_regular_path(event, office_a, offi
         office=office_a, birth_date=timezone.localdate() - datetime.timedelta(days=15 * 365)
     )
     reg = RegistrationFactory(event=event, group="client", client=child, name="")
-    officer = make_user("officer", office_a)
+    # The child section (BKA) sees the child's name; anyone else of the office, initials only
+    officer = make_user("officer", office_a, section="child")
     _token, raw = api_token_create(user=officer, name="scanner")
     response = _post(client, event, {"code": reg.code}, raw)
     assert response.status_code == 200 and _served_fast(response)
-    assert response.json()["name"] == child.full_name  # staff of the client's own office
+    assert response.json()["name"] == child.full_name
+    adult_officer = make_user("officer", office_a, section="adult")
+    _token, raw = api_token_create(user=adult_officer, name="scanner")
+    CheckIn.objects.filter(registration=reg).delete()  # a second check-in answers the same way
+    response = _post(client, event, {"code": reg.code}, raw)
+    assert response.status_code == 200 and _served_fast(response)
+    assert response.json()["name"] != child.full_name and child.full_name not in response.content.decode()
