@@ -35,7 +35,7 @@ def test_pdf_report_has_every_section_figure_and_chart(evaluated, client):
     assert "Motivasi klien mengikuti pembimbingan rendah" in flat  # background and problems
     assert "Klien hadir" in flat  # indicators
     assert "Hodges-Lehmann" in flat and "IK 95%" in flat  # before/after effect with CI
-    assert "0,50" in flat and "clustered by client" in flat  # attendance DiD
+    assert "0,50" in flat and "dikelompokkan per klien" in flat  # attendance DiD
     assert "Warga antusias" in flat and "Kepala Bapas" in flat  # SWOT, termination
     # the charts are vector drawings inside the PDF: their axis labels are text on the pages
     assert "days from the event" in flat or "hari" in flat
