@@ -12,10 +12,18 @@ from functools import lru_cache
 from typing import Any
 
 from django.utils.html import escape
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from aksalarasa.evidence import stats
+
+# xgettext does not read inside f-strings: the labels used there are marked here so that
+# makemessages extracts them (the f-strings translate them at run time with gettext).
+_F_STRING_LABELS = (
+    gettext_noop("after"),
+    gettext_noop("before"),
+    gettext_noop("weight"),
+)
 
 INK = "#1f2933"
 MUTED = "#7b8794"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from aksalarasa.accounts.models import User
@@ -29,6 +29,31 @@ from aksalarasa.evidence import analysis, charts, stats
 from aksalarasa.programs.consistency import CycleWarning, cycle_warnings
 from aksalarasa.programs.models import ActionPlan, AssessmentItem, Evaluation, ProgramHandover
 from aksalarasa.programs.selectors import StageStatus, assessment_results, stage_checklist
+
+# xgettext does not read inside f-strings: the labels used there are marked here so that
+# makemessages extracts them (the f-strings translate them at run time with gettext).
+_F_STRING_LABELS = (
+    gettext_noop("Attachments"),
+    gettext_noop("Cliff delta, unpaired"),
+    gettext_noop("Commitment"),
+    gettext_noop("Consensus"),
+    gettext_noop("Continued by"),
+    gettext_noop("Expected benefits"),
+    gettext_noop("Goal"),
+    gettext_noop("Number"),
+    gettext_noop("Potential"),
+    gettext_noop("Problem"),
+    gettext_noop("Program report"),
+    gettext_noop("Report handed to"),
+    gettext_noop("Subject"),
+    gettext_noop("Total budget"),
+    gettext_noop("causes"),
+    gettext_noop("generated"),
+    gettext_noop("mean change (bootstrap CI)"),
+    gettext_noop("rank-biserial correlation"),
+    gettext_noop("reliability before (alpha)"),
+    gettext_noop("shift (Hodges-Lehmann)"),
+)
 
 if TYPE_CHECKING:
     from aksalarasa.programs.models import Program
