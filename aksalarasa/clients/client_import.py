@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from aksalarasa.accounts.models import User
@@ -28,43 +28,67 @@ PERIOD_FIELD_TO_COLUMN = {v: k for k, v in PERIOD_COLUMNS.items()}
 
 class ClientImporter(Importer):
     key = "clients"
-    title = _lazy("Clients and supervision periods")
+    title = gettext_lazy("Clients and supervision periods")
     columns = [
-        Column("register_number", _lazy("register number"), True, "PAS.DPS-2026-0001"),
-        Column("full_name", _lazy("full name"), True, "I Gede Arta Wibawa"),
-        Column("nik", _lazy("NIK"), False, "5171011203950002", _lazy("16 digits; optional")),
-        Column("sex", _lazy("sex"), True, "M", _lazy("M or F")),
-        Column("birth_date", _lazy("date of birth"), True, "1995-03-12", _lazy("YYYY-MM-DD or DD/MM/YYYY")),
-        Column("address", _lazy("address"), False, "Jl. Tukad Badung 7"),
-        Column("regency", _lazy("regency/city"), False, "51.71", _lazy("Kemendagri code, e.g. 51.71")),
-        Column("village_code", _lazy("village (desa/kelurahan)"), False, "51.71.01.1003"),
-        Column("phone", _lazy("phone"), False, "081234567890"),
-        Column("emergency_contact_name", _lazy("emergency contact"), False, "Ni Made Sukerti"),
-        Column("emergency_contact_relation", _lazy("relation"), False, "ibu"),
-        Column("emergency_contact_phone", _lazy("emergency contact phone"), False, "081298765432"),
+        Column("register_number", gettext_lazy("register number"), True, "PAS.DPS-2026-0001"),
+        Column("full_name", gettext_lazy("full name"), True, "I Gede Arta Wibawa"),
+        Column("nik", gettext_lazy("NIK"), False, "5171011203950002", gettext_lazy("16 digits; optional")),
+        Column("sex", gettext_lazy("sex"), True, "M", gettext_lazy("M or F")),
         Column(
-            "consent_community", _lazy("consents to community activities"), False, "ya", _lazy("ya/tidak")
+            "birth_date",
+            gettext_lazy("date of birth"),
+            True,
+            "1995-03-12",
+            gettext_lazy("YYYY-MM-DD or DD/MM/YYYY"),
         ),
-        Column("consent_photos", _lazy("consents to photos"), False, "tidak", _lazy("ya/tidak")),
-        Column("consent_share_partners", _lazy("consents to sharing data with partners"), False, "ya"),
-        Column("guardian_consent", _lazy("guardian consents (child clients)"), False, "tidak"),
-        Column("notes", _lazy("notes"), False, ""),
-        Column("officer", _lazy("probation officer (PK)"), False, "pk.putu", _lazy("the officer's username")),
+        Column("address", gettext_lazy("address"), False, "Jl. Tukad Badung 7"),
+        Column(
+            "regency",
+            gettext_lazy("regency/city"),
+            False,
+            "51.71",
+            gettext_lazy("Kemendagri code, e.g. 51.71"),
+        ),
+        Column("village_code", gettext_lazy("village (desa/kelurahan)"), False, "51.71.01.1003"),
+        Column("phone", gettext_lazy("phone"), False, "081234567890"),
+        Column("emergency_contact_name", gettext_lazy("emergency contact"), False, "Ni Made Sukerti"),
+        Column("emergency_contact_relation", gettext_lazy("relation"), False, "ibu"),
+        Column("emergency_contact_phone", gettext_lazy("emergency contact phone"), False, "081298765432"),
+        Column(
+            "consent_community",
+            gettext_lazy("consents to community activities"),
+            False,
+            "ya",
+            gettext_lazy("ya/tidak"),
+        ),
+        Column(
+            "consent_photos", gettext_lazy("consents to photos"), False, "tidak", gettext_lazy("ya/tidak")
+        ),
+        Column("consent_share_partners", gettext_lazy("consents to sharing data with partners"), False, "ya"),
+        Column("guardian_consent", gettext_lazy("guardian consents (child clients)"), False, "tidak"),
+        Column("notes", gettext_lazy("notes"), False, ""),
+        Column(
+            "officer",
+            gettext_lazy("probation officer (PK)"),
+            False,
+            "pk.putu",
+            gettext_lazy("the officer's username"),
+        ),
         Column(
             "program_type",
-            _lazy("program type"),
+            gettext_lazy("program type"),
             False,
             "pb",
-            _lazy("pb, cb, cmb, assimilation, conditional, diversion, other"),
+            gettext_lazy("pb, cb, cmb, assimilation, conditional, diversion, other"),
         ),
-        Column("supervision_start", _lazy("start"), False, "2026-01-05"),
-        Column("supervision_end", _lazy("end"), False, "2026-12-31"),
+        Column("supervision_start", gettext_lazy("start"), False, "2026-01-05"),
+        Column("supervision_end", gettext_lazy("end"), False, "2026-12-31"),
         Column(
             "supervision_status",
-            _lazy("status"),
+            gettext_lazy("status"),
             False,
             "active",
-            _lazy("active, completed, revoked, transferred"),
+            gettext_lazy("active, completed, revoked, transferred"),
         ),
     ]
 

@@ -19,7 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from aksalarasa.accounts.models import User
 from aksalarasa.core.spreadsheets import append_row
@@ -220,10 +220,15 @@ class Importer:
             cell.font = Font(bold=True)
             sheet.cell(row=2, column=index).number_format = "@"  # text: NIKs and phones keep their digits
             sheet.column_dimensions[cell.column_letter].width = max(14, len(column.name) + 2)
-        help_sheet = workbook.create_sheet(str(_lazy("Columns"))[:31])
+        help_sheet = workbook.create_sheet(str(gettext_lazy("Columns"))[:31])
         append_row(
             help_sheet,
-            [str(_lazy("Column")), str(_lazy("Meaning")), str(_lazy("Required")), str(_lazy("Notes"))],
+            [
+                str(gettext_lazy("Column")),
+                str(gettext_lazy("Meaning")),
+                str(gettext_lazy("Required")),
+                str(gettext_lazy("Notes")),
+            ],
         )
         for column in self.columns:
             append_row(
@@ -231,7 +236,7 @@ class Importer:
                 [
                     column.name,
                     str(column.label),
-                    str(_lazy("yes")) if column.required else "",
+                    str(gettext_lazy("yes")) if column.required else "",
                     str(column.help),
                 ],
             )

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from aksalarasa.accounts.http import AuthedRequest
@@ -179,10 +179,10 @@ def event_flags(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- the parts of an event page (checklist, roles, agenda, handed items), edited in place ----------
 
 PART_TITLES = {
-    "checklist": _lazy("Preparation checklist"),
-    "roles": _lazy("Roles"),
-    "agenda": _lazy("Agenda"),
-    "handed": _lazy("Items handed over"),
+    "checklist": gettext_lazy("Preparation checklist"),
+    "roles": gettext_lazy("Roles"),
+    "agenda": gettext_lazy("Agenda"),
+    "handed": gettext_lazy("Items handed over"),
 }
 
 

@@ -22,6 +22,8 @@ from aksalarasa.evidence import stats
 _F_STRING_LABELS = (
     gettext_noop("after"),
     gettext_noop("before"),
+    gettext_noop("days from the event"),
+    gettext_noop("Staff and others"),
     gettext_noop("weight"),
 )
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from aksalarasa.accounts.models import User
@@ -46,25 +46,36 @@ def _choice(value: str, choices) -> str | None:
 
 class SessionImporter(Importer):
     key = "guidance_sessions"
-    title = _lazy("Past guidance sessions")
+    title = gettext_lazy("Past guidance sessions")
     columns = [
-        Column("register_number", _lazy("register number"), required=True, example="PAS-DPS-2025-0001"),
+        Column(
+            "register_number", gettext_lazy("register number"), required=True, example="PAS-DPS-2025-0001"
+        ),
         Column(
             "scheduled_at",
-            _lazy("scheduled at"),
+            gettext_lazy("scheduled at"),
             required=True,
             example="2025-03-14 09:30",
-            help=_lazy("Date and time in the office's zone: YYYY-MM-DD HH:MM. A date alone means 09:00."),
+            help=gettext_lazy(
+                "Date and time in the office's zone: YYYY-MM-DD HH:MM. A date alone means 09:00."
+            ),
         ),
-        Column("kind", _lazy("kind"), required=True, example="report_in", help=", ".join(Kind.values)),
-        Column("place", _lazy("place"), example="office", help=", ".join(Place.values)),
+        Column("kind", gettext_lazy("kind"), required=True, example="report_in", help=", ".join(Kind.values)),
+        Column("place", gettext_lazy("place"), example="office", help=", ".join(Place.values)),
         Column(
-            "outcome", _lazy("outcome"), required=True, example="attended", help=", ".join(Outcome.values)
+            "outcome",
+            gettext_lazy("outcome"),
+            required=True,
+            example="attended",
+            help=", ".join(Outcome.values),
         ),
         Column(
-            "engagement", _lazy("engagement"), example="2", help=_lazy("1-4, only when the client attended")
+            "engagement",
+            gettext_lazy("engagement"),
+            example="2",
+            help=gettext_lazy("1-4, only when the client attended"),
         ),
-        Column("notes", _lazy("notes"), example=""),
+        Column("notes", gettext_lazy("notes"), example=""),
     ]
 
     @classmethod

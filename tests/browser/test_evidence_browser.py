@@ -47,7 +47,7 @@ def test_section_head_reads_the_evaluation_with_figures_and_charts(page, browser
     assert "1,50" in text  # the residents' trust shift worked out by hand in test_evidence_analysis
 
     did = page.locator("section[aria-labelledby=did-h]").inner_text()
-    assert "0,50" in did and "clustered by client" in did
+    assert "0,50" in did and "dikelompokkan per klien" in did
 
     for chart in ("chart-ba0", "chart-attendance", "chart-engagement", "chart-indicators", "chart-network"):
         svg = page.locator(f"svg.{chart}")

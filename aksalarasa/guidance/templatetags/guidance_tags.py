@@ -35,7 +35,7 @@ def _y(value: float) -> float:
 @lru_cache(maxsize=8192)
 def _sparkline_cached(values: tuple[int, ...], language: str | None) -> str:
     if not values:
-        return f'<span class="muted">{escape(_("no data"))}</span>'
+        return '<span class="muted">' + escape(_("no data")) + "</span>"
     label = escape(_("Engagement, oldest to latest: %(values)s") % {"values": ", ".join(map(str, values))})
     step = (WIDTH - 2 * PAD) / max(len(values) - 1, 1)
     points = " ".join(f"{round(PAD + i * step, 1)},{_y(v)}" for i, v in enumerate(values))
