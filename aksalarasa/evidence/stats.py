@@ -468,7 +468,7 @@ def rank_biserial_paired(differences: Sequence[float] | np.ndarray) -> tuple[flo
     return (t_plus - t_minus) / (n * (n + 1) / 2), t_plus, t_minus
 
 
-def wilcoxon_signed_rank(differences: Sequence[float] | np.ndarray, **_: Any) -> tuple[float, float, str]:
+def wilcoxon_signed_rank(differences: Sequence[float] | np.ndarray) -> tuple[float, float, str]:
     """Two-sided Wilcoxon signed-rank test of the differences; returns (statistic, p, method).
 
     Zeros by Pratt's rule (ranked, no sign), ranks on differences rounded so that equal changes

@@ -23,7 +23,8 @@ from tests.factories import (
 )
 
 
-def _world():
+def published_event() -> Event:
+    """A published event one hour from now, run by officer pk.uji (also used by other browser tests)."""
     office = OfficeFactory(name="Bapas Kelas I Uji")
     officer = make_user("officer", office, username="pk.uji")
     program = make_event_program(office, title="AKSALARASA uji", created_by=officer)
@@ -38,6 +39,13 @@ def _world():
         created_by=officer,
     )
     Event.objects.filter(pk=event.pk).update(published=True)
+    event.refresh_from_db()
+    return event
+
+
+def _world():
+    event = published_event()
+    office, program, officer = event.office, event.program, event.created_by
     # Two of the officer's clients (consent given) registered and checked in before the test.
     for n, born in enumerate((datetime.date(1990, 3, 1), datetime.date(1988, 7, 9))):
         client = Client.objects.create(

@@ -4,20 +4,15 @@ button logs in (the language switch comes after the form)."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.urls import reverse
-from django.utils import timezone
 
-from aksalarasa.events.models import Event
 from aksalarasa.programs.models import ProgramPartner
 from tests.browser.helpers import MAIN_SUBMIT, browser_login
+from tests.browser.test_events_browser import published_event
 from tests.factories import (
     PASSWORD,
-    EventFactory,
     OfficeFactory,
     PartnerFactory,
-    make_event_program,
     make_guidance_client,
     make_membership,
     make_program,
@@ -26,21 +21,7 @@ from tests.factories import (
 
 
 def _public_event():
-    office = OfficeFactory(name="Bapas Kelas I Uji")
-    officer = make_user("officer", office, username="pk.uji")
-    program = make_event_program(office, title="AKSALARASA uji", created_by=officer)
-    start = timezone.now().replace(microsecond=0) + datetime.timedelta(hours=1)
-    event = EventFactory(
-        office=office,
-        program=program,
-        name="Bersih Pantai Uji",
-        start=start,
-        end=start + datetime.timedelta(hours=2),
-        village_code="51.71.01.2010",
-        created_by=officer,
-    )
-    Event.objects.filter(pk=event.pk).update(published=True)
-    return event
+    return published_event()
 
 
 def test_registration_confirmation_names_the_event_and_other_browsers_get_a_translated_404(page, new_page):
