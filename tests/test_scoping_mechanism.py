@@ -11,6 +11,7 @@ import contextvars
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import translation
 
 from aksalarasa.accounts import services as account_services
 from aksalarasa.clients.models import Client
@@ -205,3 +206,35 @@ def test_unscoped_needs_a_reason():
 
     assert _outside_any_scope(inner).reason == "decorated"
     assert _outside_any_scope(scoping.current) is None
+
+
+@pytest.mark.django_db
+def test_no_contact_lookup_by_number_finds_only_clients_the_person_may_see(client, office_a):
+    """An adult-section officer can neither learn of nor link to a child client by register number."""
+    from aksalarasa.clients.models import NoContact
+
+    officer = make_user("officer", office_a, section="adult")
+    own = make_client(office_a, officer)
+    other_adult = make_client(office_a, officer)
+    child = make_client(office_a, make_user("officer", office_a, section="child"), child=True)
+    client.force_login(officer)
+    url = f"/clients/{own.pk}/no-contacts/"
+
+    def add(number):
+        return client.post(
+            url,
+            {"other_register_number": number, "person_name": "", "reason": "Konflik"},
+            HTTP_HX_REQUEST="true",
+        )
+
+    child_answer = add(child.register_number)
+    nowhere_answer = add("NOPE/404/2099")
+    assert child_answer.status_code == nowhere_answer.status_code == 200
+    with translation.override(officer.language):  # the page speaks the person's language
+        message = str(translation.gettext("No client of this office has this register number."))
+    for answer in (child_answer, nowhere_answer):
+        assert message in answer.content.decode()
+    assert not NoContact.objects.filter(client=own).exists()
+    # The same form links a client the officer may see (so the check above can fail).
+    add(other_adult.register_number)
+    assert NoContact.objects.filter(client=own, other_client=other_adult).exists()

@@ -443,7 +443,13 @@ def no_contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
         other = None
         number = form.cleaned_data["other_register_number"].strip()
         if number:
-            other = Client.objects.filter(office_id=client.office_id, register_number=number).first()
+            # Only clients the person may see: an adult-section officer must not learn of, or link to,
+            # a child client by number (same answer as a number that exists nowhere).
+            other = (
+                Client.objects.visible_to(viewer)
+                .filter(office_id=client.office_id, register_number=number)
+                .first()
+            )
             if other is None:
                 form.add_error(
                     "other_register_number", _("No client of this office has this register number.")

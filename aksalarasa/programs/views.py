@@ -21,6 +21,7 @@ from aksalarasa.audit.services import access_record_many
 from aksalarasa.core.concurrency import StaleVersion, save_versioned_form
 from aksalarasa.core.forms import apply_errors
 from aksalarasa.core.history import history_for
+from aksalarasa.core.scoping import unscoped
 from aksalarasa.programs import forms, selectors, services
 from aksalarasa.programs.consistency import cycle_warnings
 from aksalarasa.programs.models import (
@@ -421,6 +422,7 @@ def assessment_projector(request: AuthedRequest, pk: int, assessment_id: int) ->
 # Public voting: no account; the short code opens the session, a personal token keeps the ballot.
 
 
+@unscoped(reason="public page: a participant enters a voting code")
 def vote_start(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "").strip()
     if code:
@@ -428,6 +430,7 @@ def vote_start(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/vote_start.html", {})
 
 
+@unscoped(reason="public page: the voting session opened by its code")
 def vote_open(request: HttpRequest, code: str) -> HttpResponse:
     try:
         assessment = selectors.assessment_by_code(code)
