@@ -71,7 +71,11 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     finds the database as the migrations left it."""
     result = yield
     used = set(getattr(item, "fixturenames", ()))
-    if nextitem is not None and used & {"transactional_db", "live_server", "django_db_reset_sequences"}:
+    marker = item.get_closest_marker("django_db")
+    committed = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    if nextitem is not None and (
+        committed or used & {"transactional_db", "live_server", "django_db_reset_sequences"}
+    ):
         from importlib import import_module
 
         from django.apps import apps as django_apps

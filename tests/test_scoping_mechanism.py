@@ -238,3 +238,25 @@ def test_no_contact_lookup_by_number_finds_only_clients_the_person_may_see(clien
     # The same form links a client the officer may see (so the check above can fail).
     add(other_adult.register_number)
     assert NoContact.objects.filter(client=own, other_client=other_adult).exists()
+
+
+@pytest.mark.django_db
+def test_exclude_across_a_relation_and_grouped_counts_run_in_a_scope(office_a, office_b):
+    """exclude() across a relation compiles a copy of the outer query with its table trimmed
+    away: the scope stays on the outer query (a filter on the copy made invalid SQL)."""
+    from aksalarasa.events.selectors import registration_counts
+    from tests.factories import RegistrationFactory
+
+    officer = make_user("officer", office_a)
+    registered = make_client(office_a, officer)
+    free = make_client(office_a, officer)
+    make_client(office_b)
+    event = EventFactory(office=office_a)
+    RegistrationFactory(event=event, client=registered, group="client")
+    RegistrationFactory(event=event)
+    with scoping.user_scope(officer):
+        assert list(Client.objects.exclude(event_registrations__event=event)) == [free]
+        assert registration_counts(event) == {
+            "client": {"registered": 1, "checked_in": 0},
+            "resident": {"registered": 1, "checked_in": 0},
+        }

@@ -443,13 +443,7 @@ def no_contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
         other = None
         number = form.cleaned_data["other_register_number"].strip()
         if number:
-            # Only clients the person may see: an adult-section officer must not learn of, or link to,
-            # a child client by number (same answer as a number that exists nowhere).
-            other = (
-                Client.objects.visible_to(viewer)
-                .filter(office_id=client.office_id, register_number=number)
-                .first()
-            )
+            other = selectors.no_contact_candidate(viewer=viewer, client=client, register_number=number)
             if other is None:
                 form.add_error(
                     "other_register_number", _("No client of this office has this register number.")

@@ -153,6 +153,12 @@ def _scoped_query(query: Query) -> Query:
     plain.__class__ = Query
     if plain.combinator:
         return plain  # a union's parts are scoped queries themselves
+    base = next(iter(plain.alias_map), None)  # not Query.base_table: a cached property, None if unset
+    if plain.subquery and base is not None and plain.alias_refcount.get(base, 1) == 0:
+        # The inner query of an exclude() across a relation (Query.split_exclude): a copy of the
+        # outer, scoped query with its own table trimmed away; a filter here would re-add the
+        # trimmed table without a join. The outer query carries the scope.
+        return plain
     model: Any = plain.model
     condition = _condition(model, model._meta.label)
     if condition is not None:

@@ -422,7 +422,6 @@ def assessment_projector(request: AuthedRequest, pk: int, assessment_id: int) ->
 # Public voting: no account; the short code opens the session, a personal token keeps the ballot.
 
 
-@unscoped(reason="public page: a participant enters a voting code")
 def vote_start(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "").strip()
     if code:
@@ -449,6 +448,7 @@ def vote_open(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@unscoped(reason="public page: a participant's ballot, opened by its personal token")
 def ballot(request: HttpRequest, token: str) -> HttpResponse:
     participant = selectors.participant_by_token(token)
     state = selectors.ballot_state(participant)
@@ -641,6 +641,7 @@ def cards_start(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/cards_start.html", {})
 
 
+@unscoped(reason="public page: the planning workshop opened by its card code")
 def cards_open(request: HttpRequest, code: str) -> HttpResponse:
     try:
         workshop = selectors.workshop_by_code(code)
