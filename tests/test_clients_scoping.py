@@ -8,9 +8,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.urls import reverse
 
+from aksalarasa.accounts.permissions import OFFICE, RULES
 from aksalarasa.clients import services
 from aksalarasa.clients.masking import can_see_identity, client_label
-from aksalarasa.clients.models import SCOPE_EXTENSIONS, Client, Litmas, Supervision
+from aksalarasa.clients.models import CLIENT_REACH, Client, Litmas, Supervision
 from tests.factories import SupervisionFactory, UserFactory, make_client, make_user
 
 
@@ -143,10 +144,10 @@ def test_list_page_and_export_show_exactly_the_scope(world, role, client):
 
 
 @pytest.fixture
-def extended(world):
-    """Program team and partner staff see some clients through SCOPE_EXTENSIONS, as the programs
-    and partners apps arrange (participants; referred clients). Office B's head sees a client of A
-    the same way (e.g. a transfer referral)."""
+def extended(world, monkeypatch):
+    """Program team and partner staff see some clients through a grant added to the role table
+    (as the programs and partners apps arrange: participants; referred clients). Office B's head
+    is granted clients of A the same way (e.g. a transfer referral), on top of their office."""
     grants = {
         world["program_team"].pk: [world["adult1"].pk, world["child1"].pk],
         world["partner_staff"].pk: [world["adult1"].pk, world["child1"].pk],
@@ -157,9 +158,17 @@ def extended(world):
         ids = grants.get(getattr(user, "pk", None))
         return Q(**{f"{prefix}pk__in": ids}) if ids else None
 
-    SCOPE_EXTENSIONS.append(extension)
-    yield world
-    SCOPE_EXTENSIONS.remove(extension)
+    own_office = CLIENT_REACH[OFFICE]
+
+    def office_or_granted(user, prefix):
+        granted = extension(user, prefix)
+        return own_office(user, prefix) | granted if granted is not None else own_office(user, prefix)
+
+    rule = {**RULES["client"]["read"], "program_team": "granted", "partner_staff": "granted"}
+    monkeypatch.setitem(RULES["client"], "read", rule)
+    monkeypatch.setitem(CLIENT_REACH, "granted", extension)
+    monkeypatch.setitem(CLIENT_REACH, OFFICE, office_or_granted)
+    return world
 
 
 IDENTITY = {

@@ -40,7 +40,7 @@ PARTNERS_SEEN = {
     "staff3": {"p3"},
     "head_b": {"p3"},
 }
-# Clients partner staff see through the clients app's own scoping (the SCOPE_EXTENSIONS hook)
+# Clients partner staff see through the clients app's own scoping (its PARTNER reach, filled in by the partners app)
 PARTNER_CLIENTS = {"staff1": {"adult", "child"}, "staff2": {"adult2"}, "staff3": {"client_b"}}
 
 

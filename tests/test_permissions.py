@@ -35,7 +35,7 @@ specific (it exercises views and selectors, whose filters are plain ORM lookups 
 on both engines), but it is cheap enough to run on both databases; see README "Roles and scoping".
 
 Adding a route: add a line to ROUTES naming the object kind (a key of `Bundle.objects`) and the
-action per method; add a rule to RULES if the action is new. Public pages use `PUBLIC`.
+action per method; add a rule to RULES (aksalarasa/accounts/permissions.py) if the action is new. Public pages use `PUBLIC`.
 """
 
 from __future__ import annotations
@@ -55,6 +55,21 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from aksalarasa.accounts import services as account_services
 from aksalarasa.accounts.models import User
+from aksalarasa.accounts.permissions import (
+    ALL,
+    EVERYONE,
+    MEMBER,
+    MINE,
+    NONE,
+    OFFICE,
+    OWNER,
+    PARTNER,
+    PUBLIC,
+    REGION,
+    RULES,
+    SECTION,
+    TAKES_PART,
+)
 from aksalarasa.clients.models import Client, ImportRun, Litmas, NoContact, Supervision
 from aksalarasa.events.models import AgendaItem, ChecklistItem, Event, Registration
 from aksalarasa.evidence.models import Administration, Response
@@ -78,137 +93,8 @@ pytestmark = pytest.mark.django_db  # each test in a savepoint of the module's w
 MISSING_ID = 987654321
 MISSING_KEY = "zzzzzzzzzzzz"
 
-# --- The role table (domain terms) -----------------------------------------------------------
-# Scopes, from the widest: ALL (every office), REGION (offices of the viewer's region: office B is
-# in another region, so only office A), OFFICE (own office), SECTION (own office, clients of the
-# viewer's section), MINE (the officer's own clients), MEMBER (programs the user is on the team
-# of), PARTNER (the partner staff's own organisation and its referrals).
-ALL, REGION, OFFICE, SECTION, MINE, MEMBER, PARTNER = (
-    "all",
-    "region",
-    "office",
-    "section",
-    "mine",
-    "member",
-    "partner",
-)
-OWNER = "owner"  # the person the record belongs to (an API token)
-TAKES_PART = "takes_part"  # partner staff of an organisation taking part in the program
-NONE = "none"  # explicitly nobody (a superuser override for office-bound pages: a superuser has no office)
-EVERYONE = "everyone"  # any signed-in user (own account pages, menus)
-PUBLIC = "public"  # also anonymous visitors (public event page, questionnaires, health check)
-
-HEADS = {"office_head": OFFICE, "admin": OFFICE}
-GUIDANCE = {"office_head": OFFICE, "section_head": SECTION, "officer": MINE}
-OFFICE_STAFF = {r: OFFICE for r in ("office_head", "section_head", "officer", "program_team", "admin")}
-
-RULES: dict[str, dict[str, dict[str, str]]] = {
-    "account": {"self": {EVERYONE: EVERYONE}},
-    "token": {"edit": {EVERYONE: OWNER, "superuser": OWNER}},
-    "list": {"read": {EVERYONE: EVERYONE}},  # a list filtered to what the viewer may see (maybe empty)
-    "client_list": {
-        "read": {EVERYONE: EVERYONE, "national": NONE, "regional": NONE}
-    },  # exports: no counts view
-    "counts": {"read": {"national": ALL, "regional": REGION}},
-    "public": {"read": {PUBLIC: PUBLIC}, "submit": {PUBLIC: PUBLIC}},
-    "home": {"read": {EVERYONE: EVERYONE}},
-    "staff": {
-        "read": {
-            "national": ALL,
-            "regional": REGION,
-            "office_head": OFFICE,
-            "section_head": OFFICE,
-            "admin": OFFICE,
-        },
-        "edit": HEADS,
-        "create": {**HEADS, "superuser": NONE},
-    },
-    "import_progress": {"read": {EVERYONE: OWNER, "superuser": OWNER}},
-    "office": {
-        "read": {EVERYONE: OFFICE, "national": ALL, "regional": REGION},
-        "edit": HEADS,
-    },
-    "regions": {"read": {EVERYONE: EVERYONE}},
-    "audit": {"read": {"office_head": OFFICE}},
-    "client": {
-        "read": {**GUIDANCE, "partner_staff": PARTNER},
-        "edit": GUIDANCE,
-        "create": {**GUIDANCE, "superuser": NONE},
-        "manage": {"office_head": OFFICE, "section_head": SECTION},
-    },
-    "breach": {
-        "read": {"office_head": OFFICE, "superuser": NONE},
-        "edit": {"office_head": OFFICE, "superuser": NONE},
-    },
-    "import": {"read": {**GUIDANCE, "superuser": NONE}, "edit": {**GUIDANCE, "superuser": NONE}},
-    "client_import": {"read": {"office_head": OFFICE, "section_head": OFFICE, "superuser": NONE}},
-    "subject_export": {"read": {"office_head": OFFICE, "officer": MINE}},
-    "litmas": {"read": GUIDANCE, "edit": GUIDANCE},
-    "session": {"read": GUIDANCE, "edit": GUIDANCE},
-    "client_sessions": {
-        "read": {**GUIDANCE, "partner_staff": PARTNER}
-    },  # partners: the attendance they record
-    "caseload": {"read": {"officer": OFFICE}},
-    "section_view": {"read": {"section_head": OFFICE, "superuser": NONE}},
-    "office_view": {"read": {"office_head": OFFICE, "superuser": NONE}},
-    "group": {
-        "read": {"officer": MINE},
-        "edit": {"officer": MINE},
-        "create": {**GUIDANCE, "superuser": NONE},
-        "list": {**GUIDANCE, "officer": OFFICE},
-    },
-    "partner_list": {"read": {"national": ALL, "regional": REGION, **OFFICE_STAFF}},
-    "partner": {
-        "read": {"national": ALL, "regional": REGION, **OFFICE_STAFF, "partner_staff": PARTNER},
-        "edit": {"office_head": OFFICE, "section_head": OFFICE, "admin": OFFICE, "program_team": OFFICE},
-        "create": {
-            "office_head": OFFICE,
-            "section_head": OFFICE,
-            "admin": OFFICE,
-            "program_team": OFFICE,
-            "superuser": NONE,
-        },
-    },
-    "partner_accounts": {
-        "read": {"office_head": OFFICE, "admin": OFFICE},
-        "edit": {"office_head": OFFICE, "admin": OFFICE},
-    },
-    "referral": {
-        "read": {**GUIDANCE, "partner_staff": PARTNER},
-        "edit": {**GUIDANCE, "partner_staff": PARTNER},
-        "list": {**GUIDANCE, "section_head": OFFICE, "officer": OFFICE, "partner_staff": PARTNER},
-        "create": GUIDANCE,
-    },
-    "suggest": {"read": GUIDANCE},  # services to suggest when an officer refers a client
-    "partner_side": {"edit": {"partner_staff": PARTNER, "superuser": NONE}},
-    "event_staff": {"read": OFFICE_STAFF, "edit": OFFICE_STAFF},  # attendance and the end-of-service report
-    "program": {
-        "read": {"national": ALL, "regional": REGION, **OFFICE_STAFF, "partner_staff": TAKES_PART},
-        "edit": {"office_head": OFFICE, "program_team": MEMBER},
-        "create": {"office_head": OFFICE, "program_team": OFFICE, "superuser": NONE},
-    },
-    "event": {
-        "read": {"national": ALL, "regional": REGION, **OFFICE_STAFF, "partner_staff": TAKES_PART},
-        "manage": OFFICE_STAFF,  # registrations, check-in, teams, interactions: the office's staff
-        "edit": OFFICE_STAFF,
-    },
-    "evidence": {
-        "read": {"national": ALL, "regional": REGION, **OFFICE_STAFF},
-        "edit": OFFICE_STAFF,
-    },
-    # An office's own questionnaires are its own; the shared defaults are listed to every staff member.
-    "instrument_list": {"read": {"national": ALL, "regional": REGION, **OFFICE_STAFF}},
-    "instrument": {
-        "read": OFFICE_STAFF,
-        "edit": {"office_head": OFFICE, "admin": OFFICE, "program_team": OFFICE},
-    },
-    "office_dashboard": {
-        "read": {"office_head": OFFICE, "section_head": OFFICE, "admin": OFFICE, "superuser": NONE}
-    },
-    "aggregates": {"read": {"national": ALL, "regional": REGION}},
-    "admin": {"read": {}, "edit": {}},  # Django's admin: superusers only
-}
-
+# --- The role table (domain terms) lives in the product: aksalarasa/accounts/permissions.py ---------
+# Views, the API and every visible_to read it; this test derives each expected answer from it.
 
 # --- The actors --------------------------------------------------------------------------------
 ACTORS = [

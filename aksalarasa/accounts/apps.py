@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from aksalarasa.accounts.permissions import can
 from aksalarasa.core.navigation import NavItem, nav_register
 from aksalarasa.core.scoping import OfficeRule, register_office_rule
 from aksalarasa.core.signals import language_chosen
@@ -41,9 +42,7 @@ class AccountsConfig(AppConfig):
                 "staff_list",
                 _("Staff"),
                 "accounts:staff_list",
-                lambda u: (
-                    u.is_superuser or u.can_manage_staff or u.has_role("section_head", "national", "regional")
-                ),
+                lambda u: can(u, "staff", "read"),
                 order=85,
             )
         )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from aksalarasa.accounts.permissions import can
 from aksalarasa.accounts.roles import HEAD_ROLES, OFFICE_ROLES, Role, role_field
 
 
@@ -143,7 +144,7 @@ class User(AbstractUser):
 
     @property
     def can_manage_staff(self) -> bool:
-        return self.office_id is not None and self.has_role(Role.OFFICE_HEAD, Role.ADMIN)
+        return self.office_id is not None and can(self, "staff", "edit")
 
     @property
     def needs_second_factor(self) -> bool:

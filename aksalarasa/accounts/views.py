@@ -28,6 +28,7 @@ from aksalarasa.accounts.forms import (
 )
 from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.accounts.models import User
+from aksalarasa.accounts.permissions import can
 from aksalarasa.accounts.roles import GRANTABLE_BY_OFFICE
 from aksalarasa.core.concurrency import save_versioned_form
 from aksalarasa.core.history import history_for
@@ -211,13 +212,9 @@ def api_token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 # Staff management (office heads and administrators of the office).
 
 
-def _can_browse_staff(user: User) -> bool:
-    return user.is_superuser or user.can_manage_staff or user.has_role("section_head", "national", "regional")
-
-
 @login_required
 def staff_list(request: AuthedRequest) -> HttpResponse:
-    if not _can_browse_staff(request.user):
+    if not can(request.user, "staff", "read"):
         raise Http404
     # NUL cannot reach PostgreSQL (it refuses such text); nobody types one in a name.
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
@@ -232,7 +229,7 @@ def staff_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def staff_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    if not _can_browse_staff(request.user):
+    if not can(request.user, "staff", "read"):
         raise Http404
     member = selectors.staff_get_for_viewer(viewer=request.user, pk=pk)
     context = {

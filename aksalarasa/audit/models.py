@@ -6,23 +6,25 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from aksalarasa.accounts.permissions import OFFICE, reach_filter
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
 
 
+def _office(user: User, prefix: str) -> Q | None:
+    return Q(office_id=user.office_id) if user.office_id else None
+
+
 class AccessLogQuerySet(models.QuerySet["AccessLog"]):
     def visible_to(self, user: User) -> AccessLogQuerySet:
         """Office heads read their office's log; nobody else does (superusers for support)."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        if user.role_office_head and user.office_id:
-            return self.filter(office_id=user.office_id)
-        return self.none()
+        condition = reach_filter(user, "audit", "read", {OFFICE: _office})
+        return self.all() if condition is None else self.filter(condition)
 
 
 class AccessLog(models.Model):

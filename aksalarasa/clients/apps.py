@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from aksalarasa.accounts.permissions import can
 from aksalarasa.core.navigation import NavItem, nav_register
 
 
@@ -15,7 +16,7 @@ class ClientsConfig(AppConfig):
         from aksalarasa.clients.selectors import can_see_counts
 
         def guidance_staff(user) -> bool:
-            return bool(user.office_id) and user.has_role("office_head", "section_head", "officer")
+            return bool(user.office_id) and can(user, "client", "create")
 
         nav_register(NavItem("clients", _("Clients"), "clients:list", guidance_staff, order=20))
         nav_register(NavItem("litmas", _("Litmas"), "clients:litmas_list", guidance_staff, order=25))

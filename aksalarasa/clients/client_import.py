@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from aksalarasa.accounts.models import User
-from aksalarasa.accounts.roles import Role
+from aksalarasa.accounts.permissions import can
 from aksalarasa.clients import services
 from aksalarasa.clients.forms import ClientForm, SupervisionForm
 from aksalarasa.clients.importing import Column, Importer, ImportResult, RowIssue, parse_flag
@@ -94,11 +94,7 @@ class ClientImporter(Importer):
 
     @classmethod
     def allowed(cls, user: User) -> bool:
-        return (
-            user.is_authenticated
-            and bool(user.office_id)
-            and user.has_role(Role.OFFICE_HEAD, Role.SECTION_HEAD)
-        )
+        return bool(user.office_id) and can(user, "client_import", "read")
 
     def prepare(self, rows: list[tuple[int, dict[str, str]]]) -> None:
         officers = User.objects.filter(office=self.office, role_officer=True, is_active=True)

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aksalarasa.accounts.roles import Role
+from aksalarasa.accounts.permissions import ALL, MINE, OFFICE, SECTION, reaches
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
     from aksalarasa.clients.models import Client
-
-IDENTITY_ROLES = (Role.OFFICE_HEAD, Role.SECTION_HEAD, Role.OFFICER)
 
 # Rules (viewer, client) -> bool that say whether partner staff may see a client's name; the
 # partners app registers its rule (the referral shares the name and consent still holds). With no
@@ -28,11 +26,11 @@ PARTNER_NAME_RULES: list = []
 
 def can_see_identity(viewer: User, client: Client) -> bool:
     """Full identity: own-office staff with a guidance role, or a superuser."""
-    if not viewer.is_authenticated or not viewer.is_active:
-        return False
-    if viewer.is_superuser:
+    # The guidance reaches of "client: read" (not a partner's reach through a referral).
+    found = reaches(viewer, "client", "read")
+    if ALL in found:
         return True
-    if not (viewer.office_id and viewer.office_id == client.office_id and viewer.has_role(*IDENTITY_ROLES)):
+    if not (found & {OFFICE, SECTION, MINE} and viewer.office_id and viewer.office_id == client.office_id):
         return False
     if not client.is_child or viewer.role_office_head:
         return True

@@ -7,6 +7,7 @@ the juvenile-justice law. Every query goes through `Client.objects.visible_to(us
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -16,44 +17,45 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from aksalarasa.accounts.permissions import MINE, OFFICE, SECTION, reach_filter
 from aksalarasa.clients.photos import client_photo_path
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
 
 
-def client_scope(user: User, prefix: str = "") -> Q | None:
-    """The one client-scoping rule, as a Q over a client relation (prefix "" or "client__").
+def _own_office(user: User, prefix: str) -> Q | None:
+    return Q(**{f"{prefix}office_id": user.office_id}) if user.office_id else None
 
-    Returns None when the user sees every client (superuser). Roles combine by union:
-      - office head: every client of the own office;
-      - section head: clients of the own office in the own section (BKD adults, BKA children);
-      - officer (PK): the clients currently assigned to them;
-      - program team and partner staff: extended by the programs and partners apps
-        (participants of own programs; referred clients) through SCOPE_EXTENSIONS;
-      - national and regional viewers: no identities, counts only (see selectors).
-    """
-    if user.is_superuser:
+
+def _own_section(user: User, prefix: str) -> Q | None:
+    if not (user.office_id and user.section):
         return None
-    condition = Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
-    if not user.is_authenticated or not user.is_active:
-        return condition
-    if user.office_id:
-        if user.role_office_head:
-            condition |= Q(**{f"{prefix}office_id": user.office_id})
-        if user.role_section_head and user.section:
-            condition |= Q(**{f"{prefix}office_id": user.office_id, f"{prefix}category": user.section})
-        if user.role_officer:
-            condition |= Q(**{f"{prefix}office_id": user.office_id, f"{prefix}officer_id": user.pk})
-    for extension in SCOPE_EXTENSIONS:
-        extra = extension(user, prefix)
-        if extra is not None:
-            condition |= extra
-    return condition
+    return Q(**{f"{prefix}office_id": user.office_id, f"{prefix}category": user.section})
 
 
-# Other apps (programs, partners) append functions (user, prefix) -> Q | None here in ready().
-SCOPE_EXTENSIONS: list = []
+def _own_caseload(user: User, prefix: str) -> Q | None:
+    if not user.office_id:
+        return None
+    return Q(**{f"{prefix}office_id": user.office_id, f"{prefix}officer_id": user.pk})
+
+
+# What each reach of the role table (accounts/permissions.py, "client") means for client rows.
+# PARTNER (the clients referred to the person's organisation) is filled in by the partners app,
+# which sits above clients (partners/apps.py); until then the reach grants nothing.
+CLIENT_REACH: dict[str, Callable[[User, str], Q | None]] = {
+    OFFICE: _own_office,
+    SECTION: _own_section,
+    MINE: _own_caseload,
+}
+
+
+def client_scope(user: User, prefix: str = "") -> Q | None:
+    """The one client-scoping rule, as a Q over a client relation (prefix "" or "client__"), read
+    from the role table ("client: read"): office head the office, section head the own section,
+    officer (PK) the own caseload, partner staff the referred clients; national and regional
+    viewers no identities (counts only, see selectors). None: every client (superuser)."""
+    return reach_filter(user, "client", "read", CLIENT_REACH, prefix)
 
 
 class ClientQuerySet(models.QuerySet["Client"]):

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from aksalarasa.accounts.models import User
-from aksalarasa.accounts.roles import Role
+from aksalarasa.accounts.permissions import can
 from aksalarasa.clients.masking import can_see_identity
 from aksalarasa.clients.models import Client, ImportRun, Litmas, OfficerAssignment, Supervision
 from aksalarasa.core.suppression import suppress_table
@@ -174,11 +174,7 @@ def litmas_document_get(*, viewer: User, pk: int) -> Litmas:
 
 
 def can_create_client(viewer: User) -> bool:
-    return (
-        viewer.is_authenticated
-        and bool(viewer.office_id)
-        and viewer.has_role(Role.OFFICE_HEAD, Role.SECTION_HEAD, Role.OFFICER)
-    )
+    return bool(viewer.office_id) and can(viewer, "client", "create")
 
 
 def can_edit_client(viewer: User, client: Client) -> bool:

@@ -28,6 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from aksalarasa.accounts.models import User
+from aksalarasa.accounts.permissions import can
 from aksalarasa.clients.models import Client, Litmas, Supervision
 from aksalarasa.core.middleware import DEFAULT_ZONE
 from aksalarasa.core.suppression import SMALL_CELL, suppress, suppress_table
@@ -52,15 +53,11 @@ SUM_FIELDS = tuple(SUMS)
 
 
 def can_see_office_dashboard(user: User) -> bool:
-    return (
-        user.is_authenticated
-        and bool(user.office_id)
-        and user.has_role("office_head", "section_head", "admin")
-    )
+    return bool(user.office_id) and can(user, "office_dashboard", "read")
 
 
 def can_see_aggregates(user: User) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.has_role("national", "regional"))
+    return can(user, "aggregates", "read")
 
 
 def rate(numerator: int, denominator: int) -> float | None:
@@ -164,10 +161,11 @@ def office_figures_raw(
         )
         for row in window.values("office_id").annotate(**SUMS):
             result[row["office_id"]].window = Sums.of(row)
-    for name, qs, key in (
+    grouped: tuple[tuple[str, QuerySet[Any], str], ...] = (
         ("referrals", Referral.objects.filter(office_id__in=ids), "status"),
         ("stages", Program.objects.filter(office_id__in=ids), "stage"),
-    ):
+    )
+    for name, qs, key in grouped:
         for office_id, value, n in qs.values_list("office_id", key).annotate(n=Count("pk")):
             getattr(result[office_id], name)[value] = n
     counted: tuple[tuple[str, QuerySet[Any], str], ...] = (

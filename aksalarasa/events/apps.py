@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from aksalarasa.accounts.permissions import can
 from aksalarasa.core.navigation import NavItem, nav_register
 
 
@@ -30,10 +31,7 @@ class EventsConfig(AppConfig):
                 key="events",
                 label=_("Events"),
                 url_name="events:list",
-                allowed=lambda u: (
-                    bool(u.office_id)
-                    and u.has_role("office_head", "section_head", "officer", "admin", "program_team")
-                ),
+                allowed=lambda u: bool(u.office_id) and can(u, "event", "manage"),
                 order=60,
             )
         )

@@ -9,6 +9,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from aksalarasa.accounts.permissions import ALL, MEMBER, OFFICE, can_in_office, reaches
 from aksalarasa.events.models import (
     CheckIn,
     Event,
@@ -25,52 +26,43 @@ if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
     from aksalarasa.programs.models import Program
 
-EDIT_ROLES = ("office_head", "section_head", "officer", "admin")
-
 
 def event_can_edit(viewer: User, event: Event) -> bool:
     """Office staff edit their office's events; program team members edit their own programs' events."""
-    if not viewer.is_authenticated or not viewer.is_active:
-        return False
-    if viewer.is_superuser:
-        return True
-    if viewer.office_id != event.office_id:
-        return False
-    if viewer.has_role(*EDIT_ROLES):
-        return True
-    if viewer.role_program_team:
-        return ProgramMember.objects.filter(
+    return can_in_office(
+        viewer,
+        "event",
+        "edit",
+        event.office_id,
+        member=lambda: ProgramMember.objects.filter(
             program_id=event.program_id, user_id=viewer.pk, can_edit=True
-        ).exists()
-    return False
+        ).exists(),
+    )
 
 
 def program_can_add_event(viewer: User, program: Program) -> bool:
-    if not viewer.is_authenticated or not viewer.is_active:
-        return False
-    if viewer.is_superuser:
-        return True
-    if viewer.office_id != program.office_id:
-        return False
-    if viewer.has_role(*EDIT_ROLES):
-        return True
-    return viewer.role_program_team and program.members.filter(user_id=viewer.pk, can_edit=True).exists()
+    return can_in_office(
+        viewer,
+        "event",
+        "edit",
+        program.office_id,
+        member=lambda: program.members.filter(user_id=viewer.pk, can_edit=True).exists(),
+    )
 
 
 def programs_for_new_event(*, viewer: User) -> list[Program]:
     """Programs the viewer may add an event to (two queries)."""
 
-    if not viewer.is_authenticated or not viewer.is_active:
-        return []
+    found = reaches(viewer, "event", "edit")
     qs = Program.objects.visible_to(viewer).order_by("-start")
-    if viewer.is_superuser:
+    if ALL in found:
         return list(qs[:50])
-    if not viewer.office_id:
+    if not found or not viewer.office_id:
         return []
     qs = qs.filter(office_id=viewer.office_id)
-    if viewer.has_role(*EDIT_ROLES):
+    if OFFICE in found:
         return list(qs[:50])
-    if viewer.role_program_team:
+    if MEMBER in found:
         return list(qs.filter(members__user_id=viewer.pk, members__can_edit=True).distinct()[:50])
     return []
 

@@ -11,6 +11,7 @@ before and after pair without names.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from aksalarasa.accounts.permissions import MINE, OFFICE, reach_filter
 from aksalarasa.programs.models import program_scope
 
 if TYPE_CHECKING:
@@ -228,22 +230,23 @@ class Administration(models.Model):
         )
 
 
+# What each reach of the role table ("response: read") means for individual responses.
+RESPONSE_REACH: dict[str, Callable[[User, str], Q | None]] = {
+    OFFICE: lambda user, prefix: Q(office_id=user.office_id) if user.office_id else None,
+    MINE: lambda user, prefix: (
+        Q(office_id=user.office_id, client__officer_id=user.pk) if user.office_id else None
+    ),
+}
+
+
 class ResponseQuerySet(models.QuerySet["Response"]):
     def visible_to(self, user: User) -> ResponseQuerySet:
         """Individual responses (domain.md, survey responses): office head, section head and
         administrator see their office's; an officer sees their own clients'; program team members
         see aggregates only, partner staff nothing, national and regional viewers aggregates only.
         The public sees only their own submission (kept in their browser session, see views)."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        condition = Q(pk__in=[])
-        if user.office_id and user.has_role("office_head", "section_head", "admin"):
-            condition |= Q(office_id=user.office_id)
-        if user.office_id and user.role_officer:
-            condition |= Q(office_id=user.office_id, client__officer_id=user.pk)
-        return self.filter(condition)
+        condition = reach_filter(user, "response", "read", RESPONSE_REACH)
+        return self.all() if condition is None else self.filter(condition)
 
 
 class Response(models.Model):

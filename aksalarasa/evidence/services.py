@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aksalarasa.accounts.permissions import can, can_in_office
 from aksalarasa.clients.models import Client as ClientModel
 from aksalarasa.core.concurrency import save_with_version
 from aksalarasa.evidence import defaults
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from aksalarasa.programs.models import Program
 
 CODE_RE = re.compile(r"^[A-Z0-9]{4,20}$")
-MANAGE_ROLES = ("office_head", "section_head", "officer", "admin")
 
 
 class PublishedVersionLocked(ValidationError):
@@ -52,28 +52,17 @@ class PublishedVersionLocked(ValidationError):
 
 def can_manage_program_evidence(viewer: User, program: Program) -> bool:
     """Office staff with a guidance or head role, and the program's team members who may edit."""
-    if not viewer.is_authenticated or not viewer.is_active:
-        return False
-    if viewer.is_superuser:
-        return True
-    if viewer.office_id != program.office_id:
-        return False
-    if viewer.has_role(*MANAGE_ROLES):
-        return True
-    return (
-        bool(viewer.role_program_team) and program.members.filter(user_id=viewer.pk, can_edit=True).exists()
+    return can_in_office(
+        viewer,
+        "evidence",
+        "edit",
+        program.office_id,
+        member=lambda: program.members.filter(user_id=viewer.pk, can_edit=True).exists(),
     )
 
 
 def can_edit_instruments(viewer: User) -> bool:
-    return (
-        viewer.is_authenticated
-        and viewer.is_active
-        and (
-            viewer.is_superuser
-            or (bool(viewer.office_id) and viewer.has_role("office_head", "admin", "program_team"))
-        )
-    )
+    return can(viewer, "instrument", "edit") and (viewer.is_superuser or bool(viewer.office_id))
 
 
 # --- instruments -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aksalarasa.accounts.http import AuthedRequest
+from aksalarasa.accounts.permissions import OFFICE, reaches
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
 from aksalarasa.core.concurrency import StaleVersion
@@ -449,8 +450,7 @@ def program_export(request: AuthedRequest, pk: int) -> HttpResponse:
     program = _program_for(request, pk)
     data = report.report_data(viewer=request.user, program=program)
     include = request.user.is_superuser or (
-        request.user.office_id == program.office_id
-        and request.user.has_role("office_head", "section_head", "admin")
+        request.user.office_id == program.office_id and OFFICE in reaches(request.user, "response", "read")
     )
     response = HttpResponse(
         report.export_xlsx(data, include_responses=include),

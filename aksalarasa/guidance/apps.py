@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from aksalarasa.accounts.permissions import can
 from aksalarasa.core.home import HomeBlock, home_block_register
 from aksalarasa.core.navigation import NavItem, nav_register
 
@@ -40,7 +41,7 @@ class GuidanceConfig(AppConfig):
                 "guidance_groups",
                 _("Group sessions"),
                 "guidance:group_list",
-                lambda u: bool(u.office_id and u.has_role("office_head", "section_head", "officer")),
+                lambda u: bool(u.office_id) and can(u, "group", "create"),
                 order=23,
             )
         )

@@ -15,21 +15,19 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from aksalarasa.accounts.models import User
+from aksalarasa.accounts.permissions import ALL, reaches
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
 from aksalarasa.guidance.models import GuidanceGroup, GuidanceSession
-
-GUIDANCE_ROLES = ("office_head", "section_head", "officer")
 
 
 def groups_visible_to(viewer: User) -> QuerySet[GuidanceGroup]:
     """The one scoping rule for groups, consistent with GuidanceSession.visible_to."""
     groups = GuidanceGroup.objects.all()
-    if not viewer.is_authenticated or not viewer.is_active:
-        return groups.none()
-    if viewer.is_superuser:
+    found = reaches(viewer, "session", "read")
+    if ALL in found:
         return groups
-    if not (viewer.office_id and viewer.has_role(*GUIDANCE_ROLES)):
+    if not (viewer.office_id and found):
         return groups.none()
     seen = GuidanceSession.objects.visible_to(viewer).filter(group_id=OuterRef("pk"))
     return groups.filter(office_id=viewer.office_id).filter(Q(Exists(seen)) | Q(officer_id=viewer.pk))

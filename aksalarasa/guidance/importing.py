@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from aksalarasa.accounts.models import User
+from aksalarasa.accounts.permissions import can
 from aksalarasa.clients.importing import Column, Importer, ImportResult, RowIssue
 from aksalarasa.clients.models import Client
 from aksalarasa.guidance.forms import SessionRecordForm
@@ -80,7 +81,7 @@ class SessionImporter(Importer):
 
     @classmethod
     def allowed(cls, user: User) -> bool:
-        return bool(user.office_id) and user.has_role("office_head", "section_head", "officer")
+        return bool(user.office_id) and can(user, "import", "edit")
 
     def prepare(self, rows: list[tuple[int, dict[str, str]]]) -> None:
         numbers = {row.get("register_number", "").strip() for _n, row in rows}

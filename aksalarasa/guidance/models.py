@@ -7,6 +7,7 @@ same outcomes and engagement scale, so they appear on the same timeline and case
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -15,7 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aksalarasa.clients.models import client_scope
+from aksalarasa.accounts.permissions import MINE, OFFICE, SECTION, reach_filter
+from aksalarasa.clients.models import CLIENT_REACH
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
@@ -80,24 +82,27 @@ class GuidanceGroup(models.Model):
         ordering = ["-scheduled_at"]
 
 
+def _through_client(reach: str) -> Callable[[User, str], Q | None]:
+    def make(user: User, prefix: str) -> Q | None:
+        return CLIENT_REACH[reach](user, f"{prefix}client__")
+
+    return make
+
+
+# What each reach of the role table ("client_sessions: read") means for sessions: the client's
+# rule for guidance staff; PARTNER (the sessions a partner's organisation recorded) is filled in
+# by the partners app (partners/apps.py); until then it grants nothing.
+SESSION_REACH: dict[str, Callable[[User, str], Q | None]] = {
+    reach: _through_client(reach) for reach in (OFFICE, SECTION, MINE)
+}
+
+
 class GuidanceSessionQuerySet(models.QuerySet["GuidanceSession"]):
     def visible_to(self, user: User) -> GuidanceSessionQuerySet:
-        """Same rule as clients (domain.md: guidance sessions follow client visibility).
-
-        Program team members see no sessions; partner staff see the sessions they recorded
-        (extended by the partners app through SESSION_SCOPE_EXTENSIONS).
-        """
-        condition = client_scope(user, "client__")
-        if condition is None:
-            return self.all()
-        for extension in SESSION_SCOPE_EXTENSIONS:
-            extra = extension(user)
-            if extra is not None:
-                condition |= extra
-        return self.filter(condition)
-
-
-SESSION_SCOPE_EXTENSIONS: list = []
+        """Guidance sessions follow client visibility (domain.md); program team members see none;
+        partner staff see the sessions their organisation recorded."""
+        condition = reach_filter(user, "client_sessions", "read", SESSION_REACH)
+        return self.all() if condition is None else self.filter(condition)
 
 
 class GuidanceSession(models.Model):

@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.accounts.models import User
+from aksalarasa.accounts.permissions import can
 from aksalarasa.clients.masking import can_see_identity, client_label
 from aksalarasa.clients.models import Client, Litmas, Supervision
 from aksalarasa.guidance.models import (
@@ -437,7 +438,7 @@ def officer_for_caseload(*, viewer: User, officer_id: int | None) -> User:
     """Whose caseload to show: the viewer's own, or (for heads) an officer they may see. 404 else."""
     if not officer_id or officer_id == viewer.pk:
         return viewer
-    if not (viewer.is_superuser or viewer.has_role("office_head", "section_head")):
+    if not can(viewer, "client", "manage"):
         raise Http404
     officer = User.objects.visible_to(viewer).filter(pk=officer_id, role_officer=True).first()
     if officer is None:

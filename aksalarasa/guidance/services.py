@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from aksalarasa.accounts.models import User
+from aksalarasa.accounts.permissions import can, can_in_office
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client, NoContact
 from aksalarasa.core.history import save_versioned
@@ -39,16 +40,12 @@ RECORD_FIELDS = [
 
 def session_can_write(*, user: User, client: Client) -> bool:
     """Office staff with a guidance role in the client's office (the caller already checked scope)."""
-    if user.is_superuser:
-        return True
-    return user.office_id == client.office_id and user.has_role("office_head", "section_head", "officer")
+    return can_in_office(user, "session", "edit", client.office_id)
 
 
 def concern_can_resolve(*, user: User, session: GuidanceSession) -> bool:
     """Concerns go up to the heads: the section head (or office head) resolves them."""
-    if user.is_superuser:
-        return True
-    return user.office_id == session.office_id and user.has_role("office_head", "section_head")
+    return can_in_office(user, "session", "resolve", session.office_id)
 
 
 def _officer_for(client: Client, actor: User) -> User | None:
@@ -265,18 +262,14 @@ def schedules_generate_all(*, weeks_ahead: int = 8, now: datetime | None = None)
 
 # --- group sessions -------------------------------------------------------------------------------
 
-GUIDANCE_ROLES = ("office_head", "section_head", "officer")
-
 
 def group_can_create(*, user: User) -> bool:
     """Office staff with a guidance role (officers, section heads, the office head)."""
-    return bool(user.is_authenticated and user.office_id and user.has_role(*GUIDANCE_ROLES))
+    return bool(user.office_id) and can(user, "group", "create")
 
 
 def group_can_record(*, user: User, group: GuidanceGroup) -> bool:
-    if user.is_superuser:
-        return True
-    return user.office_id == group.office_id and user.has_role(*GUIDANCE_ROLES)
+    return can_in_office(user, "session", "edit", group.office_id)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from aksalarasa.accounts.models import User
+from aksalarasa.accounts.permissions import can
 from aksalarasa.core.history import save_versioned
 from aksalarasa.offices.models import Office, Region
 
@@ -23,7 +24,7 @@ OFFICE_SETTING_FIELDS = [
 
 
 def office_can_edit(*, office: Office, user: User) -> bool:
-    return user.is_superuser or (user.office_id == office.pk and user.has_role("office_head", "admin"))
+    return user.is_superuser or (user.office_id == office.pk and can(user, "office", "edit"))
 
 
 @transaction.atomic

@@ -12,9 +12,10 @@ class PartnersConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from aksalarasa.accounts.permissions import PARTNER
         from aksalarasa.clients.masking import PARTNER_NAME_RULES
-        from aksalarasa.clients.models import SCOPE_EXTENSIONS
-        from aksalarasa.guidance.models import SESSION_SCOPE_EXTENSIONS
+        from aksalarasa.clients.models import CLIENT_REACH
+        from aksalarasa.guidance.models import SESSION_REACH
         from aksalarasa.partners import scoping
         from aksalarasa.partners.selectors import partner_name_shared
 
@@ -40,10 +41,8 @@ class PartnersConfig(AppConfig):
             )
         )
 
-        if scoping.partner_client_scope not in SCOPE_EXTENSIONS:
-            SCOPE_EXTENSIONS.append(scoping.partner_client_scope)
-        if scoping.partner_session_scope not in SESSION_SCOPE_EXTENSIONS:
-            SESSION_SCOPE_EXTENSIONS.append(scoping.partner_session_scope)
+        CLIENT_REACH[PARTNER] = scoping.partner_client_scope
+        SESSION_REACH[PARTNER] = scoping.partner_session_scope
         from aksalarasa.partners.selectors import home_referral_summary
 
         home_block_register(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aksalarasa.accounts.permissions import can
 from aksalarasa.clients.models import Client
 from aksalarasa.partners.models import Referral, ReferralEvent, ServiceReport, ServiceReportOutcome
 
@@ -47,10 +48,7 @@ def referrals_panel(request, client: Client) -> dict[str, Any] | None:
     referrals = list(
         referral_list(viewer=request.user, client_id=client.pk).prefetch_related("report__outcomes")[:20]
     )
-    can_refer = bool(
-        request.user.office_id == client.office_id
-        and request.user.has_role("officer", "section_head", "office_head")
-    )
+    can_refer = bool(request.user.office_id == client.office_id and can(request.user, "referral", "create"))
     if not referrals and not can_refer:
         return None
     return {"referrals": referrals, "can_refer": can_refer, "client_pk": client.pk}

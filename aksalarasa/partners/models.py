@@ -8,6 +8,7 @@ appear on the client's guidance timeline and caseload without any change to the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -18,8 +19,41 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from aksalarasa.accounts.permissions import MINE, OFFICE, PARTNER, REGION, SECTION, reach_filter
+
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
+
+
+def own_partner_ids(user: User) -> models.QuerySet:
+    """The organisations a partner-staff account belongs to (a subquery)."""
+    return PartnerMembership.objects.filter(user_id=user.pk).values("partner_id")
+
+
+def _office(user: User, prefix: str) -> Q | None:
+    return Q(**{f"{prefix}office_id": user.office_id}) if user.office_id else None
+
+
+def _region(user: User, prefix: str) -> Q | None:
+    if not user.regional_office_id:
+        return None
+    return Q(**{f"{prefix}office__regional_office_id": user.regional_office_id})
+
+
+# What each reach of the role table (accounts/permissions.py, "partner") means for partners.
+PARTNER_REACH: dict[str, Callable[[User, str], Q | None]] = {
+    REGION: _region,
+    OFFICE: _office,
+    PARTNER: lambda user, prefix: Q(**{f"{prefix}pk__in": own_partner_ids(user)}),
+}
+
+
+class PartnerQuerySet(models.QuerySet["Partner"]):
+    def visible_to(self, user: User) -> PartnerQuerySet:
+        """National viewers every partner, regional viewers their region's, office staff their
+        office's, partner staff their own organisation ("partner: read")."""
+        condition = reach_filter(user, "partner", "read", PARTNER_REACH)
+        return self.all() if condition is None else self.filter(condition)
 
 
 class Partner(models.Model):
@@ -71,6 +105,7 @@ class Partner(models.Model):
     )
     public_description = models.TextField(_("public description"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    objects = PartnerQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[regions])
 
     class Meta:
@@ -230,6 +265,38 @@ class SharedField(models.TextChoices):
     EMERGENCY_CONTACT = "emergency_contact", _("Emergency contact")
 
 
+def _referral_section(user: User, prefix: str) -> Q | None:
+    if not (user.office_id and user.section):
+        return None
+    return Q(**{f"{prefix}office_id": user.office_id, f"{prefix}client__category": user.section})
+
+
+def _referral_caseload(user: User, prefix: str) -> Q | None:
+    if not user.office_id:
+        return None
+    return Q(**{f"{prefix}office_id": user.office_id, f"{prefix}client__officer_id": user.pk})
+
+
+# What each reach of the role table ("referral: read") means for referrals: the office, the
+# section's clients, the officer's own clients, and for partner staff the referrals sent to their
+# organisation (never a draft).
+REFERRAL_REACH: dict[str, Callable[[User, str], Q | None]] = {
+    OFFICE: _office,
+    SECTION: _referral_section,
+    MINE: _referral_caseload,
+    PARTNER: lambda user, prefix: Q(
+        **{f"{prefix}partner_id__in": own_partner_ids(user), f"{prefix}sent_at__isnull": False}
+    ),
+}
+
+
+class ReferralQuerySet(models.QuerySet["Referral"]):
+    def visible_to(self, user: User) -> ReferralQuerySet:
+        """Identities of referrals: never for national and regional viewers (counts only)."""
+        condition = reach_filter(user, "referral", "read", REFERRAL_REACH)
+        return self.all() if condition is None else self.filter(condition)
+
+
 class Referral(models.Model):
     office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="referrals")
@@ -254,6 +321,7 @@ class Referral(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    objects = ReferralQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

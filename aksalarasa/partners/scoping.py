@@ -1,10 +1,10 @@
-"""Who sees which partner, referral, client and session: the one place for the partners app's rules.
+"""Who may use the partners pages, and the partners app's share of other apps' reach rules.
 
-Roles combine by union (domain.md, roles matrix):
-  - office head: the office's referrals; section head: the own section's; officer: own clients';
-  - partner staff: the referrals sent to their own organisation, and through them the referred
-    clients (only the fields the referral shares) and the partner sessions of that organisation;
-  - national and regional viewers: counts only (see selectors.referral_counts).
+Which partners and referrals a person sees is `Partner.objects.visible_to(user)` and
+`Referral.objects.visible_to(user)` (partners/models.py), read from the role table
+(accounts/permissions.py). Through referrals, partner staff also reach the referred clients (only
+the fields the referral shares) and the partner sessions of their organisation: the PARTNER reach
+of the clients' and the sessions' rules, filled in here (apps.py) because partners sit above them.
 """
 
 from __future__ import annotations
@@ -13,119 +13,49 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
-from aksalarasa.partners.models import (
-    PARTNER_SHARING_STATES,
-    PartnerMembership,
-    Referral,
-    ReferralSession,
-)
+from aksalarasa.accounts.permissions import can
+from aksalarasa.partners.models import PARTNER_SHARING_STATES, Referral, ReferralSession, own_partner_ids
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
 
-OFFICE_STAFF_ROLES = ("office_head", "section_head", "officer", "program_team", "admin")
-
-
-def _active(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active)
-
-
-def _own_partner_ids(user: User):
-    return PartnerMembership.objects.filter(user_id=user.pk).values("partner_id")
-
 
 def can_browse_partners(user: User) -> bool:
     """The "Partners" directory for office staff and the national/regional readers."""
-    if not _active(user):
-        return False
-    return bool(
-        user.is_superuser
-        or user.role_national
-        or user.role_regional
-        or (user.office_id and user.has_role(*OFFICE_STAFF_ROLES))
-    )
+    return can(user, "partner_list", "read")
 
 
 def can_see_referrals(user: User) -> bool:
-    if not _active(user):
-        return False
-    return bool(
-        user.is_superuser
-        or (user.office_id and user.has_role("office_head", "section_head", "officer", "partner_staff"))
-    )
+    return can(user, "referral", "list")
 
 
 def can_manage_partners(user: User, office_id: int) -> bool:
     """Office head, section heads, program team and administrators keep the partner directory."""
-    if user.is_superuser:
-        return True
-    return bool(
-        _active(user)
-        and user.office_id == office_id
-        and user.has_role("office_head", "section_head", "program_team", "admin")
-    )
+    return user.is_superuser or (can(user, "partner", "edit") and user.office_id == office_id)
 
 
 def can_manage_memberships(user: User, office_id: int) -> bool:
     """Office heads and administrators link partner-staff accounts to partners."""
-    if user.is_superuser:
-        return True
-    return bool(_active(user) and user.office_id == office_id and user.has_role("office_head", "admin"))
-
-
-def partner_scope(user: User) -> Q | None:
-    if not _active(user):
-        return Q(pk__in=[])
-    if user.is_superuser or user.role_national:
-        return None
-    condition = Q(pk__in=[])
-    if user.role_regional and user.regional_office_id:
-        condition |= Q(office__regional_office_id=user.regional_office_id)
-    if user.office_id and user.has_role(*OFFICE_STAFF_ROLES):
-        condition |= Q(office_id=user.office_id)
-    if user.role_partner_staff:
-        condition |= Q(pk__in=_own_partner_ids(user))
-    return condition
-
-
-def referral_scope(user: User) -> Q | None:
-    """The one referral-scoping rule (identities: never for national/regional viewers)."""
-    if not _active(user):
-        return Q(pk__in=[])
-    if user.is_superuser:
-        return None
-    condition = Q(pk__in=[])
-    if user.office_id:
-        if user.role_office_head:
-            condition |= Q(office_id=user.office_id)
-        if user.role_section_head and user.section:
-            condition |= Q(office_id=user.office_id, client__category=user.section)
-        if user.role_officer:
-            condition |= Q(office_id=user.office_id, client__officer_id=user.pk)
-    if user.role_partner_staff:
-        condition |= Q(partner_id__in=_own_partner_ids(user), sent_at__isnull=False)
-    return condition
+    return user.is_superuser or (can(user, "partner_accounts", "edit") and user.office_id == office_id)
 
 
 def partner_client_scope(user: User, prefix: str = "") -> Q | None:
-    """clients.SCOPE_EXTENSIONS: partner staff see the clients referred to their organisation.
+    """The PARTNER reach of the clients' rule: the clients referred to the person's organisation.
 
-    Only the client rows themselves (prefix ""): client_scope is also used with "client__" for
+    Only the client rows themselves (prefix ""): the client rule is also used with "client__" for
     supervision periods, Litmas and guidance sessions, none of which partner staff may read
     (their partner sessions come in through partner_session_scope)."""
-    if prefix or not _active(user) or not user.role_partner_staff:
+    if prefix:
         return None
     referred = Referral.objects.filter(
-        partner_id__in=_own_partner_ids(user), status__in=PARTNER_SHARING_STATES
+        partner_id__in=own_partner_ids(user), status__in=PARTNER_SHARING_STATES
     ).values("client_id")
-    return Q(**{f"{prefix}pk__in": referred})
+    return Q(pk__in=referred)
 
 
-def partner_session_scope(user: User) -> Q | None:
-    """guidance.SESSION_SCOPE_EXTENSIONS: partner staff see their organisation's partner sessions."""
-    if not _active(user) or not user.role_partner_staff:
-        return None
-    sessions = ReferralSession.objects.filter(referral__partner_id__in=_own_partner_ids(user)).values(
+def partner_session_scope(user: User, prefix: str = "") -> Q | None:
+    """The PARTNER reach of the sessions' rule: the partner sessions of the person's organisation."""
+    sessions = ReferralSession.objects.filter(referral__partner_id__in=own_partner_ids(user)).values(
         "session_id"
     )
-    return Q(pk__in=sessions)
+    return Q(**{f"{prefix}pk__in": sessions})

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aksalarasa.accounts.models import User
+from aksalarasa.accounts.permissions import can
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
 from aksalarasa.core.suppression import suppress
 from aksalarasa.offices.models import Office
-from aksalarasa.partners import scoping
 from aksalarasa.partners.models import (
     ACTIVE_STATES,
     PARTNER_SHARING_STATES,
@@ -41,10 +41,6 @@ AGREEMENT_WARNING_DAYS = 60
 # Counts shown to national and regional viewers hide cells under this size (domain.md).
 
 
-def _scoped(qs: QuerySet, condition: Q | None) -> QuerySet:
-    return qs if condition is None else qs.filter(condition)
-
-
 # --- partners and services -------------------------------------------------------------------
 
 
@@ -62,7 +58,7 @@ def agreement_warning(partner: Partner, today: date | None = None) -> dict[str, 
 
 
 def partner_list(*, viewer: User, query: str = "") -> QuerySet[Partner]:
-    qs = _scoped(Partner.objects.all(), scoping.partner_scope(viewer)).select_related("office")
+    qs = Partner.objects.visible_to(viewer).select_related("office")
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(focus_areas__icontains=query))
     return (
@@ -74,7 +70,7 @@ def partner_list(*, viewer: User, query: str = "") -> QuerySet[Partner]:
 
 def partner_get_for_viewer(*, viewer: User, pk: int) -> Partner:
     partner = (
-        _scoped(Partner.objects.all(), scoping.partner_scope(viewer))
+        Partner.objects.visible_to(viewer)
         .select_related("office")
         .prefetch_related("regions")
         .filter(pk=pk)
@@ -86,9 +82,9 @@ def partner_get_for_viewer(*, viewer: User, pk: int) -> Partner:
 
 
 def service_list(*, viewer: User, partner: Partner | None = None) -> QuerySet[PartnerService]:
-    qs = PartnerService.objects.filter(
-        partner__in=_scoped(Partner.objects.all(), scoping.partner_scope(viewer))
-    ).select_related("partner")
+    qs = PartnerService.objects.filter(partner__in=Partner.objects.visible_to(viewer)).select_related(
+        "partner"
+    )
     if partner is not None:
         qs = qs.filter(partner=partner)
     return qs.annotate(active_referrals=Count("referrals", filter=Q(referrals__status__in=ACTIVE_STATES)))
@@ -137,7 +133,7 @@ def public_directory() -> QuerySet[Partner]:
 
 
 def referral_base(*, viewer: User) -> QuerySet[Referral]:
-    return _scoped(Referral.objects.all(), scoping.referral_scope(viewer))
+    return Referral.objects.visible_to(viewer)
 
 
 def referral_list(*, viewer: User, status: str = "", client_id: int | None = None) -> QuerySet[Referral]:
@@ -255,7 +251,7 @@ def referral_client_view(*, viewer: User, referral: Referral) -> dict[str, Any]:
 def referral_label(*, viewer: User, referral: Referral) -> str:
     """The client's name for a list row, by the same rule as referral_client_view."""
     client = referral.client
-    if viewer.role_partner_staff and not viewer.has_role("office_head", "section_head", "officer"):
+    if viewer.role_partner_staff and not can(viewer, "referral", "create"):
         shared = (
             sharing_allowed(client)
             and referral.status in PARTNER_SHARING_STATES
@@ -465,7 +461,7 @@ REFERABLE_LIMIT = 500
 
 def referable_clients(*, viewer: User) -> list[Client]:
     """The clients this person may refer (own clients; heads: their office or section)."""
-    if not viewer.office_id or not viewer.has_role("officer", "section_head", "office_head"):
+    if not viewer.office_id or not can(viewer, "referral", "create"):
         return []
     condition = Q(pk__in=[])
     if viewer.role_office_head:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from aksalarasa.accounts.permissions import MEMBER, OFFICE, REGION, reach_filter
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
@@ -28,33 +31,38 @@ class Stage(models.TextChoices):
 STAGE_ORDER = [s.value for s in Stage]
 
 
-def program_scope(user: User, prefix: str = "") -> Q | None:
-    """The one program-scoping rule (domain.md: programs, events).
-
-    None means every program (superuser and national viewers: read). Regional viewers read their
-    region's programs; office head, section head, officer and admin read the office's programs;
-    program team members see (and edit) their own programs; partner staff read the programs their
-    organisation takes part in (extended by the partners/programs link through PROGRAM_SCOPE_EXTENSIONS).
-    """
-    if user.is_superuser or (user.is_authenticated and user.is_active and user.role_national):
+def _region(user: User, prefix: str) -> Q | None:
+    if not user.regional_office_id:
         return None
-    condition = Q(**{f"{prefix}pk__in": []})
-    if not user.is_authenticated or not user.is_active:
-        return condition
-    if user.role_regional and user.regional_office_id:
-        condition |= Q(**{f"{prefix}office__regional_office_id": user.regional_office_id})
-    if user.office_id and user.has_role("office_head", "section_head", "officer", "admin"):
-        condition |= Q(**{f"{prefix}office_id": user.office_id})
-    if user.office_id and user.role_program_team:
-        condition |= Q(**{f"{prefix}office_id": user.office_id, f"{prefix}members__user_id": user.pk})
-    for extension in PROGRAM_SCOPE_EXTENSIONS:
-        extra = extension(user, prefix)
-        if extra is not None:
-            condition |= extra
-    return condition
+    return Q(**{f"{prefix}office__regional_office_id": user.regional_office_id})
 
 
-PROGRAM_SCOPE_EXTENSIONS: list = []
+def _office(user: User, prefix: str) -> Q | None:
+    return Q(**{f"{prefix}office_id": user.office_id}) if user.office_id else None
+
+
+def _member(user: User, prefix: str) -> Q | None:
+    if not user.office_id:
+        return None
+    return Q(**{f"{prefix}office_id": user.office_id, f"{prefix}members__user_id": user.pk})
+
+
+# What each reach of the role table (accounts/permissions.py, "program") means for programs.
+# TAKES_PART (the programs a partner's organisation takes part in) is filled in by
+# programs/scoping.py, which reads the partners app; until then it grants nothing.
+PROGRAM_REACH: dict[str, Callable[[User, str], Q | None]] = {
+    REGION: _region,
+    OFFICE: _office,
+    MEMBER: _member,
+}
+
+
+def program_scope(user: User, prefix: str = "") -> Q | None:
+    """The one program-scoping rule (domain.md: programs, events), read from the role table
+    ("program: read"): national viewers every program (None), regional viewers their region's,
+    office staff their office's, program team members their own programs, partner staff the
+    programs their organisation takes part in."""
+    return reach_filter(user, "program", "read", PROGRAM_REACH, prefix)
 
 
 class ProgramQuerySet(models.QuerySet["Program"]):

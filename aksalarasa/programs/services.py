@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aksalarasa.accounts.models import User
+from aksalarasa.accounts.permissions import can
 from aksalarasa.core.history import save_versioned
 from aksalarasa.programs.models import (
     SHORT_CODE_ALPHABET,
@@ -63,12 +64,7 @@ class StageMoveError(ValidationError):
 
 
 def program_can_create(*, user: User) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.office_id
-        and user.has_role("office_head", "program_team")
-    )
+    return bool(user.office_id and can(user, "program", "create"))
 
 
 def program_can_edit(*, program: Program, user: User) -> bool:
