@@ -20,7 +20,7 @@ from aksalarasa.events.models import (
     TeamMember,
 )
 from aksalarasa.programs.consistency import CycleDates, DatedEvent, local_date
-from aksalarasa.programs.models import Program, ProgramMember, program_scope
+from aksalarasa.programs.models import Program, editing_member, program_scope
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
@@ -34,9 +34,7 @@ def event_can_edit(viewer: User, event: Event) -> bool:
         "event",
         "edit",
         event.office_id,
-        member=lambda: ProgramMember.objects.filter(
-            program_id=event.program_id, user_id=viewer.pk, can_edit=True
-        ).exists(),
+        member=lambda: editing_member(event.program_id, viewer),
     )
 
 
@@ -46,7 +44,7 @@ def program_can_add_event(viewer: User, program: Program) -> bool:
         "event",
         "edit",
         program.office_id,
-        member=lambda: program.members.filter(user_id=viewer.pk, can_edit=True).exists(),
+        member=lambda: editing_member(program.pk, viewer),
     )
 
 

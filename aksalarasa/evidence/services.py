@@ -27,6 +27,7 @@ from aksalarasa.evidence.models import (
     Subscale,
 )
 from aksalarasa.evidence.stats import ItemSpec, score_subscales
+from aksalarasa.programs.models import editing_member
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
@@ -57,7 +58,7 @@ def can_manage_program_evidence(viewer: User, program: Program) -> bool:
         "evidence",
         "edit",
         program.office_id,
-        member=lambda: program.members.filter(user_id=viewer.pk, can_edit=True).exists(),
+        member=lambda: editing_member(program.pk, viewer),
     )
 
 

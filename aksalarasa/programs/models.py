@@ -65,6 +65,11 @@ def program_scope(user: User, prefix: str = "") -> Q | None:
     return reach_filter(user, "program", "read", PROGRAM_REACH, prefix)
 
 
+def editing_member(program_id: int, user: User) -> bool:
+    """Is `user` on the program's team with the right to edit (the MEMBER reach of an edit)?"""
+    return ProgramMember.objects.filter(program_id=program_id, user_id=user.pk, can_edit=True).exists()
+
+
 class ProgramQuerySet(models.QuerySet["Program"]):
     def visible_to(self, user: User) -> ProgramQuerySet:
         condition = program_scope(user)

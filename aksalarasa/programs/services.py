@@ -36,6 +36,7 @@ from aksalarasa.programs.models import (
     StageChange,
     Tally,
     Vote,
+    editing_member,
 )
 
 PROGRAM_FIELDS = [
@@ -77,7 +78,7 @@ def program_can_edit(*, program: Program, user: User) -> bool:
         return False
     if user.role_office_head:
         return True
-    return ProgramMember.objects.filter(program=program, user_id=user.pk, can_edit=True).exists()
+    return editing_member(program.pk, user)
 
 
 # --- Programs, team, stages --------------------------------------------------------------------
