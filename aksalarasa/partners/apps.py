@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from aksalarasa.accounts.permissions import PARTNER
 from aksalarasa.core.home import HomeBlock, home_block_register
 from aksalarasa.core.navigation import NavItem, nav_register
 
@@ -12,7 +13,6 @@ class PartnersConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from aksalarasa.accounts.permissions import PARTNER
         from aksalarasa.clients.masking import PARTNER_NAME_RULES
         from aksalarasa.clients.models import CLIENT_REACH
         from aksalarasa.guidance.models import SESSION_REACH
