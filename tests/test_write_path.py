@@ -457,15 +457,8 @@ def _item_add(office, actor):
     from aksalarasa.evidence.services import item_add
 
     draft = _draft(office)
-    return item_add(
-        version=draft,
-        actor=actor,
-        subscale=draft.subscales.first(),
-        key="walk1",
-        text_id="Saya hadir",
-        text_en="I attend",
-        reverse=False,
-    )
+    statement = {"key": "walk1", "text_id": "Saya hadir", "text_en": "I attend", "reverse": False}
+    return item_add(version=draft, actor=actor, subscale=draft.subscales.first(), **statement)
 
 
 def _item_update(office, actor):
