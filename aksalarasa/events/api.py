@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, time
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema, Status
+from pydantic import WithJsonSchema
 
 from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.services import access_record_many
@@ -46,11 +47,25 @@ class ErrorOut(Schema):
     errors: dict | list | None = None
 
 
+# A time of day on the event's date, in the office's zone, without an offset ("15:00:00"). JSON
+# Schema's "time" format (what pydantic would publish) is RFC 3339's full-time, which requires one.
+LocalTime = Annotated[
+    time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$",
+            "description": "HH:MM:SS, office time",
+        }
+    ),
+]
+
+
 class AgendaItemOut(Schema):
     id: int
     position: int
-    starts_at: time | None
-    ends_at: time | None
+    starts_at: LocalTime | None
+    ends_at: LocalTime | None
     title: str
     lead: str
 

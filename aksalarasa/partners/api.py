@@ -105,7 +105,7 @@ class ServiceOut(Schema):
         )
 
 
-class EventOut(Schema):
+class ReferralEventOut(Schema):
     source: str
     target: str
     actor: str
@@ -132,7 +132,7 @@ class ReferralOut(Schema):
     sent_at: datetime | None
     updated_at: datetime
     version: int
-    events: list[EventOut] | None = None
+    events: list[ReferralEventOut] | None = None
     allowed_moves: list[str] | None = None
 
     @staticmethod
@@ -169,7 +169,9 @@ class ReferralOut(Schema):
         )
         if detail:
             out.events = [
-                EventOut(source=e.source, target=e.target, actor=e.actor.full_name, at=e.at, reason=e.reason)
+                ReferralEventOut(
+                    source=e.source, target=e.target, actor=e.actor.full_name, at=e.at, reason=e.reason
+                )
                 for e in selectors.referral_events(referral=r)
             ]
             out.allowed_moves = [m["target"] for m in selectors.referral_moves(viewer=viewer, referral=r)]
@@ -401,7 +403,7 @@ class SessionIn(Schema):
     version: int = Field(..., ge=0, le=2_000_000_000)
 
 
-class SessionOut(Schema):
+class PartnerSessionOut(Schema):
     id: int
     scheduled_at: datetime
     outcome: str
@@ -420,7 +422,7 @@ def _require_partner(request: AuthedRequest, referral: Referral) -> None:
 
 @router.post(
     "/referrals/{referral_id}/sessions",
-    response={201: SessionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: PartnerSessionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Record a partner session (attendance, engagement, response, concern)",
 )
 def session_record(request: AuthedRequest, referral_id: int, payload: SessionIn) -> Any:
@@ -453,7 +455,7 @@ def session_record(request: AuthedRequest, referral_id: int, payload: SessionIn)
     except services.TransitionRefused as exc:
         return 409, ErrorOut(detail=exc.message)
     referral.refresh_from_db(fields=["status", "version"])
-    return 201, SessionOut(
+    return 201, PartnerSessionOut(
         id=session.pk,
         scheduled_at=session.scheduled_at,
         outcome=session.outcome,
