@@ -90,6 +90,9 @@ ACTORS: dict[str, str] = {
     "admin": "s000.admin",
     "other_office_head": "s001.kabapas",
 }
+# Write operations that must have saved something at least once in a run (a floor that catches an
+# aiming that stopped working; measured with the default FUZZ_EXAMPLES, minus a margin).
+REACH = {"office_head": 15, "officer_adult": 3}
 READ_ONLY = {"national": ("A", "B"), "regional": ("A",)}  # offices a viewer reads but never changes
 
 
@@ -140,6 +143,24 @@ def snapshot(office: Office, *, skip: frozenset[str] = frozenset()) -> dict[str,
         rows = model._base_manager.filter(**{path: office.pk}).order_by("pk").values_list(*names)
         digest[label] = hashlib.sha256(repr(list(rows)).encode()).hexdigest()
     return digest
+
+
+def cross_links(offices: dict[str, Office]) -> dict[str, int]:
+    """How many rows of one office point (by a foreign key) at a record of the other office, per
+    model and key: a write must never tie office A's records to office B's."""
+    owned = dict(office_owned_models())
+    counts: dict[str, int] = {}
+    for model, path in owned.items():
+        for f in model._meta.concrete_fields:
+            target = f.related_model if isinstance(f, models.ForeignKey) else None
+            if target is None or target is Office or target not in owned:
+                continue
+            inner = owned[target]
+            for own, other in (("A", "B"), ("B", "A")):
+                lookup = f"{f.name}__{inner}" if inner != "pk" else f.name
+                n = model._base_manager.filter(**{path: offices[own].pk, lookup: offices[other].pk}).count()
+                counts[f"{model._meta.label}.{f.name} {own}->{other}"] = n
+    return counts
 
 
 # --- The world ---------------------------------------------------------------------------------
@@ -528,7 +549,7 @@ def wsgi_in_test_transaction():
     signals.request_finished.connect(close_old_connections)
 
 
-def _fuzz(operation, token: str, world: World) -> None:
+def _fuzz(operation, token: str, world: World, reached: dict[str, set[int]]) -> None:
     strategy = operation.as_strategy()
 
     @settings(
@@ -545,6 +566,7 @@ def _fuzz(operation, token: str, world: World) -> None:
         _aim(case, data, world)
         # identity: the WSGI transport does not undo GZipMiddleware's compression
         response = case.call(headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"})
+        reached.setdefault(operation.label, set()).add(response.status_code)
         case.validate_response(response, checks=CHECKS)
 
     run()
@@ -573,10 +595,12 @@ def test_api_fuzzed_as_every_role(actor: str, world: World):
     """0 server errors, every answer as documented, and no row of an office the actor may not
     change was touched. Failures are collected over every operation and reported together."""
     before = _guarded(world, actor)
+    links = cross_links(world.offices)
     failures: list[str] = []
+    reached: dict[str, set[int]] = {}
     for operation in OPERATIONS:
         try:
-            _fuzz(operation, world.tokens[actor], world)
+            _fuzz(operation, world.tokens[actor], world, reached)
         except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - every failing operation is reported, not just the first
             failures.append(f"{operation.label}: {type(exc).__name__}: {_short(exc)}")
     after = _guarded(world, actor)
@@ -588,6 +612,14 @@ def test_api_fuzzed_as_every_role(actor: str, world: World):
     ]
     assert not failures, f"{len(failures)} operations failed as {actor}:\n" + "\n\n".join(failures)
     assert not changed, f"rows of an office {actor} may not change were changed: {changed}"
+    tied = {k: (links[k], n) for k, n in cross_links(world.offices).items() if n != links.get(k)}
+    assert not tied, f"as {actor}, rows of one office now point at the other's (before, after): {tied}"
+    saved = sorted(
+        label for label, codes in reached.items() if not label.startswith("GET") and codes & {200, 201, 204}
+    )
+    print(f"\n{actor}: {len(reached)} operations, {len(saved)} writes saved at least once: {saved}")
+    if actor in REACH:  # the aiming works: the office's widest writers get past 404 and 422 into saving
+        assert len(saved) >= REACH[actor], f"only {len(saved)} write operations saved anything as {actor}"
 
 
 def test_the_fuzzer_reaches_every_operation(client):

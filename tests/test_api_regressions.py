@@ -134,3 +134,32 @@ def test_a_session_for_another_offices_client_gets_a_documented_404(office_a, of
         status=404,
     )
     assert not foreign.sessions.exists()
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        (
+            "/api/v1/clients",
+            {"register_number": "FZ-1", "full_name": "Klien", "sex": "M", "birth_date": 18429},
+        ),
+        (
+            "/api/v1/clients/{client_id}/supervisions",
+            {"program_type": "pb", "start": 2169349666518314, "end": "x"},
+        ),
+        ("/api/v1/clients/{client_id}", {"birth_date": {"year": 1990}, "version": 0}),
+    ],
+)
+def test_a_number_or_an_object_where_a_form_wants_a_date_is_a_422(office_a, path, body):
+    """The form-backed operations handed the JSON values to Django's forms as they came: a date
+    field given a number called `.strip()` on it (500). Payloads now become form data the way a
+    browser sends it (core.forms.json_form_data), and the answer is 422 with the field named."""
+    head = make_user("office_head", office_a)
+    client = make_guidance_client(office_a, make_user("officer", office_a))
+    method = "PATCH" if path.endswith("{client_id}") else "POST"
+    if method == "PATCH":
+        body["version"] = client.version
+    response = call(head, method, path, path_parameters={"client_id": client.pk}, body=body, status=422)
+    field = "birth_date" if "birth_date" in body else "start"
+    assert field in response.json()["errors"]
+    assert not client.supervisions.exists()

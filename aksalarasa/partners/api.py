@@ -10,14 +10,14 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, QueryDict
+from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
 from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record, access_record_many
 from aksalarasa.clients.models import Client
-from aksalarasa.core.forms import form_errors
+from aksalarasa.core.forms import form_errors, json_form_data
 from aksalarasa.partners import selectors, services
 from aksalarasa.partners.forms import PartnerSessionForm, ReferralForm, ServiceReportForm, TransitionForm
 from aksalarasa.partners.models import Partner, PartnerService, Referral, Side
@@ -188,21 +188,6 @@ def _partner_ids(viewer: Any) -> set[int]:
     return cached
 
 
-def _form_data(values: dict[str, Any]) -> QueryDict:
-    data = QueryDict(mutable=True)
-    for name, value in values.items():
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif isinstance(value, list):
-            data.setlist(name, [str(v) for v in value])
-        else:
-            data[name] = str(value)
-    return data
-
-
 # --- partners and services --------------------------------------------------------------------
 
 
@@ -330,7 +315,7 @@ class ReferralIn(Schema):
 def referral_create(request: AuthedRequest, payload: ReferralIn) -> tuple[int, ReferralOut]:
     client = _client_for_referral(request, payload.client_id)
     form = ReferralForm(
-        _form_data(
+        json_form_data(
             {
                 "service": payload.service_id,
                 "reason": payload.reason,
@@ -374,7 +359,7 @@ class TransitionIn(Schema):
 )
 def referral_transition(request: AuthedRequest, referral_id: int, payload: TransitionIn) -> Any:
     referral = selectors.referral_get_for_viewer(viewer=request.user, pk=referral_id)
-    form = TransitionForm(_form_data(payload.dict()))
+    form = TransitionForm(json_form_data(payload.dict()))
     if not form.is_valid():
         raise form_errors(form)
     try:
@@ -435,7 +420,7 @@ def session_record(request: AuthedRequest, referral_id: int, payload: SessionIn)
     if timezone.is_naive(at):
         at = timezone.make_aware(at)
     values["scheduled_at"] = timezone.localtime(at).strftime("%Y-%m-%dT%H:%M")
-    form = PartnerSessionForm(_form_data(values))
+    form = PartnerSessionForm(json_form_data(values))
     if not form.is_valid():
         raise form_errors(form)
     data = form.cleaned_data
@@ -491,7 +476,7 @@ def report_submit(request: AuthedRequest, referral_id: int, payload: ReportIn) -
     for i, item in enumerate(payload.ratings):
         values[f"rating_{i}"] = item.rating
         values[f"evidence_{i}"] = item.evidence
-    form = ServiceReportForm(_form_data(values), referral=referral)
+    form = ServiceReportForm(json_form_data(values), referral=referral)
     if not form.is_valid():
         raise form_errors(form)
     try:
