@@ -98,27 +98,40 @@ READ_ONLY = {"national": ("A", "B"), "regional": ("A",)}  # offices a viewer rea
 
 # --- Which office a row belongs to -------------------------------------------------------------
 def office_path(model: type[models.Model], depth: int = 0) -> str | None:
-    """The lookup from `model` to the Office its rows belong to (shortest foreign-key path), or None."""
+    """The lookup from `model` to the Office its rows belong to, or None: a direct `office` key, else
+    the shortest path through the records it belongs to. A key to a person (created_by, officer,
+    history_user) says who did something, not whose record it is: it is followed only when the
+    model has no other way to an office (a personal token). A history row belongs where the
+    record it copies does."""
     if model is Office:
         return "pk"
+    original = getattr(model, "instance_type", None)  # django-simple-history's historical model
+    if original is not None and depth == 0:
+        path = office_path(original)
+        return "id" if path == "pk" else path
     if depth > 3:
         return None
-    fks = [f for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+    fks = [
+        f
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.ForeignKey) and f.name != "history_user"
+    ]
     for f in fks:
         if f.related_model is Office:
             return f.name
     best: str | None = None
-    for f in fks:
-        if f.related_model is model:
-            continue
-        inner = office_path(f.related_model, depth + 1)
-        if inner is not None and inner != "pk":
-            candidate = f"{f.name}__{inner}"
-            if best is None or candidate.count("__") < best.count("__"):
-                best = candidate
-        elif inner == "pk":
-            return f.name
-    return best
+    for people in (False, True):
+        for f in fks:
+            if f.related_model is model or (f.related_model is User) != people:
+                continue
+            inner = office_path(f.related_model, depth + 1)
+            if inner is not None:
+                candidate = f"{f.name}__{inner}"
+                if best is None or candidate.count("__") < best.count("__"):
+                    best = candidate
+        if best is not None:
+            return best
+    return None
 
 
 def office_owned_models() -> list[tuple[type[models.Model], str]]:
@@ -153,8 +166,10 @@ def cross_links(offices: dict[str, Office]) -> dict[str, int]:
     for model, path in owned.items():
         for f in model._meta.concrete_fields:
             target = f.related_model if isinstance(f, models.ForeignKey) else None
-            if target is None or target is Office or target not in owned:
+            if target is None or target is Office or target not in owned or f.name == "history_user":
                 continue
+            if path == f.name or path.startswith(f"{f.name}__"):
+                continue  # the key the row belongs to its office through
             inner = owned[target]
             for own, other in (("A", "B"), ("B", "A")):
                 lookup = f"{f.name}__{inner}" if inner != "pk" else f.name
