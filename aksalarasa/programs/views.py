@@ -21,6 +21,7 @@ from aksalarasa.audit.services import access_record_many
 from aksalarasa.core.concurrency import StaleVersion, save_versioned_form
 from aksalarasa.core.forms import apply_errors
 from aksalarasa.core.history import history_for
+from aksalarasa.core.scoping import unscoped
 from aksalarasa.programs import forms, selectors, services
 from aksalarasa.programs.consistency import cycle_warnings
 from aksalarasa.programs.models import (
@@ -235,7 +236,7 @@ def record_add(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
     form = _record_form(kind, program, request.POST)
     if form.is_valid():
         if model is PlanAction:
-            services.plan_action_add(program=program, data=form.cleaned_data)
+            services.plan_action_add(program=program, actor=request.user, data=form.cleaned_data)
         else:
             services.record_add(program=program, model=model, data=form.cleaned_data, actor=request.user)
         messages.success(request, _("Saved."))
@@ -428,6 +429,7 @@ def vote_start(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/vote_start.html", {})
 
 
+@unscoped(reason="public page: the voting session opened by its code")
 def vote_open(request: HttpRequest, code: str) -> HttpResponse:
     try:
         assessment = selectors.assessment_by_code(code)
@@ -446,6 +448,7 @@ def vote_open(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@unscoped(reason="public page: a participant's ballot, opened by its personal token")
 def ballot(request: HttpRequest, token: str) -> HttpResponse:
     participant = selectors.participant_by_token(token)
     state = selectors.ballot_state(participant)
@@ -501,7 +504,7 @@ def workshop_create(request: AuthedRequest, pk: int) -> HttpResponse:
     form = forms.PlanningWorkshopForm(request.POST, prefix="workshop")
     if not form.is_valid():
         return _planning_page(request, program, {"workshop": form})
-    workshop = services.workshop_create(program=program, data=form.cleaned_data)
+    workshop = services.workshop_create(program=program, actor=request.user, data=form.cleaned_data)
     return redirect("programs:workshop", pk=program.pk, workshop_id=workshop.pk)
 
 
@@ -590,7 +593,7 @@ def workshop_card_assign(request: AuthedRequest, pk: int, workshop_id: int, card
 @require_POST
 def workshop_cards_toggle(request: AuthedRequest, pk: int, workshop_id: int) -> HttpResponse:
     program, workshop = _workshop_for_editor(request, pk, workshop_id)
-    services.workshop_cards_set(workshop=workshop, open=request.POST.get("open") == "1")
+    services.workshop_cards_set(workshop=workshop, actor=request.user, open=request.POST.get("open") == "1")
     return redirect("programs:workshop", pk=program.pk, workshop_id=workshop.pk)
 
 
@@ -638,6 +641,7 @@ def cards_start(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/cards_start.html", {})
 
 
+@unscoped(reason="public page: the planning workshop opened by its card code")
 def cards_open(request: HttpRequest, code: str) -> HttpResponse:
     try:
         workshop = selectors.workshop_by_code(code)
