@@ -396,6 +396,7 @@ def _extras(office: Office) -> None:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """Built unscoped (conftest's runtest wrapper covers fixture setup); requests run scoped."""
     from aksalarasa.seeding import scale
 
     with django_db_blocker.unblock():
