@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+
+from aksalarasa.core.navigation import NavItem, nav_register
+
+
+class SentencesConfig(AppConfig):
+    name = "aksalarasa.sentences"
+    label = "sentences"
+    verbose_name = "Community sentences"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from aksalarasa.clients.masking import PARTNER_NAME_RULES
+        from aksalarasa.sentences import scoping
+        from aksalarasa.sentences.selectors import supervises_client
+
+        # A site supervisor (partner staff) sees the name of an adult placed at their site.
+        if supervises_client not in PARTNER_NAME_RULES:
+            PARTNER_NAME_RULES.append(supervises_client)
+        nav_register(
+            NavItem(
+                "sentence_orders",
+                _("Community sentences"),
+                "sentences:order_list",
+                scoping.can_see_orders,
+                order=35,
+            )
+        )
+        nav_register(
+            NavItem(
+                "service_sites", _("Service sites"), "sentences:site_list", scoping.can_browse_sites, order=45
+            )
+        )
