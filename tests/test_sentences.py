@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aksalarasa.clients.models import Client, Litmas
-from aksalarasa.partners.models import Partner
 from aksalarasa.sentences import ledger, selectors, services
 from aksalarasa.sentences.models import AppendOnly, HoursEntry, SentenceOrder, ServiceSite, Suitability
 from tests.factories import (
@@ -222,7 +221,10 @@ def test_suitability_records_the_factors_and_consent_names_who_explained(w):
     with pytest.raises(ValidationError) as caught:
         services.suitability_save(actor=w["officer"], litmas=litmas, data=data, expected_version=None)
     assert "consent_given" in caught.value.message_dict
-    data |= {"consent_explained_by": w["officer"], "consent_explained_at": timezone.now() - timedelta(hours=1)}
+    data |= {
+        "consent_explained_by": w["officer"],
+        "consent_explained_at": timezone.now() - timedelta(hours=1),
+    }
     saved = services.suitability_save(actor=w["officer"], litmas=litmas, data=data, expected_version=None)
     assert saved.consent_explained_by == w["officer"] and saved.admission == "favourable"
     assert saved.history.first().history_user_id == w["officer"].pk
@@ -268,7 +270,9 @@ def test_a_correction_is_a_new_entry_with_a_reason(w):
     with pytest.raises(ValidationError):
         services.hours_correction_add(actor=w["head"], order=w["order"], data={"minutes": -60, "reason": ""})
     correction = services.hours_correction_add(
-        actor=w["head"], order=w["order"], data={"minutes": -60, "reason": "Istirahat tidak dicatat", "corrects": entry}
+        actor=w["head"],
+        order=w["order"],
+        data={"minutes": -60, "reason": "Istirahat tidak dicatat", "corrects": entry},
     )
     assert correction.sequence == 2 and correction.previous_hash == entry.entry_hash
     assert selectors.order_balance(order=w["order"]) == 240 - 60
@@ -295,7 +299,11 @@ def test_tampering_with_a_row_through_sql_shows_in_the_chain(w):
 @given(
     st.lists(
         st.one_of(
-            st.tuples(st.just("work"), st.integers(min_value=1, max_value=40), st.integers(min_value=15, max_value=240)),
+            st.tuples(
+                st.just("work"),
+                st.integers(min_value=1, max_value=40),
+                st.integers(min_value=15, max_value=240),
+            ),
             st.tuples(st.just("fix"), st.integers(min_value=-120, max_value=120), st.just(0)),
         ),
         max_size=8,
@@ -328,7 +336,11 @@ def test_the_balance_is_always_the_sum_of_the_ledger(w, steps):
 
 def test_the_order_form_refuses_300_hours_in_indonesian_and_changes_nothing(w, client):
     client.force_login(w["officer"])
-    data = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in order_data(hours_ordered=300).items() if v is not None}
+    data = {
+        k: (v.isoformat() if hasattr(v, "isoformat") else v)
+        for k, v in order_data(hours_ordered=300).items()
+        if v is not None
+    }
     data["client"] = w["client"].pk
     before = SentenceOrder.objects.count()
     response = client.post("/sentences/new/", data)
@@ -354,9 +366,13 @@ def test_the_api_credits_hours_and_reports_the_chain(w, client):
     client.force_login(w["officer"])
     day = (w["order"].start_date + timedelta(days=2)).isoformat()
     url = f"/api/v1/sentences/orders/{w['order'].pk}/hours"
-    ok = client.post(url, json.dumps({"work_date": day, "start": "08:00", "end": "11:00"}), content_type="application/json")
+    ok = client.post(
+        url, json.dumps({"work_date": day, "start": "08:00", "end": "11:00"}), content_type="application/json"
+    )
     assert ok.status_code == 201 and ok.json()["credited_minutes"] == 180
-    too_long = client.post(url, json.dumps({"work_date": day, "start": "12:00", "end": "18:00"}), content_type="application/json")
+    too_long = client.post(
+        url, json.dumps({"work_date": day, "start": "12:00", "end": "18:00"}), content_type="application/json"
+    )
     assert too_long.status_code == 422
     ledger_body = client.get(url).json()
     assert ledger_body["credited_minutes"] == 180 and ledger_body["chain_intact"] is True

@@ -157,7 +157,85 @@ def _program_update(office, actor):
     )
 
 
+def _sentence_world(office, actor):
+    from tests.factories import PartnerFactory, make_client, make_membership
+
+    partner = PartnerFactory(office=office)
+    supervisor = make_user("partner_staff", office)
+    make_membership(supervisor, partner)
+    return partner, supervisor, make_client(office, make_user("officer", office))
+
+
+def _site_create(office, actor):
+    from tests.factories import make_site
+
+    partner, supervisor, _client = _sentence_world(office, actor)
+    return make_site(office, partner, supervisors=[supervisor], actor=actor)
+
+
+def _site_update(office, actor):
+    from aksalarasa.sentences.services import site_update
+    from tests.factories import make_site
+
+    partner, supervisor, _client = _sentence_world(office, actor)
+    site = make_site(office, partner, supervisors=[supervisor])
+    data = {f: getattr(site, f) for f in ("name", "kind", "address", "regency", "work_kinds", "capacity_per_day",
+            "opening_days", "opens_at", "closes_at", "non_commercial", "active")}  # fmt: skip
+    data |= {"partner": partner, "supervisors": [], "safety_notes": "Sepatu tertutup"}
+    return site_update(actor=actor, site=site, data=data, expected_version=site.version)
+
+
+def _order_create(office, actor):
+    from tests.factories import make_order
+
+    _partner, _supervisor, client = _sentence_world(office, actor)
+    return make_order(client, actor=actor)
+
+
+def _order_create_with_client(office, actor):
+    from aksalarasa.sentences.services import order_create_with_client
+    from tests.factories import order_data
+
+    client_data = {
+        "register_number": "KS-W1",
+        "full_name": "Klien Baru",
+        "sex": "M",
+        "birth_date": timezone.localdate().replace(year=1990),
+    }
+    return order_create_with_client(actor=actor, office=office, client_data=client_data, data=order_data())  # fmt: skip
+
+
+def _order_update(office, actor):
+    from aksalarasa.sentences.services import order_update
+    from tests.factories import make_order, order_data
+
+    _partner, _supervisor, client = _sentence_world(office, actor)
+    order = make_order(client)
+    data = order_data(decision_number=order.decision_number, notes="Diperbarui")
+    return order_update(actor=actor, order=order, data=data, expected_version=order.version)
+
+
+def _suitability_save(office, actor):
+    from aksalarasa.clients.models import Litmas
+    from aksalarasa.sentences.services import suitability_save
+
+    _partner, _supervisor, client = _sentence_world(office, actor)
+    litmas = Litmas.objects.create(
+        office=office, client=client, purpose="community_sentence", requested_on=timezone.localdate(),
+        due_date=timezone.localdate(), officer=client.officer,
+    )  # fmt: skip
+    return suitability_save(
+        actor=actor, litmas=litmas, data={"admission": "favourable"}, expected_version=None
+    )
+
+
 WALKS: dict[str, Callable[[Any, Any], Any]] = {
+    "sentences.site_create": _site_create,
+    "sentences.site_update": _site_update,
+    "sentences.order_create": _order_create,
+    "sentences.order_create_with_client": _order_create_with_client,
+    "sentences.order_update": _order_update,
+    "sentences.suitability_save": _suitability_save,
     "accounts.staff_create": _staff_create,
     "accounts.staff_update": _staff_update,
     "accounts.staff_reset_password": _staff_reset_password,
@@ -175,6 +253,9 @@ WALKS: dict[str, Callable[[Any, Any], Any]] = {
 # Services whose records keep no history (the row itself names who wrote it, or it is not a record
 # people edit): questionnaires, responses, check-ins, teams, imports.
 NO_HISTORY = {
+    # The hours ledger is append-only: each entry names who recorded it and is hash-chained.
+    "sentences.hours_work_add",
+    "sentences.hours_correction_add",
     "clients.import_run",
     "clients.clients_category_refresh",
     "events.check_in_insert",

@@ -110,7 +110,7 @@ def site_roster(*, viewer: User, site: ServiceSite) -> list[RosterRow]:
         RosterRow(
             name=client_label(order.client, viewer, name_shared=True),
             hours_ordered=order.hours_ordered or 0,
-            credited_minutes=order.credited,  # type: ignore[attr-defined]  # annotated above
+            credited_minutes=order.credited,  # annotated above
             end_date=order.end_date,
         )
         for order in orders
