@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from aksalarasa.seeding.demo import load_demo
 from aksalarasa.sentences import ledger
 from aksalarasa.sentences.models import HoursEntry, SentenceOrder, ServiceSite, Suitability
-from aksalarasa.seeding.demo import load_demo
 
 
 def _snapshot():

@@ -12,8 +12,13 @@ class SentencesConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from aksalarasa.clients.masking import PARTNER_NAME_RULES
+        from aksalarasa.clients.registry import ClientPanel, client_panel_register
         from aksalarasa.sentences import scoping
-        from aksalarasa.sentences.selectors import supervises_client
+        from aksalarasa.sentences.selectors import client_panel, supervises_client
+
+        client_panel_register(
+            ClientPanel("sentences", "sentences/_client_panel.html", client_panel, order=25)
+        )
 
         # A site supervisor (partner staff) sees the name of an adult placed at their site.
         if supervises_client not in PARTNER_NAME_RULES:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -14,6 +14,7 @@ from aksalarasa.clients.models import Client, Litmas
 from aksalarasa.clients.selectors import litmas_get_for_viewer
 from aksalarasa.sentences import ledger
 from aksalarasa.sentences.models import HoursEntry, SentenceOrder, ServiceSite, Suitability
+from aksalarasa.sentences.scoping import can_manage_order
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
@@ -150,3 +151,24 @@ def order_client_choices(*, viewer: User) -> QuerySet[Client]:
             condition |= Q(office_id=viewer.office_id, officer_id=viewer.pk)
         qs = qs.filter(condition)
     return qs.order_by("full_name")
+
+
+def client_panel(request: Any, client: Client) -> dict | None:
+    """clients.registry panel: the client's orders and community-sentence Litmas, for the client's
+    guidance staff (None for anyone else: the panel is left out)."""
+    viewer = request.user
+    if not can_manage_order(viewer, client):
+        return None
+    orders = list(order_list(viewer=viewer, filters={"client": client.pk}))
+    litmas = list(
+        Litmas.objects.visible_to(viewer)
+        .filter(client=client, purpose=Litmas.Purpose.COMMUNITY_SENTENCE)
+        .select_related("suitability")
+        .order_by("-requested_on")
+    )
+    return {
+        "orders": orders,
+        "litmas": litmas,
+        "client_pk": client.pk,
+        "can_create": viewer.office_id == client.office_id,
+    }

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aksalarasa.accounts.http import AuthedRequest
+from aksalarasa.audit.services import access_record
 from aksalarasa.clients.forms import ClientForm
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.selectors import office_work_area, officer_choices_for, register_numbers_taken
@@ -107,6 +108,7 @@ def order_create(request: AuthedRequest) -> HttpResponse:
 def order_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     viewer = request.user
     order = selectors.order_get_for_viewer(viewer=viewer, pk=pk)
+    access_record(user=viewer, obj=order.client, office_id=order.office_id, request=request)
     can_manage = scoping.can_manage_order(viewer, order.client)
     return render(request, "sentences/order_detail.html", _detail_context(request, order, can_manage))
 
