@@ -384,3 +384,84 @@ def test_the_order_list_reads_in_a_fixed_number_of_queries(w, client, django_ass
     client.force_login(w["officer"])
     with django_assert_max_num_queries(12):
         assert client.get("/sentences/").status_code == 200
+
+
+# --- XLSX import (all or nothing, a list of problems per row) -----------------------------------
+
+
+def _xlsx(rows: list[dict]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    from aksalarasa.sentences.importing import OrderImporter
+
+    names = [c.name for c in OrderImporter.columns]
+    book = Workbook()
+    sheet = book.active
+    sheet.append(names)
+    for row in rows:
+        sheet.append([row.get(name, "") for name in names])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _row(client, **extra) -> dict:
+    data = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in order_data().items()}
+    data = {k: ("" if v is None else str(v)) for k, v in data.items()}
+    return {"register_number": client.register_number, "site": "Pantai Uji", **data, **extra}
+
+
+def test_import_refuses_the_whole_file_and_lists_each_rows_problem(w):
+    from aksalarasa.clients.services import import_run
+    from aksalarasa.sentences.importing import OrderImporter
+
+    before = SentenceOrder.objects.count()
+    content = _xlsx(
+        [
+            _row(w["client"]),
+            _row(w["client"], hours_ordered="300"),
+            _row(w["client"], period_months="9", register_number="NOPE"),
+        ]
+    )
+    outcome = import_run(
+        actor=w["officer"],
+        importer_class=OrderImporter,
+        token="t-bad",
+        filename="putusan.xlsx",
+        content=content,
+    )
+    assert outcome.rejected
+    problems = {(issue.row, issue.column) for issue in outcome.result.errors}
+    assert {(3, "hours_ordered"), (4, "period_months"), (4, "register_number")} <= problems
+    assert not any(row == 2 for row, _column in problems)
+    assert SentenceOrder.objects.count() == before
+
+
+def test_import_writes_every_row_after_confirmation_and_twice_adds_nothing(w):
+    from aksalarasa.clients.services import import_confirm, import_run
+    from aksalarasa.sentences.importing import OrderImporter
+
+    second = make_client(w["office"], w["officer"])
+    content = _xlsx([_row(w["client"]), _row(second, sentence_type="supervision", hours_ordered="",
+                     hours_per_day="", site="", period_months="12", general_conditions="Tidak mengulangi")])  # fmt: skip
+    before = SentenceOrder.objects.count()
+    outcome = import_run(
+        actor=w["officer"],
+        importer_class=OrderImporter,
+        token="t-ok",
+        filename="putusan.xlsx",
+        content=content,
+    )
+    assert outcome.preview and SentenceOrder.objects.count() == before, outcome.result.errors
+    done = import_confirm(actor=w["officer"], importers=[OrderImporter], token="t-ok")
+    assert done.result.created == 2 and SentenceOrder.objects.count() == before + 2
+    again = import_run(
+        actor=w["officer"],
+        importer_class=OrderImporter,
+        token="t-again",
+        filename="putusan.xlsx",
+        content=content,
+    )
+    assert again.result.unchanged == 2 and again.result.created == 0

@@ -11,10 +11,14 @@ class SentencesConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from aksalarasa.clients.importing import importer_register
         from aksalarasa.clients.masking import PARTNER_NAME_RULES
         from aksalarasa.clients.registry import ClientPanel, client_panel_register
         from aksalarasa.sentences import scoping
+        from aksalarasa.sentences.importing import OrderImporter
         from aksalarasa.sentences.selectors import client_panel, supervises_client
+
+        importer_register(OrderImporter)
 
         client_panel_register(
             ClientPanel("sentences", "sentences/_client_panel.html", client_panel, order=25)

@@ -164,7 +164,7 @@ def site_update(
 # --- orders -----------------------------------------------------------------------------------
 
 
-def _order_check(*, office_id: int, data: dict[str, Any], credited_minutes: int = 0) -> None:
+def order_check(*, office_id: int, data: dict[str, Any], credited_minutes: int = 0) -> None:
     decision = rules.Decision(
         sentence_type=data.get("sentence_type", ""),
         threatened_months=data.get("threatened_months"),
@@ -207,7 +207,7 @@ def _order_values(data: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def order_create(*, actor: User, client: Client, data: dict[str, Any]) -> SentenceOrder:
     """Enter a court decision for a client of the actor's office; the legal limits are checked."""
-    _order_check(office_id=client.office_id, data=data)
+    order_check(office_id=client.office_id, data=data)
     if SentenceOrder.objects.filter(
         office_id=client.office_id, decision_number=data["decision_number"]
     ).exists():
@@ -227,7 +227,7 @@ def order_create_with_client(
 ) -> SentenceOrder:
     """A court decision for a person not yet registered: the client is registered first (the clients
     app's service), then the order; a refused order registers nobody (one transaction)."""
-    _order_check(office_id=office.pk, data=data)
+    order_check(office_id=office.pk, data=data)
     client = client_create(actor=actor, office=office, data=client_data)
     return order_create(actor=actor, client=client, data=data)
 
@@ -237,7 +237,7 @@ def order_update(
     *, actor: User, order: SentenceOrder, data: dict[str, Any], expected_version: int
 ) -> SentenceOrder:
     credited = order.hours.aggregate(total=Sum("credited_minutes"))["total"] or 0
-    _order_check(office_id=order.office_id, data=data, credited_minutes=credited)
+    order_check(office_id=order.office_id, data=data, credited_minutes=credited)
     if (
         SentenceOrder.objects.filter(office_id=order.office_id, decision_number=data["decision_number"])
         .exclude(pk=order.pk)
