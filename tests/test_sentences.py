@@ -465,3 +465,22 @@ def test_import_writes_every_row_after_confirmation_and_twice_adds_nothing(w):
         content=content,
     )
     assert again.result.unchanged == 2 and again.result.created == 0
+
+
+def test_the_site_roster_is_for_its_supervisors_and_the_offices_guidance_staff(w, client):
+    url = f"/sentences/sites/{w['site'].pk}/"
+    colleague = make_user("partner_staff", w["office"])  # same partner, not a supervisor of this site
+    make_membership(colleague, w["partner"])
+    for user, sees in (
+        (w["officer"], True),
+        (w["head"], True),
+        (w["supervisor"], True),
+        (make_user("national"), False),
+        (make_user("regional", w["office"]), False),
+        (make_user("program_team", w["office"]), False),
+        (colleague, False),
+    ):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200, user.roles
+        assert ("I Made Contoh" in response.content.decode()) == sees, user.roles

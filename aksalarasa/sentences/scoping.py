@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
     from aksalarasa.clients.models import Client
+    from aksalarasa.sentences.models import ServiceSite
 
 GUIDANCE_ROLES = ("office_head", "section_head", "officer")
 SITE_MANAGERS = ("office_head", "section_head", "admin")
@@ -52,6 +53,17 @@ def can_browse_sites(user: User) -> bool:
             and user.has_role("office_head", "section_head", "officer", "program_team", "admin")
         )
     )
+
+
+def can_see_roster(user: User, site: ServiceSite, supervisor_ids: set[int]) -> bool:
+    """Who sees the names of the people placed at a site: its supervisors (what the site needs to
+    know who is there) and the site office's guidance staff; not the national and regional readers,
+    the program team or other partner staff, who see the site only."""
+    if not _active(user):
+        return False
+    if user.is_superuser or user.pk in supervisor_ids:
+        return True
+    return bool(user.office_id == site.office_id and user.has_role(*GUIDANCE_ROLES))
 
 
 def can_manage_sites(user: User, office_id: int | None) -> bool:

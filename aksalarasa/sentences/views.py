@@ -273,10 +273,13 @@ def site_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     viewer = request.user
     site = selectors.site_get_for_viewer(viewer=viewer, pk=pk)
     can_manage = scoping.can_manage_sites(viewer, site.office_id)
+    supervisors = list(site.supervisors.all())
+    roster_visible = scoping.can_see_roster(viewer, site, {u.pk for u in supervisors})
     context = {
         "site": site,
-        "supervisors": list(site.supervisors.all()),
-        "roster": selectors.site_roster(viewer=viewer, site=site),
+        "supervisors": supervisors,
+        "roster_visible": roster_visible,
+        "roster": selectors.site_roster(viewer=viewer, site=site) if roster_visible else [],
         "can_manage": can_manage,
         "history": history_for(site) if can_manage else None,
     }
