@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from aksalarasa.accounts.models import User
 from aksalarasa.clients.models import Client, Litmas
 from aksalarasa.clients.services import client_create
-from aksalarasa.core.history import save_as, save_versioned
+from aksalarasa.core.history import save_versioned
 from aksalarasa.offices.models import Office
 from aksalarasa.partners.models import Partner, PartnerMembership
 from aksalarasa.sentences import ledger, rules
@@ -137,7 +137,7 @@ def site_create(*, actor: User, office: Office, data: dict[str, Any]) -> Service
     for name in SITE_FIELDS:
         if name in data:
             setattr(site, name, data[name])
-    save_as(site, actor=actor)
+    save_versioned(site, actor=actor)
     site.supervisors.set(supervisors)
     return site
 
@@ -217,7 +217,7 @@ def order_create(*, actor: User, client: Client, data: dict[str, Any]) -> Senten
     order = SentenceOrder(
         office_id=client.office_id, client=client, site=data.get("site"), **_order_values(data)
     )
-    save_as(order, actor=actor)
+    save_versioned(order, actor=actor)
     return order
 
 
@@ -296,7 +296,7 @@ def suitability_save(
             consent_explained_by=explainer,
             **values,
         )
-        save_as(suitability, actor=actor)
+        save_versioned(suitability, actor=actor)
         return suitability
     for name, value in values.items():
         setattr(suitability, name, value)
@@ -325,7 +325,7 @@ def _append(*, order: SentenceOrder, entry: HoursEntry) -> HoursEntry:
     entry.sequence, entry.previous_hash = (last[0] + 1, last[1]) if last else (1, ledger.GENESIS)
     entry.recorded_at = timezone.now()
     entry.entry_hash = ledger.entry_hash(entry)
-    entry.save()
+    save_versioned(entry, actor=entry.recorded_by)  # a creation: the ledger keeps no history rows
     return entry
 
 
