@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,7 +21,7 @@ from aksalarasa.sentences.forms import OrderForm
 from aksalarasa.sentences.models import SentenceOrder, ServiceSite
 from aksalarasa.sentences.selectors import order_client_choices
 
-FIELDS = [
+FIELDS: list[tuple[str, str | Promise, bool, str, str | Promise]] = [
     ("sentence_type", gettext_lazy("sentence"), True, "community_service", "community_service, supervision"),
     ("court", gettext_lazy("court"), True, "Pengadilan Negeri Denpasar", ""),
     ("case_number", gettext_lazy("case number"), True, "12/Pid.B/2026/PN Dps", ""),
