@@ -176,6 +176,17 @@ RULES: dict[str, dict[str, Rule]] = {
         "read": {"office_head": OFFICE, "section_head": OFFICE, "admin": OFFICE, "superuser": NONE}
     },
     "aggregates": {"read": {"national": ALL, "regional": REGION}},
+    # Community sentences: the order is the case file (the client's guidance staff); service sites are
+    # read like partners (partner staff: their organisation's sites and the sites they supervise);
+    # the names at a site: its supervisors and the office's guidance staff (sentences.scoping).
+    "order_list": {"read": {"office_head": OFFICE, "section_head": OFFICE, "officer": OFFICE}},
+    "sentence_order": {"read": GUIDANCE, "edit": GUIDANCE, "create": {**GUIDANCE, "superuser": NONE}},
+    "site_list": {"read": {"national": ALL, "regional": REGION, **OFFICE_STAFF, "partner_staff": PARTNER}},
+    "site": {
+        "read": {"national": ALL, "regional": REGION, **OFFICE_STAFF, "partner_staff": PARTNER},
+        "edit": {"office_head": OFFICE, "section_head": OFFICE, "admin": OFFICE},
+        "create": {"office_head": OFFICE, "section_head": OFFICE, "admin": OFFICE, "superuser": NONE},
+    },
     "admin": {"read": {}, "edit": {}},  # Django's admin: superusers only
 }
 

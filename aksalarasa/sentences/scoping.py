@@ -1,0 +1,60 @@
+"""Who may do what with community sentences (the views and the API ask these; the rows a person
+sees at all come from each model's `visible_to`, in models.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aksalarasa.accounts.permissions import can, can_in_office
+
+if TYPE_CHECKING:
+    from aksalarasa.accounts.models import User
+    from aksalarasa.clients.models import Client
+    from aksalarasa.sentences.models import ServiceSite
+
+GUIDANCE_ROLES = ("office_head", "section_head", "officer")
+
+
+def _active(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_see_orders(user: User) -> bool:
+    return can(user, "order_list", "read")
+
+
+def can_create_orders(user: User) -> bool:
+    """An order is entered in the entering person's office (a superuser has none)."""
+    return bool(user.office_id) and can(user, "sentence_order", "create")
+
+
+def can_manage_order(user: User, client: Client) -> bool:
+    """The client's guidance staff ("sentence_order: edit"): office head, the client's section
+    head, the client's PK."""
+    if not can_in_office(user, "sentence_order", "edit", client.office_id):
+        return False
+    if user.is_superuser or user.role_office_head:
+        return True
+    return bool(
+        (user.role_section_head and user.section == client.category)
+        or (user.role_officer and client.officer_id == user.pk)
+    )
+
+
+def can_browse_sites(user: User) -> bool:
+    return can(user, "site_list", "read")
+
+
+def can_see_roster(user: User, site: ServiceSite, supervisor_ids: set[int]) -> bool:
+    """Who sees the names of the people placed at a site: its supervisors (what the site needs to
+    know who is there) and the site office's guidance staff; not the national and regional readers,
+    the program team or other partner staff, who see the site only."""
+    if not _active(user):
+        return False
+    if user.is_superuser or user.pk in supervisor_ids:
+        return True
+    return bool(user.office_id == site.office_id and user.has_role(*GUIDANCE_ROLES))
+
+
+def can_manage_sites(user: User, office_id: int | None) -> bool:
+    return can_in_office(user, "site", "edit", office_id)
