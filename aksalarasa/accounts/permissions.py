@@ -155,7 +155,7 @@ RULES: dict[str, dict[str, Rule]] = {
     "event": {
         "read": PROGRAM_READERS,
         "manage": OFFICE_STAFF,  # registrations, check-in, teams, interactions: the office's staff
-        "edit": OFFICE_STAFF,
+        "edit": {**OFFICE_STAFF, "program_team": MEMBER},  # a team member with edit rights
     },
     # Individual questionnaire answers (aggregates follow "evidence"): program team, partners and
     # the national and regional viewers see aggregates only.
@@ -164,7 +164,7 @@ RULES: dict[str, dict[str, Rule]] = {
     },
     "evidence": {
         "read": {**PROGRAM_READERS, Role.PARTNER_STAFF: NONE},
-        "edit": OFFICE_STAFF,
+        "edit": {**OFFICE_STAFF, "program_team": MEMBER},
     },
     # An office's own questionnaires are its own; the shared defaults are listed to every staff member.
     "instrument_list": {"read": {"national": ALL, "regional": REGION, **OFFICE_STAFF}},
