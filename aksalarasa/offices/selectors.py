@@ -36,7 +36,8 @@ def office_get_for_viewer(*, viewer: User, pk: int) -> Office:
 def home_summary(*, viewer: User) -> dict:
     """The home page's office part (registered with core.home by OfficesConfig.ready)."""
     context: dict = {"now": timezone.now(), "office": None, "offices": None}
-    if viewer.office_id and viewer.has_office_role:
+    # A partner's staff see nothing internal to the office (domain.md): no office card, no counts.
+    if viewer.office_id and viewer.has_office_role and not viewer.is_partner_only:
         context["office"] = office_get_for_viewer(viewer=viewer, pk=viewer.office_id)
         context["staff_count"] = User.objects.filter(office_id=viewer.office_id, is_active=True).count()
     if viewer.is_superuser or viewer.role_national or viewer.role_regional:
