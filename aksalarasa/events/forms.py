@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import zoneinfo
+from collections.abc import Iterable
 from datetime import datetime
 from typing import cast
 
@@ -24,6 +25,7 @@ from aksalarasa.events.models import (
     HandedItem,
     agenda_times_errors,
 )
+from aksalarasa.offices.regions import RegionField
 from aksalarasa.offices.validators import validate_village_code
 
 # A form filled in faster than this is a robot (a person needs a while to type a name and phone).
@@ -58,6 +60,11 @@ class LocalDateTimeField(forms.DateTimeField):
 class EventForm(forms.ModelForm):
     start = LocalDateTimeField(label=_("Start"))
     end = LocalDateTimeField(label=_("End"))
+    village_code = RegionField(
+        label=_("Village (desa/kelurahan)"),
+        required=False,
+        help_text=_("Type the village's name, e.g. Sanur Kauh, and choose it from the list (optional)."),
+    )
 
     class Meta:
         model = Event
@@ -83,9 +90,8 @@ class EventForm(forms.ModelForm):
             "resource_system": forms.Textarea(attrs={"rows": 2}),
             "guests": forms.Textarea(attrs={"rows": 2}),
         }
-        help_texts = {"village_code": _("Kemendagri code, e.g. 51.71.01.2010 for Sanur Kauh (optional)")}
 
-    def __init__(self, *args, office_zone: str, **kwargs) -> None:
+    def __init__(self, *args, office_zone: str, near: Iterable[str] = (), **kwargs) -> None:
         self.zone = zoneinfo.ZoneInfo(office_zone)
         instance = kwargs.get("instance")
         if instance is not None and instance.pk:
@@ -93,6 +99,7 @@ class EventForm(forms.ModelForm):
             initial.setdefault("start", timezone.localtime(instance.start, self.zone).strftime(LOCAL_INPUT))
             initial.setdefault("end", timezone.localtime(instance.end, self.zone).strftime(LOCAL_INPUT))
         super().__init__(*args, **kwargs)
+        cast(RegionField, self.fields["village_code"]).set_near(near)
 
     def _in_zone(self, value: datetime | None) -> datetime | None:
         if value is None:
@@ -200,11 +207,10 @@ class PublicRegistrationForm(forms.Form):
         help_text=_("So the team can reach you about the event. Optional."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
-    village_code = forms.CharField(
-        label=_("Village (Kemendagri code)"),
-        max_length=13,
+    village_code = RegionField(
+        label=_("Village (desa/kelurahan)"),
         required=False,
-        help_text=_("Optional."),
+        help_text=_("Type the name of your village and choose it from the list. Optional."),
     )
     banjar = forms.CharField(label=_("Banjar / neighbourhood"), max_length=100, required=False)
     consent_data = forms.BooleanField(
@@ -217,11 +223,18 @@ class PublicRegistrationForm(forms.Form):
     form_token = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(
-        self, *args, event_id: int, village_choices: list[tuple[str, str]] | None = None, now=None, **kwargs
+        self,
+        *args,
+        event_id: int,
+        village_choices: list[tuple[str, str]] | None = None,
+        near: Iterable[str] = (),
+        now=None,
+        **kwargs,
     ) -> None:
         self.event_id = event_id
         self.now = now
         super().__init__(*args, **kwargs)
+        cast(RegionField, self.fields["village_code"]).set_near(near)
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if village_choices:
             # Villages near the event (its district): a list is easier on a phone than a code.

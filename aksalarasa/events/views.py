@@ -40,7 +40,7 @@ from aksalarasa.events.forms import (
 )
 from aksalarasa.events.models import CheckIn, Event, Group, Registration
 from aksalarasa.events.qr import qr_svg
-from aksalarasa.offices.selectors import region_children
+from aksalarasa.offices.selectors import region_children, work_area_codes
 from aksalarasa.programs.models import Program
 
 
@@ -96,7 +96,11 @@ def event_create(request: AuthedRequest, program_id: int) -> HttpResponse:
         raise Http404
     if not selectors.program_can_add_event(request.user, program):
         raise PermissionDenied(_("You may read this program but not add events to it."))
-    form = EventForm(request.POST or None, office_zone=program.office.time_zone)
+    form = EventForm(
+        request.POST or None,
+        office_zone=program.office.time_zone,
+        near=work_area_codes(office_id=program.office_id),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             event = services.event_create(program=program, actor=request.user, data=form.cleaned_data)
@@ -111,7 +115,12 @@ def event_create(request: AuthedRequest, program_id: int) -> HttpResponse:
 @login_required
 def event_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
-    form = EventForm(request.POST or None, instance=event, office_zone=event.office.time_zone)
+    form = EventForm(
+        request.POST or None,
+        instance=event,
+        office_zone=event.office.time_zone,
+        near=work_area_codes(office_id=event.office_id),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             version = int(request.POST.get("version", "0"))
@@ -609,6 +618,7 @@ def public_event(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         event_id=event.pk,
         village_choices=_village_choices(event),
+        near=work_area_codes(office_id=event.office_id),
         initial={"form_token": form_token_new(event.pk)},
     )
     status = 200

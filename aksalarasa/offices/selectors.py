@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from aksalarasa.accounts.models import User
-from aksalarasa.offices.models import Office
+from aksalarasa.offices.models import Office, Region
 
 
 def office_list(*, viewer: User) -> QuerySet[Office]:
@@ -43,6 +43,11 @@ def home_summary(*, viewer: User) -> dict:
     if viewer.is_superuser or viewer.role_national or viewer.role_regional:
         context["offices"] = office_list(viewer=viewer)
     return context
+
+
+def work_area_codes(*, office_id: int) -> list[str]:
+    """The codes of an office's regencies/cities: the region picker lists their places first."""
+    return list(Region.objects.filter(offices__pk=office_id).order_by("code").values_list("code", flat=True))
 
 
 def region_children(code: str | None) -> list[dict[str, str]]:
