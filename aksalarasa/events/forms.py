@@ -23,6 +23,7 @@ from aksalarasa.events.models import (
     EventRole,
     Group,
     HandedItem,
+    Invitation,
     agenda_times_errors,
 )
 from aksalarasa.offices.regions import RegionField
@@ -344,3 +345,73 @@ class InteractionForm(forms.Form):
         cast(
             forms.ChoiceField, self.fields["others"]
         ).choices = other_choices  # after the widget: the setter passes them on
+
+
+class InvitationRequestForm(forms.Form):
+    """The program team asks: a client it may see, or one officer (PK), or a section."""
+
+    client = forms.TypedChoiceField(label=_("A client"), coerce=int, required=False, empty_value=None)
+    officer = forms.TypedChoiceField(
+        label=_("or ask a PK to choose clients"), coerce=int, required=False, empty_value=None
+    )
+    section = forms.ChoiceField(
+        label=_("or ask a section to choose clients"),
+        required=False,
+        choices=[("", "—"), *Invitation.Section.choices],
+    )
+    note = forms.CharField(
+        label=_("Message to the PK"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why these clients, what the event asks of them."),
+    )
+
+    def __init__(self, *args, client_choices, officer_choices, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["client"]).choices = [("", "—"), *client_choices]
+        cast(forms.ChoiceField, self.fields["officer"]).choices = [("", "—"), *officer_choices]
+        self.fields["client"].help_text = _(
+            "Clients you may see (a child's initials only). Their own PK is asked."
+        )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if sum(bool(data.get(name)) for name in ("client", "officer", "section")) != 1:
+            raise forms.ValidationError(_("Choose one: a client, a PK or a section."))
+        return data
+
+
+class InvitationAcceptForm(forms.Form):
+    """The PK accepts: which client (when the team asked the PK or the section to choose), and
+    the consent: who gave it and when."""
+
+    client = forms.TypedChoiceField(label=_("Your client"), coerce=int, required=False, empty_value=None)
+    consent_given_by = forms.CharField(
+        label=_("Consent given by"),
+        max_length=150,
+        help_text=_("The client, or for a child the guardian (name and relation)."),
+    )
+    consent_at = LocalDateTimeField(label=_("Consent given at"))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, client_choices=None, zone: str, **kwargs) -> None:
+        self.zone = zoneinfo.ZoneInfo(zone)
+        super().__init__(*args, **kwargs)
+        if client_choices is None:
+            del self.fields["client"]
+        else:
+            self.fields["client"].required = True
+            cast(forms.ChoiceField, self.fields["client"]).choices = [("", "—"), *client_choices]
+
+    def clean_consent_at(self) -> datetime:
+        value = self.cleaned_data["consent_at"]
+        naive = value.replace(tzinfo=None) if timezone.is_aware(value) else value
+        return timezone.make_aware(naive, self.zone)
+
+
+class InvitationDeclineForm(forms.Form):
+    decline_reason = forms.CharField(
+        label=_("Why not"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
