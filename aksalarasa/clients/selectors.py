@@ -65,6 +65,21 @@ def client_list(*, viewer: User, filters: dict | None = None) -> QuerySet[Client
     return qs.order_by(order, "pk")
 
 
+def no_contact_candidate(*, viewer: User, client: Client, register_number: str) -> Client | None:
+    """The client of `client`'s office with this register number that `viewer` may name in a
+    no-contact order: anyone they may see, and any adult client of the office (a co-defendant
+    supervised by another PK); a child client only for the child section (BKA) or their own PK.
+    A child's number typed by anyone else answers as a number that exists nowhere."""
+    reachable = Q(category=Client.Category.ADULT) | Q(pk__in=Client.objects.visible_to(viewer).values("pk"))
+    if viewer.section == User.Section.CHILD:
+        reachable |= Q(category=Client.Category.CHILD)
+    return (
+        Client.objects.filter(reachable, office_id=client.office_id, register_number=register_number)
+        .exclude(pk=client.pk)
+        .first()
+    )
+
+
 def client_get_for_viewer(*, viewer: User, pk: int) -> Client:
     """The client, or 404 for a client the viewer may not see (never 403: that would reveal it)."""
     client = (

@@ -443,7 +443,7 @@ def no_contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
         other = None
         number = form.cleaned_data["other_register_number"].strip()
         if number:
-            other = Client.objects.filter(office_id=client.office_id, register_number=number).first()
+            other = selectors.no_contact_candidate(viewer=viewer, client=client, register_number=number)
             if other is None:
                 form.add_error(
                     "other_register_number", _("No client of this office has this register number.")
