@@ -19,6 +19,7 @@ from ninja.security import HttpBearer, SessionAuth
 from aksalarasa.accounts.services import api_token_authenticate
 from aksalarasa.core import scoping
 from aksalarasa.core.concurrency import StaleVersion
+from config.openapi import document_error_answers
 
 
 class PersonalToken(HttpBearer):
@@ -59,7 +60,15 @@ class BrowserSession(SessionAuth):
         return user
 
 
-api = NinjaAPI(
+class Api(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The document, with the error answers every operation shares (config/openapi.py)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_error_answers(schema)
+        return schema
+
+
+api = Api(
     title="Aksalarasa API",
     version="1",
     description="Clients, guidance, partners, programs and evidence for Indonesian probation offices.",
@@ -115,5 +124,6 @@ api.add_router("/", "aksalarasa.clients.api.router")
 api.add_router("/", "aksalarasa.guidance.api.router")
 api.add_router("/", "aksalarasa.partners.api.router")
 api.add_router("/", "aksalarasa.programs.api.router")
+api.add_router("/", "aksalarasa.sentences.api.router")
 api.add_router("/", "aksalarasa.events.api.router")
 api.add_router("/", "aksalarasa.evidence.api.router")
