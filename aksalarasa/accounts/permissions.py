@@ -105,6 +105,11 @@ RULES: dict[str, dict[str, Rule]] = {
     "client_import": {"read": {"office_head": OFFICE, "section_head": OFFICE, "superuser": NONE}},
     "subject_export": {"read": {"office_head": OFFICE, "officer": MINE}},
     "litmas": {"read": GUIDANCE, "edit": GUIDANCE},
+    # A program team's request to invite a client to its event: the client's own PK decides.
+    "invitation": {
+        "decide": {"officer": MINE, "superuser": NONE},
+        "edit": {"officer": MINE, "superuser": NONE},
+    },
     "session": {
         "read": GUIDANCE,
         "edit": GUIDANCE,

@@ -12,9 +12,6 @@ if TYPE_CHECKING:
     from aksalarasa.clients.models import Client
     from aksalarasa.sentences.models import ServiceSite
 
-GUIDANCE_ROLES = ("office_head", "section_head", "officer")
-
-
 def _active(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
@@ -53,7 +50,7 @@ def can_see_roster(user: User, site: ServiceSite, supervisor_ids: set[int]) -> b
         return False
     if user.is_superuser or user.pk in supervisor_ids:
         return True
-    return bool(user.office_id == site.office_id and user.has_role(*GUIDANCE_ROLES))
+    return can_in_office(user, "sentence_order", "read", site.office_id)
 
 
 def can_manage_sites(user: User, office_id: int | None) -> bool:
