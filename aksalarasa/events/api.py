@@ -21,6 +21,7 @@ from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
 from aksalarasa.core.forms import form_errors
+from aksalarasa.core.lookups import enforce_limit
 from aksalarasa.events import selectors, services
 from aksalarasa.events.forms import (
     ORDERED_PARTS,
@@ -484,6 +485,7 @@ def public_register(request: HttpRequest, event_id: int, payload: PublicRegistra
 )
 def checkin(request: AuthedRequest, event_id: int, payload: CheckInIn):
     """Idempotent: a repeat (same code, or the same client UUID from an offline queue) changes nothing."""
+    enforce_limit(request, "api:checkin")  # the scanners' fast path answers known codes before this
     event = selectors.event_get_for_scanner(viewer=request.user, pk=event_id)
     form = CheckInForm(
         {"code": payload.code, "client_uuid": payload.client_uuid or "", "source": payload.source or "typed"}

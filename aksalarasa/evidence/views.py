@@ -20,6 +20,7 @@ from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
 from aksalarasa.core.concurrency import StaleVersion
 from aksalarasa.core.forms import apply_errors
+from aksalarasa.core.lookups import rate_limited
 from aksalarasa.evidence import analysis, charts, selectors, services, stats
 from aksalarasa.evidence.forms import AdministrationForm, ItemForm, NewItemForm, ResponseForm
 from aksalarasa.evidence.models import Administration, Answer, Item, Response
@@ -280,6 +281,7 @@ def administration_toggle(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@rate_limited("evidence:administration_qr")
 def administration_qr(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_evidence(request)
     administration = selectors.administration_get_for_viewer(viewer=request.user, pk=pk)
@@ -334,6 +336,7 @@ def administration_enter(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@rate_limited("evidence:public_form")
 def public_form(request: HttpRequest, token: str) -> HttpResponse:
     """Residents (and officers) answer on their phones through the link or QR code, no account."""
     administration = selectors.administration_get_public(token=token)
@@ -371,6 +374,7 @@ def public_form(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@rate_limited("evidence:public_thanks")
 def public_thanks(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     """The respondent's own submission, and nothing else: only responses this browser sent."""
     administration = selectors.administration_get_public(token=token)
@@ -418,6 +422,7 @@ def program_analysis(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@rate_limited("evidence:program_report")
 def program_report(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     """The program report as PDF or DOCX (aggregates only; national and regional viewers get
     small cells hidden, as on the page)."""
@@ -438,6 +443,7 @@ def program_report(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @login_required
+@rate_limited("evidence:program_export")
 def program_export(request: AuthedRequest, pk: int) -> HttpResponse:
     """XLSX of the evaluation tables; per-response scores (pseudonymised) only for those who see the
     office's individual responses."""

@@ -21,6 +21,7 @@ from aksalarasa.audit.services import access_record_many
 from aksalarasa.core.concurrency import StaleVersion, save_versioned_form
 from aksalarasa.core.forms import apply_errors
 from aksalarasa.core.history import history_for
+from aksalarasa.core.lookups import rate_limited
 from aksalarasa.programs import forms, selectors, services
 from aksalarasa.programs.consistency import cycle_warnings
 from aksalarasa.programs.models import (
@@ -421,6 +422,7 @@ def assessment_projector(request: AuthedRequest, pk: int, assessment_id: int) ->
 # Public voting: no account; the short code opens the session, a personal token keeps the ballot.
 
 
+@rate_limited("programs:vote_start")
 def vote_start(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "").strip()
     if code:
@@ -428,6 +430,7 @@ def vote_start(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/vote_start.html", {})
 
 
+@rate_limited("programs:vote_open")
 def vote_open(request: HttpRequest, code: str) -> HttpResponse:
     try:
         assessment = selectors.assessment_by_code(code)
@@ -446,6 +449,7 @@ def vote_open(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@rate_limited("programs:ballot")
 def ballot(request: HttpRequest, token: str) -> HttpResponse:
     participant = selectors.participant_by_token(token)
     state = selectors.ballot_state(participant)
@@ -631,6 +635,7 @@ def workshop_projector(request: AuthedRequest, pk: int, workshop_id: int) -> Htt
     return render(request, "programs/workshop_projector.html", context)
 
 
+@rate_limited("programs:cards_start")
 def cards_start(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "").strip()
     if code:
@@ -638,6 +643,7 @@ def cards_start(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/cards_start.html", {})
 
 
+@rate_limited("programs:cards_open")
 def cards_open(request: HttpRequest, code: str) -> HttpResponse:
     try:
         workshop = selectors.workshop_by_code(code)
