@@ -300,9 +300,10 @@ def test_projector_partial_shows_new_votes(program, team, assessment, client):
 
 
 @pytest.fixture
-def workshop(program):
+def workshop(program, team):
     return services.workshop_create(
         program=program,
+        actor=team,
         data={
             "date": datetime.date(2026, 6, 12),
             "focus_question": "Apa yang membuat klien mau terlibat?",
@@ -345,7 +346,7 @@ def test_facilitator_clusters_and_names_cards(program, team, workshop, client):
 
 
 def test_closed_workshop_refuses_cards(workshop, client):
-    services.workshop_cards_set(workshop=workshop, open=False)
+    services.workshop_cards_set(workshop=workshop, actor=workshop.program.created_by, open=False)
     assert client.post(reverse("programs:cards_open", args=[workshop.code]), {"text": "x"}).status_code == 404
     assert not workshop.cards.exists()
 

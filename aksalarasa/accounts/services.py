@@ -22,7 +22,19 @@ RECOVERY_CODE_COUNT = 10
 def user_set_language(*, user: User, language: str) -> None:
     if user.language != language:
         user.language = language
-        user.save(update_fields=["language"])
+        save_versioned(user, actor=user, update_fields=["language"])
+
+
+PREFERENCE_FIELDS = ["language", "phone"]
+
+
+@transaction.atomic
+def user_preferences_save(*, user: User, data: dict[str, Any]) -> User:
+    """A person's own preferences (language, phone): their history row names them."""
+    for name in PREFERENCE_FIELDS:
+        setattr(user, name, data[name])
+    save_versioned(user, actor=user, update_fields=PREFERENCE_FIELDS)
+    return user
 
 
 @transaction.atomic
@@ -37,8 +49,7 @@ def staff_create(
         setattr(user, role_field(role), role in roles)
     validate_password(password, user)  # common, too short, too like the person's name: refused
     user.set_password(password)
-    user._history_user = actor  # type: ignore[attr-defined]
-    user.save()
+    save_versioned(user, actor=actor)
     return user
 
 
@@ -78,9 +89,12 @@ def staff_reset_password(*, actor: User, user: User) -> str:
     password = temporary_password()
     user.set_password(password)
     user.must_change_password = True
-    user._history_user = actor  # type: ignore[attr-defined]
-    user._change_reason = "password reset by administrator"  # type: ignore[attr-defined]
-    user.save(update_fields=["password", "must_change_password"])
+    save_versioned(
+        user,
+        actor=actor,
+        update_fields=["password", "must_change_password"],
+        reason="password reset by administrator",
+    )
     return password
 
 
@@ -88,7 +102,7 @@ def password_changed(*, user: User, password: str) -> None:
     validate_password(password, user)
     user.set_password(password)
     user.must_change_password = False
-    user.save(update_fields=["password", "must_change_password"])
+    save_versioned(user, actor=user, update_fields=["password", "must_change_password"])
 
 
 # Two-factor login (TOTP with one-time recovery codes), built on django-otp.

@@ -112,7 +112,7 @@ def profile(request: AuthedRequest) -> HttpResponse:
     user = request.user
     form = PreferencesForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.user_preferences_save(user=user, data=form.cleaned_data)
         messages.success(request, _("Preferences saved."))
         return redirect("accounts:profile")
     context = {

@@ -7,7 +7,6 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from aksalarasa.accounts.models import User
 from aksalarasa.accounts.roles import Role
@@ -15,6 +14,7 @@ from aksalarasa.clients import services
 from aksalarasa.clients.forms import ClientForm, SupervisionForm
 from aksalarasa.clients.importing import Column, Importer, ImportResult, RowIssue, parse_flag
 from aksalarasa.clients.models import Client, OfficerAssignment, Supervision
+from aksalarasa.core.history import save_many
 
 FLAG_COLUMNS = ("consent_community", "consent_photos", "consent_share_partners", "guardian_consent")
 PERIOD_COLUMNS = {
@@ -206,9 +206,7 @@ class ClientImporter(Importer):
             if period:
                 periods_for.append((client, period))
         if new_clients:
-            bulk_create_with_history(
-                new_clients, Client, batch_size=1000, default_user=self.actor, default_date=now
-            )
+            save_many(new_clients, model=Client, actor=self.actor, batch_size=1000, at=now)
             # Some backends do not return primary keys from bulk inserts: read them back by natural key.
             if any(c.pk is None for c in new_clients):
                 ids = dict(Client.objects.filter(office=self.office).values_list("register_number", "pk"))
@@ -218,13 +216,13 @@ class ClientImporter(Importer):
             fields = sorted(
                 {*changed_fields, "version"} - {"officer_id"} | ({"officer"} if reassigned else set())
             )
-            bulk_update_with_history(
+            save_many(
                 list(changed.values()),
-                Client,
-                fields,
+                model=Client,
+                actor=self.actor,
+                update_fields=fields,
                 batch_size=1000,
-                default_user=self.actor,
-                default_date=now,
+                at=now,
             )
         self._assignments(new_clients, reassigned, now)
         period_changes = self._periods(periods_for, now)
@@ -284,16 +282,14 @@ class ClientImporter(Importer):
                 updated.append(current)
                 touched.add(client.pk)
         if new:
-            bulk_create_with_history(
-                new, Supervision, batch_size=1000, default_user=self.actor, default_date=now
-            )
+            save_many(new, model=Supervision, actor=self.actor, batch_size=1000, at=now)
         if updated:
-            bulk_update_with_history(
+            save_many(
                 updated,
-                Supervision,
-                ["end", "status", "version"],
+                model=Supervision,
+                actor=self.actor,
+                update_fields=["end", "status", "version"],
                 batch_size=1000,
-                default_user=self.actor,
-                default_date=now,
+                at=now,
             )
         return touched

@@ -24,7 +24,7 @@ from aksalarasa.clients.models import (
     OfficerAssignment,
     Supervision,
 )
-from aksalarasa.core.history import save_versioned
+from aksalarasa.core.history import delete_versioned, save_many, save_versioned
 from aksalarasa.offices.models import Office
 
 CLIENT_FIELDS = (
@@ -62,21 +62,17 @@ def category_compute(*, birth_date, periods: Iterable[tuple[Any, str]]) -> str:
     return rules.category_for(birth_date, reference)
 
 
-def client_category_refresh(*, client: Client) -> bool:
+def _category_refresh(*, client: Client, actor: User) -> None:
     """Recompute the derived category from the birth date and the supervision periods."""
     periods = list(client.supervisions.values_list("start", "status"))
     category = category_compute(birth_date=client.birth_date, periods=periods)
-    if category == client.category:
-        return False
-    client.category = category
-    client.save(update_fields=["category"])
-    return True
+    if category != client.category:
+        client.category = category
+        save_versioned(client, actor=actor, update_fields=["category"])
 
 
 def clients_category_refresh(*, client_ids: Iterable[int], actor: User | None = None) -> int:
     """The same for many clients in three queries (imports, retention). Returns how many changed."""
-    from simple_history.utils import bulk_update_with_history
-
     ids = list(client_ids)
     if not ids:
         return 0
@@ -92,7 +88,7 @@ def clients_category_refresh(*, client_ids: Iterable[int], actor: User | None = 
             client.category = category
             changed.append(client)
     if changed:
-        bulk_update_with_history(changed, Client, ["category"], batch_size=1000, default_user=actor)
+        save_many(changed, model=Client, actor=actor, update_fields=["category"], batch_size=1000)
     return len(changed)
 
 
@@ -101,12 +97,11 @@ def client_create(*, actor: User, office: Office, data: dict[str, Any]) -> Clien
     values = client_values(data)
     client = Client(office=office, officer_id=data.get("officer"), **values)
     client.category = category_compute(birth_date=client.birth_date, periods=[])
-    client._history_user = actor  # type: ignore[attr-defined]
     if Client.objects.filter(office=office, register_number=client.register_number).exists():
         raise ValidationError(
             {"register_number": [_("Another client of this office has this register number.")]}
         )
-    client.save()
+    save_versioned(client, actor=actor)
     if client.officer_id:
         OfficerAssignment.objects.create(
             office=office,
@@ -190,10 +185,8 @@ def client_reassign(*, actor: User, client: Client, officer: User, reason: str) 
         reason=reason,
     )
     client.officer = officer
-    client.version += 1
-    client._history_user = actor  # type: ignore[attr-defined]
-    client._change_reason = reason  # type: ignore[attr-defined]
-    client.save(update_fields=["officer", "version"])
+    client.version += 1  # a form loaded before the reassignment is stale: it shows the old officer
+    save_versioned(client, actor=actor, update_fields=["officer", "version"], reason=reason)
     return assignment
 
 
@@ -208,10 +201,8 @@ def supervision_create(*, actor: User, client: Client, data: dict[str, Any]) -> 
     supervision = Supervision(
         office_id=client.office_id, client=client, **{k: data[k] for k in SUPERVISION_FIELDS if k in data}
     )
-    supervision._history_user = actor  # type: ignore[attr-defined]
-    supervision.save()
-    client._history_user = actor  # type: ignore[attr-defined]
-    client_category_refresh(client=client)
+    save_versioned(supervision, actor=actor)
+    _category_refresh(client=client, actor=actor)
     return supervision
 
 
@@ -230,9 +221,7 @@ def supervision_update(
             {"start": [_("This client already has a period of this program starting that day.")]}
         )
     save_versioned(supervision, actor=actor, expected_version=expected_version, update_fields=fields)
-    client = supervision.client
-    client._history_user = actor  # type: ignore[attr-defined]
-    client_category_refresh(client=client)
+    _category_refresh(client=supervision.client, actor=actor)
     return supervision
 
 
@@ -252,8 +241,7 @@ def litmas_request(*, actor: User, client: Client, data: dict[str, Any]) -> Litm
         due_date=rules.litmas_due(data["requested_on"], client.category),
         officer=officer,
     )
-    litmas._history_user = actor  # type: ignore[attr-defined]
-    litmas.save()
+    save_versioned(litmas, actor=actor)
     return litmas
 
 
@@ -294,14 +282,12 @@ def no_contact_add(
         person_name=person_name,
         reason=reason,
     )
-    entry._history_user = actor  # type: ignore[attr-defined]
-    entry.save()
+    save_versioned(entry, actor=actor)
     if other_client is not None:
         mirror = NoContact(
             office_id=client.office_id, client=other_client, other_client=client, reason=reason
         )
-        mirror._history_user = actor  # type: ignore[attr-defined]
-        mirror.save()
+        save_versioned(mirror, actor=actor)
     return entry
 
 
@@ -313,15 +299,13 @@ def no_contact_remove(*, actor: User, entry: NoContact) -> None:
             NoContact.objects.filter(client_id=entry.other_client_id, other_client_id=entry.client_id)
         )
     for item in entries:
-        item._history_user = actor  # type: ignore[attr-defined]
-        item.delete()
+        delete_versioned(item, actor=actor)
 
 
 @transaction.atomic
 def breach_report_create(*, actor: User, office: Office, data: dict[str, Any]) -> BreachReport:
     report = BreachReport(office=office, reported_by=actor, **data)
-    report._history_user = actor  # type: ignore[attr-defined]
-    report.save()
+    save_versioned(report, actor=actor)
     return report
 
 

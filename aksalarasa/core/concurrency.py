@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
 
 from django.contrib import messages
-from django.db import models
-from django.db.models import F
 from django.forms import BaseForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -20,18 +17,6 @@ class StaleVersion(Exception):
         "Someone else changed this record while you were editing it. Reload the page to see their "
         "change, then make yours again."
     )
-
-
-def save_with_version(instance: models.Model, *, expected_version: int, update_fields: list[str]) -> None:
-    """Save the listed fields only if the stored version is still `expected_version`."""
-    model = type(instance)
-    values = {name: getattr(instance, name) for name in update_fields}
-    updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
-        version=F("version") + 1, **values
-    )
-    if updated == 0:
-        raise StaleVersion()
-    cast(Any, instance).version = expected_version + 1  # every versioned model has the field
 
 
 def save_versioned_form(

@@ -1,20 +1,24 @@
-"""The versioned history of any record (django-simple-history), as people read it.
+"""The versioned history of any record (django-simple-history): the one write path that makes it
+(`save_versioned`, `delete_versioned`, `save_many`) and how people read it (`history_for`).
 
-In core because every app shows it and it needs no app: the record's `history` manager and the
-`history_user` each row names.
+In core because every app writes and shows it and it needs no app: the record's `history` manager
+and the `history_user` each row names.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from django.db import models, router
+from django.db import models, router, transaction
+from django.db.models import F
 from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from aksalarasa.core.concurrency import save_with_version
+from aksalarasa.core.concurrency import StaleVersion
 
 
 @dataclass(frozen=True)
@@ -86,45 +90,124 @@ def _display(field: Any, value: Any) -> Any:
     return value
 
 
-def save_as(
-    instance: models.Model, *, actor: Any, update_fields: list[str] | None = None, reason: str = ""
-) -> None:
-    """Save a record (a creation, or a change that needs no version check) with a history row
-    naming `actor`: the write path of every service that is not an edit of a loaded form."""
-    record = cast(Any, instance)
-    record._history_user = actor
-    if reason:
-        record._change_reason = reason
-    instance.save(update_fields=update_fields)
-
-
 def save_versioned(
-    instance: models.Model, *, actor: Any, expected_version: int, update_fields: list[str], reason: str = ""
+    instance: models.Model,
+    *,
+    actor: Any,
+    expected_version: int | None = None,
+    update_fields: Iterable[str] | None = None,
+    reason: str = "",
 ) -> None:
-    """The one write path of an edit: the version check, the save of the listed fields only, and
-    one history row naming `actor` (the record's change history is its audit trail of writes), with
-    the `post_save` signal a save sends.
+    """The one write path of every service: the version check, the save, and one history row
+    naming `actor` (the record's change history is its audit trail of writes).
 
-    Raises `StaleVersion` (nothing written) when someone else saved the record since the editor
-    loaded version `expected_version`.
+    - A new record (not yet saved) is inserted; it has no editor to check against, so
+      `expected_version` and `update_fields` stay None.
+    - An edit of a loaded record passes the version the editor loaded: only the listed fields are
+      written, with the version moved on, and `StaleVersion` is raised (nothing written, no history
+      row) when someone else saved the record since. The `post_save` signal a save sends is sent.
+    - A change no editor loaded (an order renumbered, a derived field, a password reset) passes
+      `expected_version=None` and names its `update_fields`: saved without a check.
+
+    Models without a history (questionnaires) take the same path: the version check and the signal.
     """
+    if instance._state.adding:
+        if expected_version is not None or update_fields is not None:
+            raise ValueError("a new record is saved whole, without a version to check")
+        _attribute(instance, actor, reason)
+        instance.save()
+        return
+    if update_fields is None:
+        raise ValueError("an existing record is saved by naming the fields that change")
     fields = list(update_fields)
+    if expected_version is None:
+        _attribute(instance, actor, reason)
+        instance.save(update_fields=fields)
+        return
     for field in instance._meta.concrete_fields:  # "last changed" stamps move with every edit
         if getattr(field, "auto_now", False) and field.name not in fields:
             field.pre_save(instance, False)
             fields.append(field.name)
-    save_with_version(instance, expected_version=expected_version, update_fields=fields)
-    record = cast(Any, instance)
-    record._history_user = actor
-    if reason:
-        record._change_reason = reason
+    model = type(instance)
+    values = {name: getattr(instance, name) for name in fields}
+    updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
+        version=F("version") + 1, **values
+    )
+    if updated == 0:
+        raise StaleVersion()
+    cast(Any, instance).version = expected_version + 1  # every versioned model has the field
+    _attribute(instance, actor, reason)
     # The guarded UPDATE sent no signal: send the one a save sends, so django-simple-history writes
     # the history row (naming `_history_user`) and every other receiver (caches) hears of the change.
     post_save.send(
-        sender=type(instance),
+        sender=model,
         instance=instance,
         created=False,
         update_fields=frozenset(fields),
         raw=False,
-        using=router.db_for_write(type(instance)),
+        using=router.db_for_write(model),
     )
+
+
+@transaction.atomic
+def delete_versioned(instance: models.Model, *, actor: Any, expected_version: int | None = None) -> bool:
+    """Delete a record, leaving a last history row ("-") naming `actor`. With `expected_version`,
+    a record someone changed since it was loaded is not deleted (`StaleVersion`): the person
+    deleting it has not seen the change. False when it was already gone (deleting twice is harmless).
+    """
+    model = type(instance)
+    rows = model._default_manager.filter(pk=instance.pk).select_for_update()
+    if expected_version is not None:
+        current = rows.values_list("version", flat=True).first()
+        if current is None:
+            return False
+        if current != expected_version:
+            raise StaleVersion()
+    elif not rows.exists():
+        return False
+    _attribute(instance, actor, "")
+    instance.delete()
+    return True
+
+
+def save_many(
+    objs: list[Any],
+    *,
+    model: type[models.Model],
+    actor: Any,
+    update_fields: list[str] | None = None,
+    reason: str = "",
+    batch_size: int | None = None,
+    at: datetime | None = None,
+) -> list[Any]:
+    """`save_versioned` for many records at once (imports, generated appointments, derived fields):
+    one insert (or, with `update_fields`, one update) per batch, and a history row for each record
+    naming `actor` (a bulk write sends no signal, so the history rows are written here)."""
+    if update_fields is None:
+        return bulk_create_with_history(
+            objs,
+            model,
+            batch_size=batch_size,
+            default_user=actor,
+            default_change_reason=reason or None,
+            default_date=at,
+        )
+    bulk_update_with_history(
+        objs,
+        model,
+        update_fields,
+        batch_size=batch_size,
+        default_user=actor,
+        default_change_reason=reason or None,
+        default_date=at,
+    )
+    return objs
+
+
+def _attribute(instance: models.Model, actor: Any, reason: str) -> None:
+    """Name who wrote (and why) on the record for the history row its save writes: the only place
+    that sets django-simple-history's `_history_user` and `_change_reason`."""
+    record = cast(Any, instance)
+    record._history_user = actor
+    if reason:
+        record._change_reason = reason

@@ -356,7 +356,9 @@ def parts_update(
 )
 def parts_delete(request: AuthedRequest, event_id: int, part: str, item_id: int, version: int | None = None):
     event, row = _part_row_for_editor(request, event_id, part, item_id)
-    services.event_part_delete(event=event, model=type(row), pk=row.pk, expected_version=version)
+    services.event_part_delete(
+        event=event, model=type(row), pk=row.pk, actor=request.user, expected_version=version
+    )
     return Status(204, None)
 
 

@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aksalarasa.clients.models import NoContact
-from aksalarasa.core.concurrency import StaleVersion
-from aksalarasa.core.history import save_as, save_versioned
+from aksalarasa.core.history import delete_versioned, save_versioned
 from aksalarasa.events import teams as team_algo
 from aksalarasa.events.models import (
     CODE_ALPHABET,
@@ -72,12 +71,15 @@ def _code_new() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def _create_with_code(**fields: Any) -> Registration:
-    """Insert a registration with a fresh code; a code clash (1 in 244 million) just retries."""
+def _create_with_code(event: Event, **fields: Any) -> Registration:
+    """Insert a registration (consent to the data given) with a fresh code; a code clash (1 in 244
+    million) just retries."""
     for _attempt in range(10):
         try:
             with transaction.atomic():
-                return Registration.objects.create(code=_code_new(), **fields)
+                return Registration.objects.create(
+                    code=_code_new(), event=event, office_id=event.office_id, consent_data=True, **fields
+                )
         except IntegrityError as exc:
             if "code" not in str(exc).lower() and "registration_code_unique" not in str(exc):
                 raise
@@ -88,7 +90,7 @@ def _create_with_code(**fields: Any) -> Registration:
 def event_create(*, program: Program, actor: User, data: dict[str, Any]) -> Event:
     event = Event(program=program, office_id=program.office_id, created_by=actor, **data)
     event.full_clean(exclude=["created_by", "program", "office"])
-    save_as(event, actor=actor)
+    save_versioned(event, actor=actor)
     return event
 
 
@@ -124,15 +126,14 @@ def _part_row(event: Event, model: type[Model], pk: int) -> Any:
 
 
 @transaction.atomic
-def event_part_add(*, event: Event, form: Any, actor: User | None = None) -> Model:
+def event_part_add(*, event: Event, form: Any, actor: User) -> Model:
     """Add a checklist item, role, agenda item or handed item; an unordered add goes last."""
     obj = form.save(commit=False)
     obj.event = event
     if hasattr(obj, "position") and not obj.position:
         last = type(obj)._default_manager.filter(event=event).order_by("-position").first()
         obj.position = (last.position if last else 0) + 1
-    obj._history_user = actor
-    obj.save()
+    save_versioned(obj, actor=actor)
     return obj
 
 
@@ -156,21 +157,18 @@ def event_part_update(
 
 @transaction.atomic
 def event_part_delete(
-    *, event: Event, model: type[Model], pk: int, expected_version: int | None = None
+    *, event: Event, model: type[Model], pk: int, actor: User, expected_version: int | None = None
 ) -> bool:
-    """Remove one row; False when it was already gone (removing twice is harmless).
+    """Remove one row, its history naming `actor`; False when it was already gone (removing twice
+    is harmless).
 
     With `expected_version`, a row that someone changed since it was loaded is not removed
     (StaleVersion): the person removing it has not seen the change.
     """
-    rows = model._default_manager.filter(event=event, pk=pk)
-    if expected_version is not None:
-        deleted, _by_model = rows.filter(version=expected_version).delete()
-        if not deleted and rows.exists():
-            raise StaleVersion()
-        return bool(deleted)
-    deleted, _by_model = rows.delete()
-    return bool(deleted)
+    row = model._default_manager.filter(event=event, pk=pk).first()
+    if row is None:
+        return False
+    return delete_versioned(row, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
@@ -195,8 +193,7 @@ def event_part_move(*, event: Event, model: type[Model], pk: int, direction: str
     for position, row in enumerate(rows, start=1):
         if row.position != position:
             row.position = position
-            row._history_user = actor
-            row.save(update_fields=["position"])
+            save_versioned(row, actor=actor, update_fields=["position"])
 
 
 @transaction.atomic
@@ -235,14 +232,12 @@ def registration_public_create(*, event: Event, data: dict[str, Any], ip: str) -
             if taken >= event.capacity:
                 raise RegistrationClosed(_("This event is full."))
         return _create_with_code(
-            event=event,
-            office_id=event.office_id,
+            event,
             group=Group.RESIDENT,
             name=data["name"],
             phone=data.get("phone", ""),
             village_code=data.get("village_code", ""),
             banjar=data.get("banjar", ""),
-            consent_data=True,
             ip_hash=hashed,
         )
 
@@ -255,19 +250,10 @@ def registration_client_create(*, event: Event, client: Client, actor: User) -> 
         raise ValidationError(_("The client belongs to another office."))
     if not client.consent_community:
         raise ValidationError(_("The client has not consented to community activities."))
+    duplicate = _("This client is already registered.")
     if Registration.objects.filter(event=event, client=client).exists():
-        raise ValidationError(_("This client is already registered."))
-    try:
-        return _create_with_code(
-            event=event,
-            office_id=event.office_id,
-            group=Group.CLIENT,
-            client=client,
-            consent_data=True,
-            registered_by=actor,
-        )
-    except IntegrityError:
-        raise ValidationError(_("This client is already registered.")) from None
+        raise ValidationError(duplicate)
+    return _registration_by_staff(event, actor, duplicate, group=Group.CLIENT, client=client)
 
 
 def registration_staff_create(
@@ -275,19 +261,16 @@ def registration_staff_create(
 ) -> Registration:
     if group == Group.CLIENT:
         raise ValidationError(_("Clients are registered by their officer."))
+    duplicate = _("This person is already registered.")
+    return _registration_by_staff(event, actor, duplicate, group=group, name=name, phone=phone, user=user)
+
+
+def _registration_by_staff(event: Event, actor: User, duplicate: str, **fields: Any) -> Registration:
+    """A registration naming the staff member who made it; the same person twice answers `duplicate`."""
     try:
-        return _create_with_code(
-            event=event,
-            office_id=event.office_id,
-            group=group,
-            name=name,
-            phone=phone,
-            user=user,
-            consent_data=True,
-            registered_by=actor,
-        )
+        return _create_with_code(event, registered_by=actor, **fields)
     except IntegrityError:
-        raise ValidationError(_("This person is already registered.")) from None
+        raise ValidationError(duplicate) from None
 
 
 def event_check_in(

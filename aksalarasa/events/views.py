@@ -291,6 +291,7 @@ def event_part_delete(request: AuthedRequest, pk: int, part: str, item: int) -> 
             event=event,
             model=selectors.event_part_model(part),
             pk=item,
+            actor=request.user,
             expected_version=int(version) if version.isdigit() else None,
         )
     except StaleVersion as exc:

@@ -428,6 +428,7 @@ def report_sections(data: ReportData) -> list[Section]:
     sec.h3(_("Statistical annex"))
     sec.muted(
         _(
+            # xgettext:no-python-format
             "Every figure with its method, n, 95% confidence interval and a plain reading; with fewer than 10 people the reading says so."
         )
     )

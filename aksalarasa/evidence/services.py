@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aksalarasa.clients.models import Client as ClientModel
-from aksalarasa.core.concurrency import save_with_version
+from aksalarasa.core.history import save_versioned
 from aksalarasa.evidence import defaults
 from aksalarasa.evidence.models import (
     Administration,
@@ -267,7 +267,9 @@ def instrument_version_publish(
         )
     locked.status = InstrumentVersion.Status.PUBLISHED
     locked.published_at = timezone.now()
-    save_with_version(locked, expected_version=expected_version, update_fields=["status", "published_at"])
+    save_versioned(
+        locked, actor=actor, expected_version=expected_version, update_fields=["status", "published_at"]
+    )
     return locked
 
 
@@ -318,7 +320,7 @@ def administration_set_open(
     if not can_manage_program_evidence(actor, administration.program):
         raise PermissionDenied(_("You may not run questionnaires for this program."))
     administration.open = open
-    save_with_version(administration, expected_version=expected_version, update_fields=["open"])
+    save_versioned(administration, actor=actor, expected_version=expected_version, update_fields=["open"])
     return administration
 
 

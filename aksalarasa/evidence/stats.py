@@ -117,7 +117,7 @@ METHODS_ID = {
     "Mann-Whitney U (after vs before, unpaired)": "Mann-Whitney U (sesudah lawan sebelum, tidak berpasangan)",
     "Cliff's delta (unbiased variance, Feng-Cliff t CI)": "Delta Cliff (varians tak bias, IK t Feng-Cliff)",
     "Difference in differences, OLS, SE clustered by client": (
-        "Selisih dari selisih (difference in differences), OLS, galat baku dikelompokkan per klien"
+        "Selisih dari selisih (DiD), OLS, galat baku dikelompokkan per klien"
     ),
     "Pre-trend check: OLS over the pre-event periods, treated x period, SE clustered by client": (
         "Uji tren sebelum acara: OLS atas periode sebelum acara, peserta x periode, galat baku per klien"

@@ -14,11 +14,11 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history
 
 from aksalarasa.accounts.models import User
 from aksalarasa.clients.importing import Column, Importer, ImportResult, RowIssue
 from aksalarasa.clients.models import Client
+from aksalarasa.core.history import save_many
 from aksalarasa.guidance.forms import SessionRecordForm
 from aksalarasa.guidance.models import Engagement, GuidanceSession, Kind, Outcome, Place
 from aksalarasa.guidance.summaries import client_summaries_refresh
@@ -187,8 +187,6 @@ class SessionImporter(Importer):
                     recorded_by=self.actor,
                 )
             )
-        bulk_create_with_history(
-            new, GuidanceSession, batch_size=1000, default_user=self.actor, default_change_reason="import"
-        )
+        save_many(new, model=GuidanceSession, actor=self.actor, reason="import", batch_size=1000)
         client_summaries_refresh(clients=[session.client_id for session in new])
         result.created += len(new)

@@ -9,12 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from aksalarasa.accounts.models import User
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client, NoContact
-from aksalarasa.core.history import save_versioned
+from aksalarasa.core.history import save_many, save_versioned
 from aksalarasa.guidance.models import GuidanceGroup, GuidanceSession, Kind, Outcome, Place, ReportInSchedule
 from aksalarasa.guidance.summaries import client_summaries_refresh
 
@@ -84,8 +83,7 @@ def session_schedule(
         notes=notes,
         schedule=schedule,
     )
-    session._history_user = actor  # type: ignore[attr-defined]
-    session.save()
+    save_versioned(session, actor=actor)
     return session
 
 
@@ -112,8 +110,7 @@ def session_record(
             scheduled_at=data.get("scheduled_at") or now,
             officer=_officer_for(client, actor),
         )
-        session._history_user = actor  # type: ignore[attr-defined]
-        session.save()
+        save_versioned(session, actor=actor)
         expected_version = session.version
     elif data.get("scheduled_at"):
         session.scheduled_at = data["scheduled_at"]
@@ -181,15 +178,17 @@ def concern_resolve(
     return session
 
 
+SCHEDULE_FIELDS = ["every_days", "first_at", "until", "place", "active"]
+
+
 @transaction.atomic
 def schedule_save(
     *, client: Client, actor: User, data: dict[str, Any], schedule: ReportInSchedule | None = None
 ) -> ReportInSchedule:
     schedule = schedule or ReportInSchedule(office_id=client.office_id, client=client)
-    for name in ("every_days", "first_at", "until", "place", "active"):
+    for name in SCHEDULE_FIELDS:
         setattr(schedule, name, data[name])
-    schedule._history_user = actor  # type: ignore[attr-defined]
-    schedule.save()
+    save_versioned(schedule, actor=actor, update_fields=None if schedule._state.adding else SCHEDULE_FIELDS)
     return schedule
 
 
@@ -248,11 +247,7 @@ def schedule_generate(
         for moment in times
         if moment not in taken
     ]
-    # bulk_create skips simple-history's signal: this helper writes the history rows too.
-    created = bulk_create_with_history(
-        new, GuidanceSession, default_user=actor, default_change_reason="report-in schedule"
-    )
-    return created
+    return save_many(new, model=GuidanceSession, actor=actor, reason="report-in schedule")
 
 
 def schedules_generate_all(*, weeks_ahead: int = 8, now: datetime | None = None) -> int:
@@ -351,9 +346,7 @@ def group_create(
             place=place,
             scheduled_at=scheduled_at,
         )
-        session._history_user = actor  # type: ignore[attr-defined]
-        session._change_reason = "group session"  # type: ignore[attr-defined]
-        session.save()
+        save_versioned(session, actor=actor, reason="group session")
     return group
 
 

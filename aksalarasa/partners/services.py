@@ -11,8 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aksalarasa.core.concurrency import save_with_version
-from aksalarasa.core.history import save_versioned
+from aksalarasa.core.history import delete_versioned, save_versioned
 from aksalarasa.guidance.models import Engagement, GuidanceSession, Kind, Outcome, Place
 from aksalarasa.guidance.summaries import client_summaries_refresh
 from aksalarasa.partners.models import (
@@ -79,9 +78,8 @@ class TransitionRefused(Exception):
 @transaction.atomic
 def partner_create(*, office: Office, actor: User, data: dict[str, Any]) -> Partner:
     partner = Partner(office=office, **{name: data[name] for name in PARTNER_FIELDS if name in data})
-    partner._history_user = actor  # type: ignore[attr-defined]
     partner.full_clean(exclude=["regions"])
-    partner.save()
+    save_versioned(partner, actor=actor)
     if "regions" in data:
         partner.regions.set(data["regions"])
     return partner
@@ -101,8 +99,7 @@ def partner_update(*, partner: Partner, actor: User, data: dict[str, Any], expec
 @transaction.atomic
 def service_create(*, partner: Partner, actor: User, data: dict[str, Any]) -> PartnerService:
     service = PartnerService(partner=partner, **{name: data[name] for name in SERVICE_FIELDS if name in data})
-    service._history_user = actor  # type: ignore[attr-defined]
-    service.save()
+    save_versioned(service, actor=actor)
     return service
 
 
@@ -124,15 +121,13 @@ def membership_link(*, partner: Partner, user: User, actor: User) -> PartnerMemb
     if PartnerMembership.objects.filter(user=user).exists():
         raise ValidationError(_("This account already belongs to a partner."))
     membership = PartnerMembership(partner=partner, user=user, created_by=actor)
-    membership._history_user = actor  # type: ignore[attr-defined]
-    membership.save()
+    save_versioned(membership, actor=actor)
     return membership
 
 
 @transaction.atomic
 def membership_unlink(*, membership: PartnerMembership, actor: User) -> None:
-    membership._history_user = actor  # type: ignore[attr-defined]
-    membership.delete()
+    delete_versioned(membership, actor=actor)
 
 
 # --- referrals --------------------------------------------------------------------------------
@@ -205,8 +200,7 @@ def referral_create(
         created_at=now,
         updated_at=now,
     )
-    referral._history_user = actor  # type: ignore[attr-defined]
-    referral.save()
+    save_versioned(referral, actor=actor)
     _event(referral, source="", target=Status.DRAFT, actor=actor, reason="", at=now)
     if send:
         referral_transition(
@@ -306,7 +300,7 @@ def partner_session_record(
         raise ValidationError({"engagement": [_("Engagement is 1 to 4.")]})
     # The referral's version guards against a concurrent state change (e.g. the officer cancels).
     referral.updated_at = timezone.now()
-    save_with_version(referral, expected_version=expected_version, update_fields=["updated_at"])
+    save_versioned(referral, actor=actor, expected_version=expected_version, update_fields=["updated_at"])
     client = referral.client
     session = GuidanceSession(
         office_id=client.office_id,
@@ -324,8 +318,7 @@ def partner_session_record(
         recorded_at=timezone.now(),
         recorded_by=actor,
     )
-    session._history_user = actor  # type: ignore[attr-defined]
-    session.save()
+    save_versioned(session, actor=actor)
     client_summaries_refresh(clients=[client.pk])
     ReferralSession.objects.create(referral=referral, session=session)
     if referral.status == Status.ACCEPTED:
@@ -367,8 +360,7 @@ def service_report_submit(
     report = ServiceReport(referral=referral, recommendation=recommendation, submitted_by=actor)
     if certificate is not None:
         report.certificate = certificate
-    report._history_user = actor  # type: ignore[attr-defined]
-    report.save()
+    save_versioned(report, actor=actor)
     ServiceReportOutcome.objects.bulk_create(
         [
             ServiceReportOutcome(

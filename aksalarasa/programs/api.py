@@ -351,7 +351,7 @@ def record_add(request: AuthedRequest, program_id: int, kind: RecordKind, payloa
         payload["partner"] = payload.pop("partner_id")
     data = _valid(form_class(_data(payload), **extra))
     if model is PlanAction:
-        record = services.plan_action_add(program=program, data=data)
+        record = services.plan_action_add(program=program, actor=request.user, data=data)
     else:
         record = services.record_add(program=program, model=model, data=data, actor=request.user)
     return Status(201, _record_out(record, names))
@@ -614,7 +614,12 @@ def workshop_list(request: AuthedRequest, program_id: int):
 def workshop_create(request: AuthedRequest, program_id: int, payload: PlanningWorkshopIn):
     program = _editor(request, program_id)
     data = _valid(forms.PlanningWorkshopForm(_data(payload.dict())))
-    return Status(201, _record_out(services.workshop_create(program=program, data=data), WORKSHOP_FIELDS))
+    return Status(
+        201,
+        _record_out(
+            services.workshop_create(program=program, actor=request.user, data=data), WORKSHOP_FIELDS
+        ),
+    )
 
 
 @router.get(

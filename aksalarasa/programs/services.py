@@ -8,13 +8,13 @@ import secrets
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aksalarasa.accounts.models import User
-from aksalarasa.core.history import save_versioned
+from aksalarasa.core.history import delete_versioned, save_versioned
 from aksalarasa.programs.models import (
     SHORT_CODE_ALPHABET,
     STAGE_ORDER,
@@ -94,8 +94,7 @@ def program_create(*, actor: User, data: dict[str, Any]) -> Program:
     program = Program(
         office_id=actor.office_id, created_by=actor, **{f: data[f] for f in PROGRAM_FIELDS if f in data}
     )
-    program._history_user = actor  # type: ignore[attr-defined]
-    program.save()
+    save_versioned(program, actor=actor)
     if actor.role_program_team or not actor.role_office_head:
         ProgramMember.objects.create(
             office_id=program.office_id, program=program, user=actor, role=_("Coordinator"), can_edit=True
@@ -326,14 +325,17 @@ def priorities_choose(*, assessment: Assessment, item_ids: list[int]) -> list[As
 
 
 @transaction.atomic
-def workshop_create(*, program: Program, data: dict[str, Any]) -> PlanningWorkshop:
-    return PlanningWorkshop.objects.create(program=program, code=_short_code(PlanningWorkshop), **data)
+def workshop_create(*, program: Program, actor: User, data: dict[str, Any]) -> PlanningWorkshop:
+    workshop = PlanningWorkshop(program=program, code=_short_code(PlanningWorkshop), **data)
+    save_versioned(workshop, actor=actor)
+    return workshop
 
 
 @transaction.atomic
-def workshop_cards_set(*, workshop: PlanningWorkshop, open: bool) -> PlanningWorkshop:
+def workshop_cards_set(*, workshop: PlanningWorkshop, actor: User, open: bool) -> PlanningWorkshop:
+    """Open or close the card wall: a switch, not an edit of a loaded form (no version check)."""
     workshop.cards_open = open
-    workshop.save(update_fields=["cards_open"])
+    save_versioned(workshop, actor=actor, update_fields=["cards_open"])
     return workshop
 
 
@@ -394,20 +396,57 @@ PLAN_FIELDS = ["victory", "current_reality", "commitment", "commitment_date", "t
 def action_plan_save(
     *, program: Program, actor: User, data: dict[str, Any], expected_version: int
 ) -> ActionPlan:
-    plan, created = ActionPlan.objects.get_or_create(program=program)
-    if created:
-        expected_version = plan.version
-    for name in PLAN_FIELDS:
-        if name in data:
-            setattr(plan, name, data[name])
-    save_versioned(plan, actor=actor, expected_version=expected_version, update_fields=PLAN_FIELDS)
-    return plan
+    return _stage_record_save(
+        ActionPlan,
+        program=program,
+        actor=actor,
+        data=data,
+        fields=PLAN_FIELDS,
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic
-def plan_action_add(*, program: Program, data: dict[str, Any]) -> PlanAction:
-    plan, _created = ActionPlan.objects.get_or_create(program=program)
+def plan_action_add(*, program: Program, actor: User, data: dict[str, Any]) -> PlanAction:
+    plan, _created = _stage_record(ActionPlan, program=program, actor=actor)
     return PlanAction.objects.create(plan=plan, **data)
+
+
+def _stage_record(model: type[Any], *, program: Program, actor: User) -> tuple[Any, bool]:
+    """The program's one record of a stage (plan, evaluation, handover) and whether it was created
+    now: the first use creates it blank (version 1, the version every editor's form starts from).
+    Two first uses at once: the second reads the first one's record (its edit is then checked
+    against the version its editor loaded, as any concurrent edit)."""
+    record = model._default_manager.filter(program=program).first()
+    if record is not None:
+        return record, False
+    record = model(program=program)
+    try:
+        with transaction.atomic():
+            save_versioned(record, actor=actor)
+    except IntegrityError:
+        return model._default_manager.get(program=program), False
+    return record, True
+
+
+def _stage_record_save(
+    model: type[Any],
+    *,
+    program: Program,
+    actor: User,
+    data: dict[str, Any],
+    fields: list[str],
+    expected_version: int,
+) -> Any:
+    """Save an editor's form of a stage record, checked against the version the editor loaded (a
+    record created by this save is checked against its first version)."""
+    record, created = _stage_record(model, program=program, actor=actor)
+    for name in fields:
+        if name in data:
+            setattr(record, name, data[name])
+    version = record.version if created else expected_version
+    save_versioned(record, actor=actor, expected_version=version, update_fields=fields)
+    return record
 
 
 # --- Evaluation --------------------------------------------------------------------------------
@@ -422,6 +461,9 @@ def indicators_check_total(weights: list[int]) -> None:
         )
 
 
+INDICATOR_FIELDS = ["criterion", "weight", "target", "measurement", "data_source", "source", "achievement"]
+
+
 @transaction.atomic
 def indicators_replace(*, program: Program, actor: User, rows: list[dict[str, Any]]) -> list[Indicator]:
     """Replace the program's indicators with `rows` (validated by IndicatorFormSet): weights total 100."""
@@ -432,14 +474,15 @@ def indicators_replace(*, program: Program, actor: User, rows: list[dict[str, An
         pk = row.get("id")
         indicator = existing.pop(pk.pk if hasattr(pk, "pk") else pk, None) if pk else None
         indicator = indicator or Indicator(program=program)
-        for name in ("criterion", "weight", "target", "measurement", "data_source", "source", "achievement"):
+        for name in INDICATOR_FIELDS:
             if name in row:
                 setattr(indicator, name, row[name])
-        indicator._history_user = actor  # type: ignore[attr-defined]
-        indicator.save()
+        save_versioned(
+            indicator, actor=actor, update_fields=None if indicator._state.adding else INDICATOR_FIELDS
+        )
         kept.append(indicator)
     for stale in existing.values():
-        stale.delete()
+        delete_versioned(stale, actor=actor)
     return kept
 
 
@@ -457,16 +500,14 @@ EVALUATION_FIELDS = [
 def evaluation_save(
     *, program: Program, actor: User, data: dict[str, Any], expected_version: int
 ) -> Evaluation:
-    evaluation, created = Evaluation.objects.get_or_create(program=program)
-    if created:
-        expected_version = evaluation.version
-    for name in EVALUATION_FIELDS:
-        if name in data:
-            setattr(evaluation, name, data[name])
-    save_versioned(
-        evaluation, actor=actor, expected_version=expected_version, update_fields=EVALUATION_FIELDS
+    return _stage_record_save(
+        Evaluation,
+        program=program,
+        actor=actor,
+        data=data,
+        fields=EVALUATION_FIELDS,
+        expected_version=expected_version,
     )
-    return evaluation
 
 
 # --- Termination -------------------------------------------------------------------------------
@@ -498,11 +539,11 @@ HANDOVER_FIELDS = [
 def handover_save(
     *, program: Program, actor: User, data: dict[str, Any], expected_version: int
 ) -> ProgramHandover:
-    handover, created = ProgramHandover.objects.get_or_create(program=program)
-    if created:
-        expected_version = handover.version
-    for name in HANDOVER_FIELDS:
-        if name in data:
-            setattr(handover, name, data[name])
-    save_versioned(handover, actor=actor, expected_version=expected_version, update_fields=HANDOVER_FIELDS)
-    return handover
+    return _stage_record_save(
+        ProgramHandover,
+        program=program,
+        actor=actor,
+        data=data,
+        fields=HANDOVER_FIELDS,
+        expected_version=expected_version,
+    )

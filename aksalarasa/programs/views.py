@@ -236,7 +236,7 @@ def record_add(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
     form = _record_form(kind, program, request.POST)
     if form.is_valid():
         if model is PlanAction:
-            services.plan_action_add(program=program, data=form.cleaned_data)
+            services.plan_action_add(program=program, actor=request.user, data=form.cleaned_data)
         else:
             services.record_add(program=program, model=model, data=form.cleaned_data, actor=request.user)
         messages.success(request, _("Saved."))
@@ -505,7 +505,7 @@ def workshop_create(request: AuthedRequest, pk: int) -> HttpResponse:
     form = forms.PlanningWorkshopForm(request.POST, prefix="workshop")
     if not form.is_valid():
         return _planning_page(request, program, {"workshop": form})
-    workshop = services.workshop_create(program=program, data=form.cleaned_data)
+    workshop = services.workshop_create(program=program, actor=request.user, data=form.cleaned_data)
     return redirect("programs:workshop", pk=program.pk, workshop_id=workshop.pk)
 
 
@@ -594,7 +594,7 @@ def workshop_card_assign(request: AuthedRequest, pk: int, workshop_id: int, card
 @require_POST
 def workshop_cards_toggle(request: AuthedRequest, pk: int, workshop_id: int) -> HttpResponse:
     program, workshop = _workshop_for_editor(request, pk, workshop_id)
-    services.workshop_cards_set(workshop=workshop, open=request.POST.get("open") == "1")
+    services.workshop_cards_set(workshop=workshop, actor=request.user, open=request.POST.get("open") == "1")
     return redirect("programs:workshop", pk=program.pk, workshop_id=workshop.pk)
 
 

@@ -167,6 +167,7 @@ def _setup_program(world: World) -> None:
     )
     workshop = program_services.workshop_create(
         program=program,
+        actor=world.users[Role.PROGRAM_TEAM.value],
         data={
             "date": datetime.date(2026, 6, 11),
             "focus_question": "Apa yang kita lakukan?",

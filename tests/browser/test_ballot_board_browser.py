@@ -71,6 +71,7 @@ def test_top_cards_move_by_drag_and_drop_and_by_keyboard(page):
     program, _assessment_, team = _assessment()
     workshop = services.workshop_create(
         program=program,
+        actor=team,
         data={
             "date": datetime.date(2026, 6, 11),
             "focus_question": "Apa yang kita lakukan?",

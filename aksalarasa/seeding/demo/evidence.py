@@ -22,6 +22,7 @@ import random
 from datetime import timedelta
 
 from aksalarasa.clients.models import Client
+from aksalarasa.core.history import save_many
 from aksalarasa.events.models import Event
 from aksalarasa.evidence import services
 from aksalarasa.evidence.analysis import WINDOW_DAYS
@@ -203,8 +204,6 @@ def load(ctx: DemoContext) -> None:
 def _guidance_window(ctx: DemoContext, *, program, event, participants, rng: random.Random) -> None:
     """Sessions 60 days either side of the event for participants and comparable clients, added
     only when that window is empty (so a second run, or real data, is never touched)."""
-    from simple_history.utils import bulk_create_with_history
-
     start = event.start - timedelta(days=WINDOW_DAYS)
     end = event.end + timedelta(days=WINDOW_DAYS)
     part_ids = {c.pk for c in participants}
@@ -250,6 +249,6 @@ def _guidance_window(ctx: DemoContext, *, program, event, participants, rng: ran
                     notes="Demo: sesi di sekitar kegiatan AKSALARASA.",
                 )
             )
-    bulk_create_with_history(rows, GuidanceSession)
+    save_many(rows, model=GuidanceSession, actor=None)
     client_summaries_refresh(clients=[row.client_id for row in rows])
     ctx.created["guidance sessions (evidence window)"] = len(rows)

@@ -16,9 +16,9 @@ import random
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from aksalarasa.clients.models import Client, NoContact
+from aksalarasa.core.history import save_many
 from aksalarasa.guidance.models import GuidanceGroup, GuidanceSession, Kind, Outcome, Place, ReportInSchedule
 from aksalarasa.guidance.summaries import client_summaries_refresh
 from aksalarasa.seeding.demo import DemoContext
@@ -196,12 +196,12 @@ def load(ctx: DemoContext) -> None:
         sessions, schedule = _client_sessions(client, profile, zones[client.office_id], now)
         all_sessions.extend(sessions)
         schedules.append(schedule)
-    schedules = bulk_create_with_history(schedules, ReportInSchedule, default_change_reason="demo")
+    schedules = save_many(schedules, model=ReportInSchedule, actor=None, reason="demo")
     by_client = {s.client_id: s for s in schedules}
     for session in all_sessions:
         if session.outcome == "" and session.kind == Kind.REPORT_IN:
             session.schedule = by_client.get(session.client_id)
-    bulk_create_with_history(all_sessions, GuidanceSession, batch_size=500, default_change_reason="demo")
+    save_many(all_sessions, model=GuidanceSession, actor=None, reason="demo", batch_size=500)
     client_summaries_refresh(clients=[client.pk for client in clients])
     ctx.created["guidance sessions"] = ctx.created.get("guidance sessions", 0) + len(all_sessions)
     ctx.created["report-in schedules"] = ctx.created.get("report-in schedules", 0) + len(schedules)
@@ -325,6 +325,6 @@ def _load_groups(ctx: DemoContext, clients: list[Client]) -> None:
                 session.recorded_by_id = leader_id
             new_sessions.append(session)
     if new_sessions:
-        bulk_create_with_history(new_sessions, GuidanceSession, default_change_reason="demo group session")
+        save_many(new_sessions, model=GuidanceSession, actor=None, reason="demo group session")
         client_summaries_refresh(clients=[session.client_id for session in new_sessions])
         ctx.created["guidance sessions"] = ctx.created.get("guidance sessions", 0) + len(new_sessions)

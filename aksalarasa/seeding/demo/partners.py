@@ -26,7 +26,7 @@ PARTNERS = [
     (
         "Yayasan Gerasa",
         "yayasan",
-        "child protection, vocational training",
+        "perlindungan anak, pelatihan vokasi",
         ["51.71", "51.03"],
         "Ni Luh Ayu Kartika",
         "+6281338001122",
