@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from aksalarasa.accounts.services import api_token_authenticate
+from aksalarasa.core import scoping
 from aksalarasa.core.concurrency import StaleVersion
 from aksalarasa.core.lookups import TooManyLookups, too_many_message
 
@@ -28,6 +29,8 @@ class PersonalToken(HttpBearer):
         user = api_token_authenticate(token)
         if user is not None:
             request.user = user
+            # The middleware saw an anonymous request: the token's owner scopes the rest of it.
+            scoping.activate(user)
             # The session middleware saw no user: answer in the token owner's language, as the UI does.
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Office data is read only inside the signed-in person's scope (aksalarasa/core/scoping.py).
+    "aksalarasa.core.middleware.ScopeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "aksalarasa.core.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

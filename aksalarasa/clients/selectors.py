@@ -75,6 +75,21 @@ def search_condition(*, viewer: User, q: str) -> Q:
     return condition
 
 
+def no_contact_candidate(*, viewer: User, client: Client, register_number: str) -> Client | None:
+    """The client of `client`'s office with this register number that `viewer` may name in a
+    no-contact order: anyone they may see, and any adult client of the office (a co-defendant
+    supervised by another PK); a child client only for the child section (BKA) or their own PK.
+    A child's number typed by anyone else answers as a number that exists nowhere."""
+    reachable = Q(category=Client.Category.ADULT) | Q(pk__in=Client.objects.visible_to(viewer).values("pk"))
+    if viewer.section == User.Section.CHILD:
+        reachable |= Q(category=Client.Category.CHILD)
+    return (
+        Client.objects.filter(reachable, office_id=client.office_id, register_number=register_number)
+        .exclude(pk=client.pk)
+        .first()
+    )
+
+
 def client_get_for_viewer(*, viewer: User, pk: int) -> Client:
     """The client, or 404 for a client the viewer may not see (never 403: that would reveal it)."""
     client = (
@@ -343,14 +358,3 @@ def import_run_get(*, viewer: User, token: str) -> ImportRun:
     if run is None:
         raise Http404
     return run
-
-
-def no_contact_other_client(*, viewer: User, client: Client, register_number: str) -> Client | None:
-    """The client a no-contact entry names by register number: a client of the same office whose
-    identity the viewer sees (an officer may name a co-defendant on a colleague's caseload, as the
-    identity rule lets them see adults of their office). A number the viewer may not see (a child
-    client, to the adult section; another office's client) answers exactly like a number that exists
-    nowhere (tests/test_lookups.py)."""
-    return Client.objects.filter(
-        identity_condition(viewer), office_id=client.office_id, register_number=register_number
-    ).first()

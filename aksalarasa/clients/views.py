@@ -448,7 +448,7 @@ def no_contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
         other = None
         number = form.cleaned_data["other_register_number"].strip()
         if number:
-            other = selectors.no_contact_other_client(viewer=viewer, client=client, register_number=number)
+            other = selectors.no_contact_candidate(viewer=viewer, client=client, register_number=number)
             if other is None:
                 form.add_error(
                     "other_register_number", _("No client of this office has this register number.")

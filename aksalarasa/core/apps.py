@@ -9,4 +9,11 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        import sys
+
+        from aksalarasa.core import scoping
+
+        # django-stubs' mypy plugin reads the runtime managers: it must see the declared classes.
+        if "mypy" not in sys.modules:
+            scoping.install()
         nav_register(NavItem("home", _("Home"), "core:home", lambda u: True, order=0))

@@ -58,3 +58,23 @@ class UserPreferencesMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class ScopeMiddleware:
+    """Activates the signed-in person's scope for the request (core.scoping); anonymous: none.
+
+    Placed right after authentication. The scope is reset when the response is built, so a
+    request can never lend its scope to the next one on the same thread.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from aksalarasa.core import scoping
+
+        token = scoping.activate(getattr(request, "user", None))
+        try:
+            return self.get_response(request)
+        finally:
+            scoping.deactivate(token)

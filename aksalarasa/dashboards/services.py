@@ -13,6 +13,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
+from aksalarasa.core.scoping import unscoped
 from aksalarasa.dashboards.models import MonthSummary, OfficeSummary, SummaryState
 from aksalarasa.dashboards.selectors import (
     MONTHS,
@@ -150,6 +151,7 @@ def summaries_refresh_if_stale() -> SummaryState | None:
     return summaries_refresh()
 
 
+@unscoped(reason="summaries: the figures of every office, whoever triggers the refresh")
 def summaries_refresh() -> SummaryState | None:
     """Rebuild every office's summaries from the raw rows, as of now, in one transaction.
 

@@ -22,6 +22,7 @@ from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
 from aksalarasa.core.forms import form_errors
 from aksalarasa.core.lookups import enforce_limit
+from aksalarasa.core.scoping import unscoped
 from aksalarasa.events import selectors, services
 from aksalarasa.events.forms import (
     ORDERED_PARTS,
@@ -443,19 +444,20 @@ def registrations_add(request: AuthedRequest, event_id: int, payload: StaffRegis
 @router.get("/public/events/{event_id}", response={200: PublicEventOut, 404: ErrorOut}, auth=None)
 def public_event(request: HttpRequest, event_id: int):
     """A published event's public page, with a form token to send back with the registration."""
-    event = selectors.event_get_public(pk=event_id)
-    return {
-        "id": event.pk,
-        "name": event.name,
-        "theme": event.theme,
-        "description": event.description,
-        "place": event.place,
-        "start": event.start,
-        "end": event.end,
-        "registration_open": event.registration_open,
-        "agenda": _agenda(event),
-        "form_token": form_token_new(event.pk),
-    }
+    with unscoped(reason="public API: one published event, read by its id"):
+        event = selectors.event_get_public(pk=event_id)
+        return {
+            "id": event.pk,
+            "name": event.name,
+            "theme": event.theme,
+            "description": event.description,
+            "place": event.place,
+            "start": event.start,
+            "end": event.end,
+            "registration_open": event.registration_open,
+            "agenda": _agenda(event),
+            "form_token": form_token_new(event.pk),
+        }
 
 
 @router.post(
@@ -465,21 +467,22 @@ def public_event(request: HttpRequest, event_id: int):
 )
 def public_register(request: HttpRequest, event_id: int, payload: PublicRegistrationIn):
     """A resident registers (no account): the same form, honeypot, fill time and rate limit as the page."""
-    event = selectors.event_get_public(pk=event_id)
-    data = payload.dict()
-    data["consent_data"] = "on" if payload.consent_data else ""
-    form = PublicRegistrationForm(data, event_id=event.pk)
-    if not form.is_valid():
-        raise form_errors(form)
-    try:
-        reg = services.registration_public_create(
-            event=event, data=form.cleaned_data, ip=request.META.get("REMOTE_ADDR", "") or "unknown"
-        )
-    except services.RateLimited as exc:
-        return Status(429, {"detail": str(exc)})
-    except services.RegistrationClosed as exc:
-        return Status(409, {"detail": str(exc)})
-    return Status(201, {"code": reg.code, "event_id": event.pk})
+    with unscoped(reason="public API: registering for one published event"):
+        event = selectors.event_get_public(pk=event_id)
+        data = payload.dict()
+        data["consent_data"] = "on" if payload.consent_data else ""
+        form = PublicRegistrationForm(data, event_id=event.pk)
+        if not form.is_valid():
+            raise form_errors(form)
+        try:
+            reg = services.registration_public_create(
+                event=event, data=form.cleaned_data, ip=request.META.get("REMOTE_ADDR", "") or "unknown"
+            )
+        except services.RateLimited as exc:
+            return Status(429, {"detail": str(exc)})
+        except services.RegistrationClosed as exc:
+            return Status(409, {"detail": str(exc)})
+        return Status(201, {"code": reg.code, "event_id": event.pk})
 
 
 @router.post(

@@ -41,6 +41,7 @@ from aksalarasa.accounts.models import ApiToken
 from aksalarasa.accounts.services import api_token_authenticate
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
+from aksalarasa.core import scoping
 
 TOKEN_TTL = 5.0  # seconds; see the module's docstring
 _PATH = re.compile(r"^/api/v1/events/(\d{1,18})/checkin$")
@@ -160,7 +161,6 @@ def _tables() -> dict[str, str]:
 
 def check_in_fast(request: HttpRequest, event_id: int) -> HttpResponse | None:
     """The answer for a common check-in, or None to let the regular API view answer."""
-    from aksalarasa.events.models import CheckIn
 
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if not header.startswith("Bearer "):
@@ -176,6 +176,21 @@ def check_in_fast(request: HttpRequest, event_id: int) -> HttpResponse | None:
     user = _user_for(key, token)
     if user is None:
         return None
+    with scoping.user_scope(user):  # this path runs before ScopeMiddleware: the token's owner
+        return _check_in_as(request, user, key, event_id, code, client_uuid, source)
+
+
+def _check_in_as(
+    request: HttpRequest,
+    user: Any,
+    key: str,
+    event_id: int,
+    code: str,
+    client_uuid: uuid.UUID | None,
+    source: str,
+) -> HttpResponse | None:
+    from aksalarasa.events.models import CheckIn
+
     office_id = _event_office(key, user, event_id)
     if office_id is None:
         return None

@@ -25,6 +25,7 @@ from aksalarasa.core.concurrency import StaleVersion
 from aksalarasa.core.forms import apply_errors, form_errors
 from aksalarasa.core.history import history_for
 from aksalarasa.core.lookups import rate_limited
+from aksalarasa.core.scoping import unscoped
 from aksalarasa.events import selectors, services
 from aksalarasa.events.forms import (
     ORDERED_PARTS,
@@ -606,6 +607,7 @@ def _office_zone(event: Event) -> None:
     timezone.activate(zoneinfo.ZoneInfo(event.office.time_zone))
 
 
+@unscoped(reason="public page: one published event, read by its id")
 def public_event(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get_public(pk=pk)
     _office_zone(event)
@@ -639,6 +641,7 @@ def public_event(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @rate_limited("events:public_registered")
+@unscoped(reason="public page: a registration shown to the browser that made it")
 def public_registered(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """The code and QR, shown only in the browser that registered (kept in its session)."""
     event = selectors.event_get_public(pk=pk)

@@ -21,6 +21,7 @@ from aksalarasa.clients.masking import client_label
 from aksalarasa.core.concurrency import StaleVersion
 from aksalarasa.core.forms import apply_errors
 from aksalarasa.core.lookups import rate_limited
+from aksalarasa.core.scoping import unscoped
 from aksalarasa.evidence import analysis, charts, selectors, services, stats
 from aksalarasa.evidence.forms import AdministrationForm, ItemForm, NewItemForm, ResponseForm
 from aksalarasa.evidence.models import Administration, Answer, Item, Response
@@ -337,6 +338,7 @@ def administration_enter(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @rate_limited("evidence:public_form")
+@unscoped(reason="public questionnaire link, read by its token")
 def public_form(request: HttpRequest, token: str) -> HttpResponse:
     """Residents (and officers) answer on their phones through the link or QR code, no account."""
     administration = selectors.administration_get_public(token=token)
@@ -375,6 +377,7 @@ def public_form(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @rate_limited("evidence:public_thanks")
+@unscoped(reason="public questionnaire link: the answer just submitted")
 def public_thanks(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     """The respondent's own submission, and nothing else: only responses this browser sent."""
     administration = selectors.administration_get_public(token=token)

@@ -21,6 +21,7 @@ from aksalarasa.core.files import private_file_response
 from aksalarasa.core.forms import apply_errors
 from aksalarasa.core.history import history_for
 from aksalarasa.core.lookups import rate_limited
+from aksalarasa.core.scoping import unscoped
 from aksalarasa.partners import scoping, selectors, services
 from aksalarasa.partners.forms import (
     MembershipForm,
@@ -160,6 +161,7 @@ def partner_staff_unlink(request: AuthedRequest, pk: int, membership_pk: int) ->
     return redirect("partners:partner_staff", pk=partner.pk)
 
 
+@unscoped(reason="public page: the partner directory the offices publish")
 def public_directory(request: HttpRequest) -> HttpResponse:
     """No login: the partners that opted in, and their open services. Never any client data."""
     return render(request, "partners/directory.html", {"partners": selectors.public_directory()})

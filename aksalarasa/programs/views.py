@@ -22,6 +22,7 @@ from aksalarasa.core.concurrency import StaleVersion, save_versioned_form
 from aksalarasa.core.forms import apply_errors
 from aksalarasa.core.history import history_for
 from aksalarasa.core.lookups import rate_limited
+from aksalarasa.core.scoping import unscoped
 from aksalarasa.programs import forms, selectors, services
 from aksalarasa.programs.consistency import cycle_warnings
 from aksalarasa.programs.models import (
@@ -431,6 +432,7 @@ def vote_start(request: HttpRequest) -> HttpResponse:
 
 
 @rate_limited("programs:vote_open")
+@unscoped(reason="public page: the voting session opened by its code")
 def vote_open(request: HttpRequest, code: str) -> HttpResponse:
     try:
         assessment = selectors.assessment_by_code(code)
@@ -450,6 +452,7 @@ def vote_open(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @rate_limited("programs:ballot")
+@unscoped(reason="public page: a participant's ballot, opened by its personal token")
 def ballot(request: HttpRequest, token: str) -> HttpResponse:
     participant = selectors.participant_by_token(token)
     state = selectors.ballot_state(participant)
@@ -644,6 +647,7 @@ def cards_start(request: HttpRequest) -> HttpResponse:
 
 
 @rate_limited("programs:cards_open")
+@unscoped(reason="public page: the planning workshop opened by its card code")
 def cards_open(request: HttpRequest, code: str) -> HttpResponse:
     try:
         workshop = selectors.workshop_by_code(code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from aksalarasa.clients.pdp import retention_run
+from aksalarasa.core.scoping import unscoped
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Show what would be anonymised; change nothing."
         )
 
+    @unscoped(reason="retention run: anonymises expired records of every office")
     def handle(self, *args, dry_run: bool = False, **options) -> None:
         report = retention_run(dry_run=dry_run)
         verb = "would anonymise" if dry_run else "anonymised"

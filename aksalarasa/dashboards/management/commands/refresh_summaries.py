@@ -12,6 +12,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from aksalarasa.core.scoping import unscoped
 from aksalarasa.dashboards.services import summaries_refresh
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--quiet", action="store_true", help="Print nothing unless it fails.")
 
+    @unscoped(reason="refresh_summaries: national figures from every office")
     def handle(self, *args, quiet: bool = False, **options) -> None:
         cpu = time.process_time()
         state = summaries_refresh()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from aksalarasa.core.scoping import unscoped
 from aksalarasa.guidance.services import schedules_generate_all
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--weeks", type=int, default=8, choices=range(1, 27), metavar="1-26")
 
+    @unscoped(reason="report-in schedules of every office")
     def handle(self, *args, weeks: int, **options) -> None:
         created = schedules_generate_all(weeks_ahead=weeks)
         self.stdout.write(f"{created} appointment(s) created.")

@@ -11,6 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from aksalarasa.core.scoping import unscoped
 from aksalarasa.guidance.summaries import client_summaries_rebuild
 
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--office", type=int, action="append", help="Only this office id (repeatable).")
 
+    @unscoped(reason="guidance summaries of every office")
     def handle(self, *args, office: list[int] | None = None, **options) -> None:
         started = time.perf_counter()
         n = client_summaries_rebuild(office_ids=office)

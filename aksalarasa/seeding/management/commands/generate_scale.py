@@ -6,6 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from aksalarasa.core.scoping import unscoped
 from aksalarasa.seeding import scale
 
 PER_OFFICE = ("partners", "referrals", "programs", "registrations", "responses")
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             help="continue an interrupted run (same seed and sizes): offices already there are skipped",
         )
 
+    @unscoped(reason="generate_scale: the national generator writes every office")
     def handle(self, *args, **options) -> None:
         preset = scale.PRESETS[options["preset"] or "small"]
         offices = options["offices"] or preset.offices

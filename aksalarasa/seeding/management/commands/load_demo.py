@@ -1,11 +1,13 @@
 from django.core.management.base import BaseCommand
 
+from aksalarasa.core.scoping import unscoped
 from aksalarasa.seeding.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
     help = "Load the Bapas Kelas I Denpasar demo (idempotent: a second run changes nothing)."
 
+    @unscoped(reason="load_demo: the fictional demo data of every office")
     def handle(self, *args, **options):
         ctx = load_demo()
         if ctx.created:
