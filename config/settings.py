@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "aksalarasa.guidance",
     "aksalarasa.partners",
     "aksalarasa.programs",
+    "aksalarasa.sentences",
     "aksalarasa.events",
     "aksalarasa.evidence",
     "aksalarasa.dashboards",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("guidance/", include("aksalarasa.guidance.urls")),
     path("partners/", include("aksalarasa.partners.urls")),
     path("programs/", include("aksalarasa.programs.urls")),
+    path("sentences/", include("aksalarasa.sentences.urls")),
     path("events/", include("aksalarasa.events.urls")),
     path("evidence/", include("aksalarasa.evidence.urls")),
     path("dashboards/", include("aksalarasa.dashboards.urls")),

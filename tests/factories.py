@@ -413,3 +413,76 @@ def make_program(office: Office, *, team: list[tuple[User, bool]] | None = None,
             office=office, program=program, user=user, role="Anggota", can_edit=can_edit
         )
     return program
+
+
+# --- sentences app (ServiceSite, SentenceOrder, HoursEntry) ------------------------------------
+
+
+def make_site(office: Office, partner=None, *, supervisors=(), **extra):
+    """A service site of `office` through the service (a partner's site when `partner` is given)."""
+    import datetime
+
+    from aksalarasa.offices.models import Region
+    from aksalarasa.sentences.services import site_create
+
+    n = next(_SITE_SEQ)
+    actor = extra.pop("actor", None) or make_user("office_head", office)
+    data = {
+        "name": f"Lokasi Uji {n}",
+        "kind": "partner" if partner else "griya_abhipraya",
+        "partner": partner,
+        "address": "Jl. Pantai No. 1",
+        "regency": Region.objects.get(code="51.71"),
+        "village_code": "51.71.01.2010",
+        "work_kinds": "kebersihan pantai",
+        "capacity_per_day": 5,
+        "opening_days": "123456",
+        "opens_at": datetime.time(7, 0),
+        "closes_at": datetime.time(17, 0),
+        "non_commercial": True,
+        "supervisors": list(supervisors),
+        "active": True,
+        **extra,
+    }
+    return site_create(actor=actor, office=office, data=data)
+
+
+_SITE_SEQ = _seq()
+
+
+def order_data(**extra) -> dict:
+    """A lawful community-service decision (UU 1/2023 Art. 85), started 30 days ago."""
+    import datetime
+
+    from django.utils import timezone
+
+    n = next(_ORDER_SEQ)
+    today = timezone.localdate()
+    return {
+        "sentence_type": "community_service",
+        "court": "Pengadilan Negeri Denpasar",
+        "case_number": f"{n}/Pid.B/2026/PN Dps",
+        "case_registered_on": today - datetime.timedelta(days=60),
+        "decision_number": f"{n}/Pid.B/2026/PN Dps/Put",
+        "decision_date": today - datetime.timedelta(days=35),
+        "article": "Pasal 476 UU 1/2023",
+        "threatened_months": 36,
+        "hours_ordered": 120,
+        "hours_per_day": 4,
+        "period_months": 6,
+        "start_date": today - datetime.timedelta(days=30),
+        "replaced_prison_days": 90,
+        "replaced_fine": None,
+        "prosecutor_office": "Kejaksaan Negeri Denpasar",
+        **extra,
+    }
+
+
+_ORDER_SEQ = _seq()
+
+
+def make_order(client, actor=None, **extra):
+    from aksalarasa.sentences.services import order_create
+
+    actor = actor or make_user("office_head", client.office)
+    return order_create(actor=actor, client=client, data=order_data(**extra))

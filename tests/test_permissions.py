@@ -43,6 +43,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import time
 from typing import Any
 
 import pytest
@@ -59,7 +60,7 @@ from aksalarasa.clients.models import Client, ImportRun, Litmas, NoContact, Supe
 from aksalarasa.events.models import AgendaItem, ChecklistItem, Event, Registration
 from aksalarasa.evidence.models import Administration, Response
 from aksalarasa.guidance.models import GuidanceGroup, GuidanceSession
-from aksalarasa.offices.models import Office
+from aksalarasa.offices.models import Office, Region
 from aksalarasa.partners.models import Partner, PartnerMembership, PartnerService, Referral
 from aksalarasa.programs.models import (
     Assessment,
@@ -72,6 +73,8 @@ from aksalarasa.programs.models import (
     ProgramMember,
     ProgramPartner,
 )
+from aksalarasa.sentences import services as sentence_services
+from tests.factories import order_data
 
 pytestmark = pytest.mark.django_db  # each test in a savepoint of the module's world transaction
 
@@ -206,6 +209,16 @@ RULES: dict[str, dict[str, dict[str, str]]] = {
         "read": {"office_head": OFFICE, "section_head": OFFICE, "admin": OFFICE, "superuser": NONE}
     },
     "aggregates": {"read": {"national": ALL, "regional": REGION}},
+    # Community sentences: the order is the case file (the client's guidance staff); sites are read
+    # like partners (partner staff: their organisation's sites and the sites they supervise).
+    "order_list": {"read": {"office_head": OFFICE, "section_head": OFFICE, "officer": OFFICE}},
+    "sentence_order": {"read": GUIDANCE, "edit": GUIDANCE, "create": {**GUIDANCE, "superuser": NONE}},
+    "site_list": {"read": {"national": ALL, "regional": REGION, **OFFICE_STAFF, "partner_staff": PARTNER}},
+    "site": {
+        "read": {"national": ALL, "regional": REGION, **OFFICE_STAFF, "partner_staff": PARTNER},
+        "edit": {"office_head": OFFICE, "section_head": OFFICE, "admin": OFFICE},
+        "create": {"office_head": OFFICE, "section_head": OFFICE, "admin": OFFICE, "superuser": NONE},
+    },
     "admin": {"read": {}, "edit": {}},  # Django's admin: superusers only
 }
 
@@ -421,6 +434,18 @@ ROUTES: dict[str, R] = {
     "evidence:item_add": wo("version", "instrument"),
     "evidence:publish": wo("version", "instrument"),
     "evidence:item_edit": rw("item", "instrument"),
+    # community sentences
+    "sentences:order_list": ro(None, "order_list"),
+    "sentences:order_create": rw(None, "sentence_order", "create"),
+    "sentences:order_detail": ro("order", "sentence_order"),
+    "sentences:order_edit": rw("order", "sentence_order"),
+    "sentences:hours_add": wo("order", "sentence_order"),
+    "sentences:hours_correct": wo("order", "sentence_order"),
+    "sentences:suitability": rw("cs_litmas", "litmas"),
+    "sentences:site_list": ro(None, "site_list"),
+    "sentences:site_create": rw(None, "site", "create"),
+    "sentences:site_detail": ro("site", "site"),
+    "sentences:site_edit": rw("site", "site"),
     # Django's admin (every other admin: pattern is "admin:read"/"admin:edit": superusers only)
     "admin:login": R(get="public:read", post="public:submit"),
     "admin:logout": R(post="public:submit"),
@@ -504,6 +529,12 @@ API: dict[str, tuple[str | None, str]] = {
     "/api/v1/evidence/administrations/{pk}": ("administration", "evidence"),
     "/api/v1/evidence/administrations/{pk}/responses": ("administration", "evidence"),
     "/api/v1/evidence/programs/{program_id}/analysis": ("program", "evidence"),
+    "/api/v1/sentences/orders": (None, "sentence_order"),
+    "/api/v1/sentences/orders/{order_id}": ("order", "sentence_order"),
+    "/api/v1/sentences/orders/{order_id}/hours": ("order", "sentence_order"),
+    "/api/v1/sentences/orders/{order_id}/corrections": ("order", "sentence_order"),
+    "/api/v1/sentences/sites": (None, "site_list"),
+    "/api/v1/sentences/sites/{site_id}": ("site", "site"),
 }
 for _path in (
     "{program_id} /stage /members /records/{kind} /records/{kind}/{record_id} /assessments "
@@ -599,6 +630,21 @@ def _bundle(office: Office, officer: User, partner_staff: User, team: User) -> B
         instrument_version=version, subscale=subscale, key="b1", text_id="Pernyataan", text_en="Statement"
     )
     token, _raw = account_services.api_token_create(user=head, name="matrix")
+    site = sentence_services.site_create(
+        actor=head,
+        office=office,
+        data={
+            "name": f"Lokasi uji {office.pk}", "kind": "partner", "partner": partner, "address": "Jl. Pantai",
+            "regency": office.work_area.first() or Region.objects.get(code="51.71"), "work_kinds": "kebersihan",
+            "capacity_per_day": 5, "opening_days": "12345", "opens_at": time(8), "closes_at": time(16),
+            "non_commercial": True, "supervisors": [partner_staff], "active": True,
+        },
+    )  # fmt: skip
+    order = sentence_services.order_create(actor=head, client=client, data=order_data(site=site))
+    cs_litmas = Litmas.objects.create(
+        office=office, client=client, purpose="community_sentence", requested_on=order.decision_date,
+        due_date=order.decision_date, officer=officer,
+    )  # fmt: skip
     objects = {
         "office": office,
         "client": client,
@@ -655,6 +701,9 @@ def _bundle(office: Office, officer: User, partner_staff: User, team: User) -> B
         "item": item,
         "staff": _first(User.objects.filter(office=office, role_officer=True).exclude(pk=officer.pk)),
         "token": token,
+        "site": site,
+        "order": order,
+        "cs_litmas": cs_litmas,
         "import_run": ImportRun.objects.create(
             token=f"matrix-run-{office.pk}", office=office, user=head, kind="clients", filename="uji.csv"
         ).token,
@@ -782,6 +831,8 @@ PARAMS: dict[str, str] = {
     "service_id": "service",
     "instrument_version_id": "version",
     "instrument_version": "default_version",
+    "order_id": "order",
+    "site_id": "site",
 }
 FIXED = {"fmt": "csv", "part": "agenda"}
 BY_ROUTE = {  # parameters whose meaning depends on the route
@@ -969,6 +1020,7 @@ def _api_bodies() -> dict[str, str]:
 API_BODIES = _api_bodies()
 # Fields whose valid values the schema does not say (checked by the form behind the operation).
 API_BODY_FIELDS = {
+    "POST /api/v1/sentences/orders/{order_id}/hours": {"start": "08:00", "end": "09:00"},
     "POST /api/v1/programs/{program_id}/assessments/{assessment_id}/participants": {
         "group": "client",
         "sex": "f",
@@ -1053,6 +1105,7 @@ READS = {
     "client": "client", "session": "session", "group": "group", "litmas": "litmas", "partner": "partner",
     "service": "partner", "referral": "referral", "program": "program", "event": "event",
     "administration": "evidence", "office": "office", "staff": "staff",
+    "order": "sentence_order", "site": "site", "cs_litmas": "litmas",
 }  # fmt: skip
 
 

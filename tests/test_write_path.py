@@ -834,7 +834,103 @@ def _indicators_replace(office, actor):
     return indicators_replace(program=make_program(office), actor=actor, rows=rows)[0]
 
 
+def _sentence_world(office, actor):
+    from tests.factories import PartnerFactory, make_client, make_membership
+
+    partner = PartnerFactory(office=office)
+    supervisor = make_user("partner_staff", office)
+    make_membership(supervisor, partner)
+    return partner, supervisor, make_client(office, make_user("officer", office))
+
+
+def _site_create(office, actor):
+    from tests.factories import make_site
+
+    partner, supervisor, _client = _sentence_world(office, actor)
+    return make_site(office, partner, supervisors=[supervisor], actor=actor)
+
+
+def _site_update(office, actor):
+    from aksalarasa.sentences.services import site_update
+    from tests.factories import make_site
+
+    partner, supervisor, _client = _sentence_world(office, actor)
+    site = make_site(office, partner, supervisors=[supervisor])
+    data = {f: getattr(site, f) for f in ("name", "kind", "address", "regency", "work_kinds", "capacity_per_day",
+            "opening_days", "opens_at", "closes_at", "non_commercial", "active")}  # fmt: skip
+    data |= {"partner": partner, "supervisors": [], "safety_notes": "Sepatu tertutup"}
+    return site_update(actor=actor, site=site, data=data, expected_version=site.version)
+
+
+def _order_create(office, actor):
+    from tests.factories import make_order
+
+    _partner, _supervisor, client = _sentence_world(office, actor)
+    return make_order(client, actor=actor)
+
+
+def _order_create_with_client(office, actor):
+    from aksalarasa.sentences.services import order_create_with_client
+    from tests.factories import order_data
+
+    client_data = {
+        "register_number": "KS-W1",
+        "full_name": "Klien Baru",
+        "sex": "M",
+        "birth_date": timezone.localdate().replace(year=1990),
+    }
+    return order_create_with_client(actor=actor, office=office, client_data=client_data, data=order_data())  # fmt: skip
+
+
+def _order_update(office, actor):
+    from aksalarasa.sentences.services import order_update
+    from tests.factories import make_order, order_data
+
+    _partner, _supervisor, client = _sentence_world(office, actor)
+    order = make_order(client)
+    data = order_data(decision_number=order.decision_number, notes="Diperbarui")
+    return order_update(actor=actor, order=order, data=data, expected_version=order.version)
+
+
+def _suitability_save(office, actor):
+    from aksalarasa.clients.models import Litmas
+    from aksalarasa.sentences.services import suitability_save
+
+    _partner, _supervisor, client = _sentence_world(office, actor)
+    litmas = Litmas.objects.create(
+        office=office, client=client, purpose="community_sentence", requested_on=timezone.localdate(),
+        due_date=timezone.localdate(), officer=client.officer,
+    )  # fmt: skip
+    return suitability_save(
+        actor=actor, litmas=litmas, data={"admission": "favourable"}, expected_version=None
+    )
+
+
+def _hours_work_add(office, actor):
+    from aksalarasa.sentences.services import hours_work_add
+    from tests.factories import make_order
+
+    _partner, _supervisor, client = _sentence_world(office, actor)
+    order = make_order(client)
+    data = {"work_date": order.start_date, "start": datetime.time(8), "end": datetime.time(10)}
+    return hours_work_add(actor=actor, order=order, data=data)
+
+
+def _hours_correction_add(office, actor):
+    from aksalarasa.sentences.services import hours_correction_add
+
+    entry = _hours_work_add(office, make_user("office_head", office))
+    data = {"minutes": -30, "reason": "Terlambat", "corrects": entry}
+    return hours_correction_add(actor=actor, order=entry.order, data=data)
+
+
 WALKS: dict[str, Callable[[Any, Any], Any]] = {
+    "sentences.site_create": _site_create,
+    "sentences.site_update": _site_update,
+    "sentences.order_create": _order_create,
+    "sentences.order_create_with_client": _order_create_with_client,
+    "sentences.order_update": _order_update,
+    "sentences.suitability_save": _suitability_save,
     "accounts.staff_create": _staff_create,
     "accounts.staff_update": _staff_update,
     "accounts.staff_reset_password": _staff_reset_password,
@@ -940,6 +1036,16 @@ UNTRACKED: dict[str, tuple[Callable[[Any, Any], Any], str | None, str]] = {
         "answers are stored once, never edited (anonymous by design for residents)",
     ),
     "programs.record_add": (_record_add, "created_by", "simple stage records name their author"),
+    "sentences.hours_work_add": (
+        _hours_work_add,
+        "recorded_by",
+        "the hours ledger is append-only and hash-chained: an entry is never edited, a correction is a new one",
+    ),
+    "sentences.hours_correction_add": (
+        _hours_correction_add,
+        "recorded_by",
+        "the hours ledger is append-only and hash-chained: an entry is never edited, a correction is a new one",
+    ),
 }
 
 

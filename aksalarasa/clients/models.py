@@ -276,6 +276,8 @@ class Litmas(models.Model):
         COURT = "court", _("Court hearing")
         TRANSFER = "transfer", _("Transfer")
         GUIDANCE = "guidance", _("Guidance")
+        # UU 1/2023 Art. 85(2): the suitability for a community sentence (sentences.Suitability).
+        COMMUNITY_SENTENCE = "community_sentence", _("Community sentence suitability")
 
     office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="litmas")

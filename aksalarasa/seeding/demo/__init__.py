@@ -24,6 +24,7 @@ DEMO_LOADERS = [
     "aksalarasa.seeding.demo.programs",
     "aksalarasa.seeding.demo.events",
     "aksalarasa.seeding.demo.evidence",
+    "aksalarasa.seeding.demo.sentences",
 ]
 
 

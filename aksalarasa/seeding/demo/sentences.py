@@ -1,0 +1,283 @@
+"""Demo data for community sentences (idempotent; see aksalarasa/seeding/demo/__init__.py).
+
+Three service sites of Bapas Kelas I Denpasar: the beach at Mertasari, Sanur Kauh, kept with a
+Pokmas Lipas (the place of the AKSALARASA clean-up); the office's Griya Abhipraya; and the
+garden and kitchen of Yayasan Gerasa. Twelve fictional court decisions for the demo's adult
+clients: community service at the three sites (one completed, one in breach) and supervision
+sentences. Decision numbers, people, hours and the Pokmas are invented.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from aksalarasa.accounts.models import User
+from aksalarasa.accounts.roles import Role
+from aksalarasa.clients.models import Client, Litmas
+from aksalarasa.clients.services import litmas_request
+from aksalarasa.offices.models import Region
+from aksalarasa.partners import services as partner_services
+from aksalarasa.partners.models import Partner, PartnerMembership
+from aksalarasa.seeding.demo import DEMO_PASSWORD, DemoContext
+from aksalarasa.sentences import services
+from aksalarasa.sentences.models import HoursEntry, SentenceOrder, ServiceSite, Suitability
+
+POKMAS = "Pokmas Lipas Segara Kauh"
+SUPERVISOR = ("pengawas.segara", "Wayan Segara Putra")
+
+# name, kind, partner, address, village, lat, lon, work, capacity, days, opens, closes, safety, equipment, MoU
+SITES = [
+    (
+        "Pantai Mertasari, Sanur Kauh",
+        "public_place",
+        POKMAS,
+        "Pantai Mertasari, Jl. Mertasari, Sanur Kauh, Denpasar Selatan",
+        "51.71.01.2010",
+        Decimal("-8.711400"),
+        Decimal("115.255800"),
+        "membersihkan pantai, memilah sampah plastik, menanam cemara laut",
+        8,
+        "67",
+        time(7, 0),
+        time(13, 0),
+        "Bekerja sebelum panas terik; minum air tiap jam; tidak masuk ke air; sarung tangan untuk sampah tajam.",
+        "Sarung tangan, karung sampah terpilah, penjepit sampah, topi, air minum",
+        "MoU/PKS-LIPAS/BAPAS-DPS/2026/003",
+    ),
+    (
+        "Griya Abhipraya Bapas Denpasar",
+        "griya_abhipraya",
+        None,
+        "Kompleks Bapas Kelas I Denpasar, Denpasar Timur",
+        "51.71.02.1006",
+        None,
+        None,
+        "berkebun, merawat taman, membuat kompos",
+        6,
+        "12345",
+        time(8, 0),
+        time(15, 0),
+        "Alat kebun disimpan di gudang setelah dipakai; sepatu tertutup.",
+        "Cangkul, sekop, sarung tangan, gerobak",
+        "",
+    ),
+    (
+        "Kebun dan Dapur Pelatihan Yayasan Gerasa",
+        "partner",
+        "Yayasan Gerasa",
+        "Kebun pelatihan Yayasan Gerasa, Denpasar",
+        "51.71.01.1003",
+        Decimal("-8.697000"),
+        Decimal("115.222000"),
+        "merawat kebun sayur, membersihkan dapur pelatihan",
+        4,
+        "1234",
+        time(9, 0),
+        time(14, 0),
+        "Tidak memakai alat dapur listrik tanpa pendamping.",
+        "Celemek, sarung tangan, alat kebun",
+        "MoU/GERASA/BAPAS-DPS/2026/011",
+    ),
+]
+
+# sentence, site index (None: supervision), hours, per day, months, started days ago, prison days,
+# fine, article, threat (months), status, hours to credit
+ORDERS = [
+    ("community_service", 0, 120, 4, 6, 70, 90, None, "Pasal 476 UU 1/2023", 36, "active", 48),
+    ("community_service", 0, 80, 4, 4, 40, None, 7_500_000, "Pasal 521 UU 1/2023", 30, "active", 20),
+    ("community_service", 0, 40, 4, 2, 60, 30, None, "Pasal 407 UU 1/2023", 24, "completed", 40),
+    ("community_service", 1, 160, 4, 6, 120, 120, None, "Pasal 476 UU 1/2023", 36, "breach", 60),
+    ("community_service", 1, 60, 3, 3, 20, None, 5_000_000, "Pasal 316 UU 1/2023", 12, "active", 9),
+    ("community_service", 1, 100, 4, 5, 45, 75, None, "Pasal 466 UU 1/2023", 30, "active", 28),
+    ("community_service", 2, 90, 3, 6, 30, 60, None, "Pasal 492 UU 1/2023", 48, "active", 12),
+    ("community_service", 2, 24, 4, 1, 10, None, 2_000_000, "Pasal 331 UU 1/2023", 6, "active", 8),
+    ("community_service", 0, 200, 6, 6, 5, 150, None, "Pasal 476 UU 1/2023", 36, "active", 0),
+    ("supervision", None, None, None, 24, 90, None, None, "Pasal 466 UU 1/2023", 30, "active", 0),
+    ("supervision", None, None, None, 12, 150, None, None, "Pasal 436 UU 1/2023", 12, "active", 0),
+    ("supervision", None, None, None, 18, 30, None, None, "Pasal 492 UU 1/2023", 48, "active", 0),
+]
+
+
+def load(ctx: DemoContext) -> None:
+    denpasar = ctx.objects["denpasar"]
+    head = ctx.objects["user:kabapas.dps"]
+    today = timezone.localdate()
+    pokmas = _pokmas(ctx, denpasar, head, today)
+    supervisor = _supervisor(ctx, denpasar, pokmas, head)
+    partners = {POKMAS: pokmas, "Yayasan Gerasa": Partner.objects.get(office=denpasar, name="Yayasan Gerasa")}
+    gerasa_staff = ctx.objects.get("user:mitra.gerasa")
+    sites = []
+    for (
+        name,
+        kind,
+        partner_name,
+        address,
+        village,
+        lat,
+        lon,
+        work,
+        cap,
+        days,
+        opens,
+        closes,
+        safety,
+        kit,
+        mou,
+    ) in SITES:
+        site = ServiceSite.objects.filter(office=denpasar, name=name).first()
+        ctx.count("service sites", site is None)
+        if site is None:
+            partner = partners.get(partner_name) if partner_name else None
+            staff = (
+                [supervisor] if partner is pokmas else ([gerasa_staff] if partner and gerasa_staff else [])
+            )
+            site = services.site_create(
+                actor=head,
+                office=denpasar,
+                data={
+                    "name": name, "kind": kind, "partner": partner, "address": address,
+                    "regency": Region.objects.get(code="51.71"), "village_code": village, "latitude": lat,
+                    "longitude": lon, "work_kinds": work, "capacity_per_day": cap, "opening_days": days,
+                    "opens_at": opens, "closes_at": closes, "safety_notes": safety, "equipment": kit,
+                    "mou_number": mou, "mou_start": today - timedelta(days=200) if mou else None,
+                    "mou_end": today + timedelta(days=530) if mou else None, "non_commercial": True,
+                    "supervisors": staff, "active": True,
+                },
+            )  # fmt: skip
+        sites.append(site)
+    clients = list(
+        Client.objects.filter(
+            office=denpasar, category="adult", officer__isnull=False, anonymised_at__isnull=True
+        )
+        .select_related("officer")
+        .order_by("register_number")[: len(ORDERS)]
+    )
+    for index, (plan, client) in enumerate(zip(ORDERS, clients, strict=False)):
+        _order(ctx, index, plan, client, sites, today)
+    _suitability(ctx, clients[-1] if clients else None, today)
+
+
+def _pokmas(ctx: DemoContext, office, head: User, today: date) -> Partner:
+    partner = Partner.objects.filter(office=office, name=POKMAS).first()
+    ctx.count("community-sentence Pokmas", partner is None)
+    if partner is None:
+        partner = partner_services.partner_create(
+            office=office,
+            actor=head,
+            data={
+                "name": POKMAS, "legal_form": "community",
+                "focus_areas": "kebersihan pantai, lingkungan, penerimaan klien di masyarakat",
+                "regions": Region.objects.filter(code__in=["51.71"]), "contact_person": SUPERVISOR[1],
+                "contact_phone": "+6281234567001", "agreement_number": "PKS/LIPAS/BAPAS-DPS/2026/003",
+                "agreement_start": today - timedelta(days=200), "agreement_end": today + timedelta(days=530),
+                "status": Partner.Status.ACTIVE, "public_listing": True,
+                "public_description": "Kelompok masyarakat peduli pemasyarakatan yang merawat Pantai Mertasari.",
+            },
+        )  # fmt: skip
+    return partner
+
+
+def _supervisor(ctx: DemoContext, office, pokmas: Partner, head: User) -> User:
+    username, full_name = SUPERVISOR
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(
+            username=username, full_name=full_name, email=f"{username}@demo.aksalarasa.invalid",
+            office=office, role_partner_staff=True,
+        )  # fmt: skip
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        ctx.count("staff accounts", True)
+    if not PartnerMembership.objects.filter(user=user).exists():
+        partner_services.membership_link(partner=pokmas, user=user, actor=head)
+    ctx.objects[f"user:{username}"] = user
+    ctx.accounts.append((username, str(Role.PARTNER_STAFF.label), office.name))
+    return user
+
+
+def _order(ctx: DemoContext, index: int, plan: tuple, client: Client, sites: list, today: date) -> None:
+    kind, site_index, hours, per_day, months, ago, prison, fine, article, threat, status, credit = plan
+    number = f"{101 + index}/Pid.B/2026/PN Dps"
+    order = SentenceOrder.objects.filter(office_id=client.office_id, decision_number=number).first()
+    ctx.count("sentence orders", order is None)
+    if order is not None:
+        return
+    officer = client.officer
+    assert officer is not None
+    start = today - timedelta(days=ago)
+    data = {
+        "sentence_type": kind, "court": "Pengadilan Negeri Denpasar",
+        "case_number": f"{101 + index}/Pid.B/2026/PN Dps", "case_registered_on": start - timedelta(days=40),
+        "decision_number": number, "decision_date": start - timedelta(days=7), "final_on": start - timedelta(days=1),
+        "article": article, "threatened_months": threat, "hours_ordered": hours, "hours_per_day": per_day,
+        "period_months": months, "start_date": start, "replaced_prison_days": prison, "replaced_fine": fine,
+        "prosecutor_office": "Kejaksaan Negeri Denpasar",
+        "general_conditions": "Tidak melakukan tindak pidana lagi." if kind == "supervision" else "",
+        "special_conditions": "Wajib lapor ke Bapas setiap bulan." if kind == "supervision" else "",
+        "site": sites[site_index] if site_index is not None else None,
+    }  # fmt: skip
+    order = services.order_create(actor=officer, client=client, data=data)
+    # Hours in sessions of `per_day` hours, every third day from the start, none in the future.
+    day, left = start + timedelta(days=1), credit * 60
+    while left > 0 and day < today:
+        minutes = min(left, (per_day or 4) * 60)
+        end = (8 * 60) + minutes + 30
+        services.hours_work_add(
+            actor=officer,
+            order=order,
+            data={
+                "work_date": day, "start": time(8, 0), "end": time(end // 60, end % 60), "break_minutes": 30,
+                "work_done": "Membersihkan dan memilah sampah" if site_index == 0 else "Merawat kebun",
+            },
+        )  # fmt: skip
+        ctx.count("hours entries", True)
+        left -= minutes
+        day += timedelta(days=3)
+    if status == "breach" and HoursEntry.objects.filter(order=order).exists():
+        first = HoursEntry.objects.filter(order=order).order_by("sequence").first()
+        services.hours_correction_add(
+            actor=officer,
+            order=order,
+            data={
+                "minutes": -30,
+                "reason": "Terlambat 30 menit; dicatat penuh oleh pengawas",
+                "corrects": first,
+            },
+        )
+    if status != "active":
+        values = {name: getattr(order, name) for name in services.ORDER_FIELDS}
+        values.update(site=order.site, status=status)
+        services.order_update(actor=officer, order=order, data=values, expected_version=order.version)
+
+
+def _suitability(ctx: DemoContext, client: Client | None, today: date) -> None:
+    """One community-sentence Litmas with the Art. 85(2) factors and the person's consent."""
+    if client is None or client.officer is None:
+        return
+    litmas = Litmas.objects.filter(client=client, purpose=Litmas.Purpose.COMMUNITY_SENTENCE).first()
+    if litmas is None:
+        litmas = litmas_request(
+            actor=client.officer,
+            client=client,
+            data={"purpose": Litmas.Purpose.COMMUNITY_SENTENCE, "requested_on": today - timedelta(days=3), "officer": client.officer.pk},
+        )  # fmt: skip
+    if Suitability.objects.filter(litmas=litmas).exists():
+        return
+    explained_at = timezone.now() - timedelta(days=2)
+    data = {
+        "admission": "favourable", "admission_note": "Mengakui perbuatan sejak pemeriksaan.",
+        "work_ability": "favourable", "work_ability_note": "Sehat; bekerja sebagai buruh harian pagi hari.",
+        "consent": "favourable", "consent_note": "Setuju setelah dijelaskan tujuan dan tata caranya.",
+        "social_history": "favourable", "social_history_note": "Tinggal bersama keluarga; belum pernah dipidana.",
+        "work_safety": "favourable", "work_safety_note": "Lokasi pantai dengan pengawas dan alat pelindung.",
+        "belief": "favourable", "belief_note": "Jadwal tidak bentrok dengan hari raya dan persembahyangan.",
+        "ability_to_pay": "unfavourable", "ability_to_pay_note": "Penghasilan tidak cukup untuk membayar denda.",
+        "recommendation": "community_service", "hours_recommended": 120,
+        "recommendation_reason": "Memenuhi syarat Pasal 85; kerja sosial di Pantai Mertasari pada hari Sabtu dan Minggu.",
+        "consent_explained_by": client.officer, "consent_explained_at": explained_at, "consent_given": True,
+    }  # fmt: skip
+    services.suitability_save(actor=client.officer, litmas=litmas, data=data, expected_version=None)
+    ctx.count("community-sentence suitability", True)

@@ -1,0 +1,43 @@
+from django.apps import AppConfig
+
+from aksalarasa.core.navigation import NavItem, nav_register
+
+
+class SentencesConfig(AppConfig):
+    name = "aksalarasa.sentences"
+    label = "sentences"
+    verbose_name = "Community sentences"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from aksalarasa.clients.importing import importer_register
+        from aksalarasa.clients.masking import PARTNER_NAME_RULES
+        from aksalarasa.clients.registry import ClientPanel, client_panel_register
+        from aksalarasa.sentences import scoping
+        from aksalarasa.sentences.importing import OrderImporter
+        from aksalarasa.sentences.selectors import client_panel, supervises_client
+
+        importer_register(OrderImporter)
+
+        client_panel_register(
+            ClientPanel("sentences", "sentences/_client_panel.html", client_panel, order=25)
+        )
+
+        # A site supervisor (partner staff) sees the name of an adult placed at their site.
+        if supervises_client not in PARTNER_NAME_RULES:
+            PARTNER_NAME_RULES.append(supervises_client)
+        nav_register(
+            NavItem(
+                "sentence_orders",
+                _("Community sentences"),
+                "sentences:order_list",
+                scoping.can_see_orders,
+                order=35,
+            )
+        )
+        nav_register(
+            NavItem(
+                "service_sites", _("Service sites"), "sentences:site_list", scoping.can_browse_sites, order=45
+            )
+        )

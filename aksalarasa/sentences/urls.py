@@ -1,0 +1,20 @@
+"""Community sentences: orders, the hours ledger, suitability and service sites."""
+
+from django.urls import path
+
+from aksalarasa.sentences import views
+
+app_name = "sentences"
+urlpatterns = [
+    path("", views.order_list, name="order_list"),
+    path("new/", views.order_create, name="order_create"),
+    path("<int:pk>/", views.order_detail, name="order_detail"),
+    path("<int:pk>/edit/", views.order_edit, name="order_edit"),
+    path("<int:pk>/hours/", views.hours_add, name="hours_add"),
+    path("<int:pk>/hours/correction/", views.hours_correct, name="hours_correct"),
+    path("litmas/<int:pk>/suitability/", views.suitability_edit, name="suitability"),
+    path("sites/", views.site_list, name="site_list"),
+    path("sites/new/", views.site_create, name="site_create"),
+    path("sites/<int:pk>/", views.site_detail, name="site_detail"),
+    path("sites/<int:pk>/edit/", views.site_edit, name="site_edit"),
+]
