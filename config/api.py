@@ -20,6 +20,7 @@ from aksalarasa.accounts.services import api_token_authenticate
 from aksalarasa.core import scoping
 from aksalarasa.core.concurrency import StaleVersion
 from aksalarasa.core.lookups import TooManyLookups, too_many_message
+from config.openapi import document_error_answers
 
 
 class PersonalToken(HttpBearer):
@@ -60,7 +61,15 @@ class BrowserSession(SessionAuth):
         return user
 
 
-api = NinjaAPI(
+class Api(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The document, with the error answers every operation shares (config/openapi.py)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_error_answers(schema)
+        return schema
+
+
+api = Api(
     title="Aksalarasa API",
     version="1",
     description="Clients, guidance, partners, programs and evidence for Indonesian probation offices.",

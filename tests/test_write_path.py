@@ -8,6 +8,7 @@ fails, by name, on one that is in neither table below: a new service must say ho
   teams, import runs). The walk proves the model really has no history (a model that gains one
   fails here until its service moves to WALKS) and, where the row has a field for its author,
   that the field names the actor.
+Each walk runs in the acting person's scope (core.scoping), as a request would.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import pytest
 from django.utils import timezone
 
 from aksalarasa.core.concurrency import StaleVersion
+from aksalarasa.core.scoping import user_scope
 from tests.factories import (
     EventFactory,
     PartnerFactory,
@@ -1061,7 +1063,8 @@ def test_every_writing_service_is_in_a_table():
 @pytest.mark.parametrize("name", sorted(WALKS))
 def test_the_newest_history_row_names_the_actor(name, office_a):
     actor = make_user("office_head", office_a, full_name="Kepala Penulis")
-    record = WALKS[name](office_a, actor)
+    with user_scope(actor):  # as in a request: the acting person's scope
+        record = WALKS[name](office_a, actor)
     newest = record.history.order_by("-history_date", "-history_id").first()
     assert newest is not None, name
     assert newest.history_user_id == actor.pk, name
@@ -1071,7 +1074,8 @@ def test_the_newest_history_row_names_the_actor(name, office_a):
 def test_a_record_without_history_names_its_author(name, office_a):
     walk, author_field, _reason = UNTRACKED[name]
     actor = make_user("office_head", office_a, full_name="Kepala Penulis")
-    record = walk(office_a, actor)
+    with user_scope(actor):  # as in a request: the acting person's scope
+        record = walk(office_a, actor)
     assert not hasattr(type(record), "history"), f"{name} writes a record with a history: walk it in WALKS"
     if author_field:
         assert getattr(record, f"{author_field}_id") == actor.pk, name

@@ -17,7 +17,7 @@ from aksalarasa.clients.downloads import litmas_document_response
 from aksalarasa.clients.forms import ClientFilterForm, ClientForm, SupervisionForm
 from aksalarasa.clients.masking import can_see_identity, client_label
 from aksalarasa.clients.models import Client, Supervision
-from aksalarasa.core.forms import form_errors
+from aksalarasa.core.forms import form_errors, json_form_data
 from aksalarasa.core.lookups import enforce_limit
 
 router = Router(tags=["clients"])
@@ -202,7 +202,7 @@ def clients_create(request: AuthedRequest, payload: Body[dict[str, Any]]):
         raise _refused()
     candidate = str(payload.get("register_number", "")).strip()
     form = ClientForm(
-        payload,
+        json_form_data(payload),
         officers=selectors.officer_choices_for(viewer=viewer),
         work_area=selectors.office_work_area(office_id=office.pk),
         register_taken=selectors.register_numbers_taken(office_id=office.pk, candidate=candidate),
@@ -232,7 +232,7 @@ def clients_update(request: AuthedRequest, client_id: int, payload: Body[dict[st
         raise _refused()
     data = {**selectors.client_initial(client=client), **payload}
     form = ClientForm(
-        data,
+        json_form_data(data),
         work_area=selectors.office_work_area(office_id=client.office_id),
         register_taken=selectors.register_numbers_taken(
             office_id=client.office_id,
@@ -271,7 +271,9 @@ def supervisions_create(request: AuthedRequest, client_id: int, payload: Body[di
     client = selectors.client_get_for_viewer(viewer=viewer, pk=client_id)
     if not selectors.can_edit_client(viewer, client):
         raise _refused()
-    form = SupervisionForm({"status": Supervision.Status.ACTIVE, **payload}, birth_date=client.birth_date)
+    form = SupervisionForm(
+        json_form_data({"status": Supervision.Status.ACTIVE, **payload}), birth_date=client.birth_date
+    )
     if not form.is_valid():
         raise form_errors(form)
     return Status(201, services.supervision_create(actor=viewer, client=client, data=form.cleaned_data))

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, time
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema, Status
+from pydantic import WithJsonSchema
 
 from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
-from aksalarasa.core.forms import form_errors
+from aksalarasa.core.forms import form_errors, json_form_data
 from aksalarasa.core.lookups import enforce_limit
 from aksalarasa.core.scoping import unscoped
 from aksalarasa.events import selectors, services
@@ -48,11 +49,25 @@ class ErrorOut(Schema):
     errors: dict | list | None = None
 
 
+# A time of day on the event's date, in the office's zone, without an offset ("15:00:00"). JSON
+# Schema's "time" format (what pydantic would publish) is RFC 3339's full-time, which requires one.
+LocalTime = Annotated[
+    time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$",
+            "description": "HH:MM:SS, office time",
+        }
+    ),
+]
+
+
 class AgendaItemOut(Schema):
     id: int
     position: int
-    starts_at: time | None
-    ends_at: time | None
+    starts_at: LocalTime | None
+    ends_at: LocalTime | None
     title: str
     lead: str
 
@@ -227,7 +242,7 @@ def events_create(request: AuthedRequest, program_id: int, payload: dict[str, An
         raise Http404
     if not selectors.program_can_add_event(request.user, program):
         raise PermissionDenied
-    form = EventForm(payload, office_zone=program.office.time_zone)
+    form = EventForm(json_form_data(payload), office_zone=program.office.time_zone)
     if not form.is_valid():
         raise form_errors(form)
     event = services.event_create(program=program, actor=request.user, data=form.cleaned_data)
@@ -264,7 +279,7 @@ def agenda_list(request: AuthedRequest, event_id: int):
 )
 def agenda_add(request: AuthedRequest, event_id: int, payload: dict[str, Any] = _JSON_BODY):
     event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
-    form = AgendaItemForm(payload)
+    form = AgendaItemForm(json_form_data(payload))
     if not form.is_valid():
         raise form_errors(form)
     item = services.event_part_add(event=event, form=form, actor=request.user)
@@ -313,7 +328,7 @@ def parts_list(request: AuthedRequest, event_id: int, part: str):
 def parts_add(request: AuthedRequest, event_id: int, part: str, payload: dict[str, Any] = _JSON_BODY):
     selectors.event_part_model(part)
     event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
-    form = part_form(part, data={f"{part}-{k}": ("" if v is None else v) for k, v in payload.items()})
+    form = part_form(part, data=json_form_data(payload, prefix=part))
     if not form.is_valid():
         raise form_errors(form)
     return Status(201, _part_out(services.event_part_add(event=event, form=form, actor=request.user), part))
@@ -334,8 +349,9 @@ def parts_update(
     current = part_form(part, instance=row, editing=True)
     merged = {name: current[name].value() for name in current.fields}
     merged.update({k: v for k, v in payload.items() if k in current.fields})
-    data = {f"{current.prefix}-{k}": ("" if v is None else v) for k, v in merged.items()}
-    form = part_form(part, data=data, instance=row, editing=True)
+    form = part_form(
+        part, data=json_form_data(merged, prefix=current.prefix or ""), instance=row, editing=True
+    )
     if not form.is_valid():
         raise form_errors(form)
     changes = {name: form.cleaned_data[name] for name in form.fields if name != "version"}

@@ -10,14 +10,14 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, QueryDict
+from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
 from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record, access_record_many
 from aksalarasa.clients.models import Client
-from aksalarasa.core.forms import form_errors
+from aksalarasa.core.forms import form_errors, json_form_data
 from aksalarasa.partners import selectors, services
 from aksalarasa.partners.forms import PartnerSessionForm, ReferralForm, ServiceReportForm, TransitionForm
 from aksalarasa.partners.models import Partner, PartnerService, Referral, Side
@@ -105,7 +105,7 @@ class ServiceOut(Schema):
         )
 
 
-class EventOut(Schema):
+class ReferralEventOut(Schema):
     source: str
     target: str
     actor: str
@@ -132,7 +132,7 @@ class ReferralOut(Schema):
     sent_at: datetime | None
     updated_at: datetime
     version: int
-    events: list[EventOut] | None = None
+    events: list[ReferralEventOut] | None = None
     allowed_moves: list[str] | None = None
 
     @staticmethod
@@ -169,7 +169,9 @@ class ReferralOut(Schema):
         )
         if detail:
             out.events = [
-                EventOut(source=e.source, target=e.target, actor=e.actor.full_name, at=e.at, reason=e.reason)
+                ReferralEventOut(
+                    source=e.source, target=e.target, actor=e.actor.full_name, at=e.at, reason=e.reason
+                )
                 for e in selectors.referral_events(referral=r)
             ]
             out.allowed_moves = [m["target"] for m in selectors.referral_moves(viewer=viewer, referral=r)]
@@ -184,21 +186,6 @@ def _partner_ids(viewer: Any) -> set[int]:
         cached = set(PartnerMembership.objects.filter(user_id=viewer.pk).values_list("partner_id", flat=True))
         viewer._partner_ids_cache = cached
     return cached
-
-
-def _form_data(values: dict[str, Any]) -> QueryDict:
-    data = QueryDict(mutable=True)
-    for name, value in values.items():
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif isinstance(value, list):
-            data.setlist(name, [str(v) for v in value])
-        else:
-            data[name] = str(value)
-    return data
 
 
 # --- partners and services --------------------------------------------------------------------
@@ -328,7 +315,7 @@ class ReferralIn(Schema):
 def referral_create(request: AuthedRequest, payload: ReferralIn) -> tuple[int, ReferralOut]:
     client = _client_for_referral(request, payload.client_id)
     form = ReferralForm(
-        _form_data(
+        json_form_data(
             {
                 "service": payload.service_id,
                 "reason": payload.reason,
@@ -372,7 +359,7 @@ class TransitionIn(Schema):
 )
 def referral_transition(request: AuthedRequest, referral_id: int, payload: TransitionIn) -> Any:
     referral = selectors.referral_get_for_viewer(viewer=request.user, pk=referral_id)
-    form = TransitionForm(_form_data(payload.dict()))
+    form = TransitionForm(json_form_data(payload.dict()))
     if not form.is_valid():
         raise form_errors(form)
     try:
@@ -401,7 +388,7 @@ class SessionIn(Schema):
     version: int = Field(..., ge=0, le=2_000_000_000)
 
 
-class SessionOut(Schema):
+class PartnerSessionOut(Schema):
     id: int
     scheduled_at: datetime
     outcome: str
@@ -420,7 +407,7 @@ def _require_partner(request: AuthedRequest, referral: Referral) -> None:
 
 @router.post(
     "/referrals/{referral_id}/sessions",
-    response={201: SessionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: PartnerSessionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="Record a partner session (attendance, engagement, response, concern)",
 )
 def session_record(request: AuthedRequest, referral_id: int, payload: SessionIn) -> Any:
@@ -433,7 +420,7 @@ def session_record(request: AuthedRequest, referral_id: int, payload: SessionIn)
     if timezone.is_naive(at):
         at = timezone.make_aware(at)
     values["scheduled_at"] = timezone.localtime(at).strftime("%Y-%m-%dT%H:%M")
-    form = PartnerSessionForm(_form_data(values))
+    form = PartnerSessionForm(json_form_data(values))
     if not form.is_valid():
         raise form_errors(form)
     data = form.cleaned_data
@@ -453,7 +440,7 @@ def session_record(request: AuthedRequest, referral_id: int, payload: SessionIn)
     except services.TransitionRefused as exc:
         return 409, ErrorOut(detail=exc.message)
     referral.refresh_from_db(fields=["status", "version"])
-    return 201, SessionOut(
+    return 201, PartnerSessionOut(
         id=session.pk,
         scheduled_at=session.scheduled_at,
         outcome=session.outcome,
@@ -489,7 +476,7 @@ def report_submit(request: AuthedRequest, referral_id: int, payload: ReportIn) -
     for i, item in enumerate(payload.ratings):
         values[f"rating_{i}"] = item.rating
         values[f"evidence_{i}"] = item.evidence
-    form = ServiceReportForm(_form_data(values), referral=referral)
+    form = ServiceReportForm(json_form_data(values), referral=referral)
     if not form.is_valid():
         raise form_errors(form)
     try:

@@ -8,14 +8,14 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
-from django.http import Http404, HttpRequest, QueryDict
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Body, Field, Router, Schema, Status
 
 from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record_many
-from aksalarasa.core.forms import form_errors
+from aksalarasa.core.forms import form_errors, json_form_data
 from aksalarasa.programs import forms, selectors, services
 from aksalarasa.programs.consistency import cycle_warnings, warnings_by_stage, warnings_out
 from aksalarasa.programs.models import (
@@ -38,25 +38,6 @@ class ErrorOut(Schema):
 
 
 ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-def _data(values: dict[str, Any], prefix: str = "") -> QueryDict:
-    """A JSON payload as form data, so the API validates with the UI's forms."""
-    data = QueryDict(mutable=True)
-    for name, value in values.items():
-        key = f"{prefix}-{name}" if prefix else name
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            if value:
-                data[key] = "on"
-        elif isinstance(value, list):
-            data.setlist(key, [str(v) for v in value])
-        elif isinstance(value, datetime.date):
-            data[key] = value.isoformat()
-        else:
-            data[key] = str(value)
-    return data
 
 
 def _valid(form):
@@ -171,7 +152,7 @@ def program_list(request: AuthedRequest):
 def program_create(request: AuthedRequest, payload: ProgramIn):
     if not services.program_can_create(user=request.user):
         raise PermissionDenied(_("Only the office head and the program team create programs."))
-    data = _valid(forms.ProgramForm(_data(payload.dict())))
+    data = _valid(forms.ProgramForm(json_form_data(payload.dict())))
     return Status(201, _program_out(services.program_create(actor=request.user, data=data)))
 
 
@@ -211,7 +192,7 @@ def program_update(request: AuthedRequest, program_id: int, payload: ProgramPatc
     current = forms.ProgramForm(instance=program).initial
     merged = {name: current.get(name) for name in forms.ProgramForm.Meta.fields}
     merged.update(payload.dict(exclude_unset=True, exclude={"version"}))
-    data = _valid(forms.ProgramForm(_data(merged), instance=program))
+    data = _valid(forms.ProgramForm(json_form_data(merged), instance=program))
     services.program_update(program=program, actor=request.user, data=data, expected_version=payload.version)
     program.refresh_from_db()
     return _program_out(program)
@@ -228,7 +209,7 @@ class StageMoveIn(Schema):
 )
 def program_stage_move(request: AuthedRequest, program_id: int, payload: StageMoveIn):
     program = _editor(request, program_id)
-    data = _valid(forms.StageMoveForm(_data(payload.dict()), program=program))
+    data = _valid(forms.StageMoveForm(json_form_data(payload.dict()), program=program))
     services.program_stage_move(
         program=program,
         actor=request.user,
@@ -279,7 +260,8 @@ def member_list(request: AuthedRequest, program_id: int):
 def member_set(request: AuthedRequest, program_id: int, payload: MemberIn):
     program = _editor(request, program_id)
     form = forms.MemberForm(
-        _data({"user": payload.user_id, "role": payload.role, "can_edit": payload.can_edit}), program=program
+        json_form_data({"user": payload.user_id, "role": payload.role, "can_edit": payload.can_edit}),
+        program=program,
     )
     data = _valid(form)
     m = services.program_member_set(program=program, **data)
@@ -349,7 +331,7 @@ def record_add(request: AuthedRequest, program_id: int, kind: RecordKind, payloa
     extra = {"program": program} if form_class is forms.ProgramPartnerForm else {}
     if "partner_id" in payload:
         payload["partner"] = payload.pop("partner_id")
-    data = _valid(form_class(_data(payload), **extra))
+    data = _valid(form_class(json_form_data(payload), **extra))
     if model is PlanAction:
         record = services.plan_action_add(program=program, actor=request.user, data=data)
     else:
@@ -411,7 +393,7 @@ def assessment_list(request: AuthedRequest, program_id: int):
 )
 def assessment_create(request: AuthedRequest, program_id: int, payload: AssessmentIn):
     program = _editor(request, program_id)
-    data = _valid(forms.AssessmentForm(_data(payload.dict())))
+    data = _valid(forms.AssessmentForm(json_form_data(payload.dict())))
     return Status(201, _assessment_out(services.assessment_create(program=program, data=data)))
 
 
@@ -472,7 +454,7 @@ def _assessment_for_editor(request, program_id, assessment_id):
 )
 def assessment_item_add(request: AuthedRequest, program_id: int, assessment_id: int, payload: ItemIn):
     a = _assessment_for_editor(request, program_id, assessment_id)
-    data = _valid(forms.AssessmentItemForm(_data(payload.dict())))
+    data = _valid(forms.AssessmentItemForm(json_form_data(payload.dict())))
     item = services.assessment_item_add(assessment=a, data=data)
     return Status(201, _record_out(item, ["id", "kind", "title", "causes", "effects"]))
 
@@ -494,7 +476,7 @@ def assessment_participant_add(
     from django.urls import reverse
 
     a = _assessment_for_editor(request, program_id, assessment_id)
-    data = _valid(forms.ParticipantForm(_data(payload.dict())))
+    data = _valid(forms.ParticipantForm(json_form_data(payload.dict())))
     p = services.assessment_participant_add(assessment=a, **data)
     out = {
         **_record_out(p, ["id", "name", "group", "sex"]),
@@ -535,7 +517,7 @@ class TallyIn(Schema):
 def assessment_tally(request: AuthedRequest, program_id: int, assessment_id: int, payload: TallyIn):
     a = _assessment_for_editor(request, program_id, assessment_id)
     values = {f"t_{row.item_id}_{row.group}": row.count for row in payload.counts}
-    form = forms.TallyForm(_data(values), assessment=a)
+    form = forms.TallyForm(json_form_data(values), assessment=a)
     unknown = set(values) - set(form.fields)
     if unknown:
         raise ValidationError(
@@ -557,7 +539,7 @@ class PrioritiesIn(Schema):
 )
 def assessment_priorities(request: AuthedRequest, program_id: int, assessment_id: int, payload: PrioritiesIn):
     a = _assessment_for_editor(request, program_id, assessment_id)
-    data = _valid(forms.PrioritiesForm(_data({"items": payload.item_ids}), assessment=a))
+    data = _valid(forms.PrioritiesForm(json_form_data({"items": payload.item_ids}), assessment=a))
     services.priorities_choose(assessment=a, item_ids=[i.pk for i in data["items"]])
     return _results_out(selectors.assessment_results(assessment=a))
 
@@ -613,7 +595,7 @@ def workshop_list(request: AuthedRequest, program_id: int):
 )
 def workshop_create(request: AuthedRequest, program_id: int, payload: PlanningWorkshopIn):
     program = _editor(request, program_id)
-    data = _valid(forms.PlanningWorkshopForm(_data(payload.dict())))
+    data = _valid(forms.PlanningWorkshopForm(json_form_data(payload.dict())))
     return Status(
         201,
         _record_out(
@@ -647,7 +629,7 @@ class CardIn(Schema):
 )
 def card_add(request: AuthedRequest, program_id: int, workshop_id: int, payload: CardIn):
     w = _workshop_for_editor(request, program_id, workshop_id)
-    data = _valid(forms.CardForm(_data(payload.dict())))
+    data = _valid(forms.CardForm(json_form_data(payload.dict())))
     card = services.card_add(workshop=w, **data)
     return Status(201, {"id": card.pk, "text": card.text, "author": card.author})
 
@@ -663,7 +645,7 @@ class ClusterIn(Schema):
 )
 def cluster_add(request: AuthedRequest, program_id: int, workshop_id: int, payload: ClusterIn):
     w = _workshop_for_editor(request, program_id, workshop_id)
-    data = _valid(forms.ClusterForm(_data(payload.dict())))
+    data = _valid(forms.ClusterForm(json_form_data(payload.dict())))
     c = services.cluster_add(workshop=w, name=data["name"])
     return Status(201, {"id": c.pk, "symbol": c.symbol, "name": c.name})
 
@@ -680,7 +662,7 @@ def cluster_rename(
     cluster = Cluster.objects.filter(workshop=w, pk=cluster_id).first()
     if cluster is None:
         raise Http404
-    data = _valid(forms.ClusterForm(_data(payload.dict())))
+    data = _valid(forms.ClusterForm(json_form_data(payload.dict())))
     c = services.cluster_rename(cluster=cluster, name=data["name"])
     return {"id": c.pk, "symbol": c.symbol, "name": c.name}
 
@@ -722,7 +704,7 @@ class ResolutionIn(Schema):
 )
 def workshop_resolve(request: AuthedRequest, program_id: int, workshop_id: int, payload: ResolutionIn):
     w = _workshop_for_editor(request, program_id, workshop_id)
-    data = _valid(forms.ResolutionForm(_data(payload.dict())))
+    data = _valid(forms.ResolutionForm(json_form_data(payload.dict())))
     w = services.workshop_resolve(
         workshop=w, actor=request.user, resolution=data["resolution"], expected_version=data["version"]
     )
@@ -766,7 +748,7 @@ def action_plan_detail(request: AuthedRequest, program_id: int):
 )
 def action_plan_save(request: AuthedRequest, program_id: int, payload: PlanIn):
     program = _editor(request, program_id)
-    data = _valid(forms.ActionPlanForm(_data(payload.dict())))
+    data = _valid(forms.ActionPlanForm(json_form_data(payload.dict())))
     services.action_plan_save(
         program=program, actor=request.user, data=data, expected_version=payload.version
     )
@@ -842,7 +824,7 @@ def indicators_replace(request: AuthedRequest, program_id: int, payload: Indicat
         for name, value in row.dict().items():
             values[f"{index}-{name}"] = value
     formset = forms.IndicatorFormSet(
-        _data(values, prefix="ind"), queryset=program.indicators.none(), prefix="ind"
+        json_form_data(values, prefix="ind"), queryset=program.indicators.none(), prefix="ind"
     )
     if not formset.is_valid():
         errors: dict[str, list[str]] = {}
@@ -873,7 +855,7 @@ class EvaluationIn(Schema):
 )
 def evaluation_save(request: AuthedRequest, program_id: int, payload: EvaluationIn):
     program = _editor(request, program_id)
-    data = _valid(forms.EvaluationForm(_data(payload.dict())))
+    data = _valid(forms.EvaluationForm(json_form_data(payload.dict())))
     services.evaluation_save(program=program, actor=request.user, data=data, expected_version=payload.version)
     return _evaluation_out(program)
 
@@ -919,7 +901,7 @@ def handover_detail(request: AuthedRequest, program_id: int):
 )
 def handover_save(request: AuthedRequest, program_id: int, payload: HandoverIn):
     program = _editor(request, program_id)
-    data = _valid(forms.HandoverForm(_data(payload.dict())))
+    data = _valid(forms.HandoverForm(json_form_data(payload.dict())))
     services.handover_save(program=program, actor=request.user, data=data, expected_version=payload.version)
     return _handover_out(program)
 
@@ -971,7 +953,9 @@ def referral_list(request: AuthedRequest, program_id: int):
 def referral_link(request: AuthedRequest, program_id: int, payload: ReferralLinkIn):
     program = _editor(request, program_id)
     form = forms.ProgramReferralForm(
-        _data({"referral": payload.referral_id, "note": payload.note}), program=program, viewer=request.user
+        json_form_data({"referral": payload.referral_id, "note": payload.note}),
+        program=program,
+        viewer=request.user,
     )
     data = _valid(form)
     services.program_referral_link(program=program, **data)
