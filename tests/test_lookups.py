@@ -403,3 +403,12 @@ def test_the_default_rate_leaves_normal_work_alone(world, settings):
     progress = reverse("clients:import_progress", args=[world.objects["run_own"]])
     assert {http.get(progress).status_code for _ in range(60)} == {200}
     assert {http.get(reverse("clients:list"), {"q": str(n)}).status_code for n in range(60)} == {200}
+
+
+def test_the_rate_limited_api_operations_document_their_429():
+    from config.api import api
+    from config.openapi import RATE_LIMITED
+
+    paths = api.get_openapi_schema()["paths"]
+    for method, path in RATE_LIMITED:
+        assert 429 in paths[path][method]["responses"] or "429" in paths[path][method]["responses"], path
