@@ -8,19 +8,19 @@ The public operations (`/public/events/...`) need no authentication and see only
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema, Status
-from pydantic import WithJsonSchema
 
 from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
+from aksalarasa.core.api_types import LocalTime
 from aksalarasa.core.forms import form_errors, json_form_data
 from aksalarasa.core.scoping import unscoped
 from aksalarasa.events import selectors, services
@@ -46,20 +46,6 @@ _JSON_BODY = Body(...)  # a free-form JSON object, validated by the UI's form
 class ErrorOut(Schema):
     detail: str
     errors: dict | list | None = None
-
-
-# A time of day on the event's date, in the office's zone, without an offset ("15:00:00"). JSON
-# Schema's "time" format (what pydantic would publish) is RFC 3339's full-time, which requires one.
-LocalTime = Annotated[
-    time,
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$",
-            "description": "HH:MM:SS, office time",
-        }
-    ),
-]
 
 
 class AgendaItemOut(Schema):
