@@ -8,6 +8,7 @@ fails, by name, on one that is in neither table below: a new service must say ho
   teams, import runs). The walk proves the model really has no history (a model that gains one
   fails here until its service moves to WALKS) and, where the row has a field for its author,
   that the field names the actor.
+Each walk runs in the acting person's scope (core.scoping), as a request would.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import pytest
 from django.utils import timezone
 
 from aksalarasa.core.concurrency import StaleVersion
+from aksalarasa.core.scoping import user_scope
 from tests.factories import (
     EventFactory,
     PartnerFactory,
@@ -924,7 +926,51 @@ def _hours_correction_add(office, actor):
     return hours_correction_add(actor=actor, order=entry.order, data=data)
 
 
+def _invitation_world(office, actor):
+    """An event of a program and an adult client of `actor`, who is also an officer (PK) here."""
+    from aksalarasa.events.services import invitation_request
+
+    actor.role_officer = True
+    actor.section = "adult"
+    actor.save(update_fields=["role_officer", "section"])
+    program = make_program(office)
+    event = EventFactory(office=office, program=program)
+    client = make_client(office, actor, consent_community=True)
+    return invitation_request(event=event, actor=actor, client=client)
+
+
+def _invitation_request(office, actor):
+    return _invitation_world(office, actor)
+
+
+def _invitation_accept(office, actor):
+    from aksalarasa.events.services import invitation_accept
+
+    invitation = _invitation_world(office, actor)
+    invitation_accept(
+        invitation=invitation,
+        actor=actor,
+        consent_given_by="Klien",
+        consent_at=timezone.now(),
+        expected_version=invitation.version,
+    )
+    return invitation
+
+
+def _invitation_decline(office, actor):
+    from aksalarasa.events.services import invitation_decline
+
+    invitation = _invitation_world(office, actor)
+    invitation_decline(
+        invitation=invitation, actor=actor, reason="Bentrok", expected_version=invitation.version
+    )
+    return invitation
+
+
 WALKS: dict[str, Callable[[Any, Any], Any]] = {
+    "events.invitation_request": _invitation_request,
+    "events.invitation_accept": _invitation_accept,
+    "events.invitation_decline": _invitation_decline,
     "sentences.site_create": _site_create,
     "sentences.site_update": _site_update,
     "sentences.order_create": _order_create,
@@ -1061,7 +1107,8 @@ def test_every_writing_service_is_in_a_table():
 @pytest.mark.parametrize("name", sorted(WALKS))
 def test_the_newest_history_row_names_the_actor(name, office_a):
     actor = make_user("office_head", office_a, full_name="Kepala Penulis")
-    record = WALKS[name](office_a, actor)
+    with user_scope(actor):  # as in a request: the acting person's scope
+        record = WALKS[name](office_a, actor)
     newest = record.history.order_by("-history_date", "-history_id").first()
     assert newest is not None, name
     assert newest.history_user_id == actor.pk, name
@@ -1071,7 +1118,8 @@ def test_the_newest_history_row_names_the_actor(name, office_a):
 def test_a_record_without_history_names_its_author(name, office_a):
     walk, author_field, _reason = UNTRACKED[name]
     actor = make_user("office_head", office_a, full_name="Kepala Penulis")
-    record = walk(office_a, actor)
+    with user_scope(actor):  # as in a request: the acting person's scope
+        record = walk(office_a, actor)
     assert not hasattr(type(record), "history"), f"{name} writes a record with a history: walk it in WALKS"
     if author_field:
         assert getattr(record, f"{author_field}_id") == actor.pk, name

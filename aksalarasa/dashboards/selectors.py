@@ -103,19 +103,13 @@ class OfficeFigures:
     checked_in: int = 0
     responses: int = 0
 
-    # The totals alone, when read from the summaries without the breakdowns (the aggregates).
-    open_referrals_total: int | None = None
-    programs_total: int | None = None
-
     @property
     def open_referrals(self) -> int:
-        if self.open_referrals_total is not None:
-            return self.open_referrals_total
         return sum(self.referrals.get(status, 0) for status in OPEN_REFERRAL)
 
     @property
     def programs(self) -> int:
-        return self.programs_total if self.programs_total is not None else sum(self.stages.values())
+        return sum(self.stages.values())
 
 
 @dataclass
@@ -205,13 +199,15 @@ def figures_from_summaries(
     ids: list[int], *, viewer: User, zone_name: str, breakdowns: bool = True
 ) -> Figures | None:
     """The figures as of the last refresh, or None when there is none for this time zone. Without
-    `breakdowns`, referrals and programs come as totals only (no JSON to decode per office)."""
+    `breakdowns`, active clients by program type are left out."""
     state = SummaryState.objects.filter(pk=1).first()
     if state is None or zone_name not in state.zones:
         return None
     offices = {pk: OfficeFigures() for pk in ids}
     columns = ["office_id", "children", "adults", "events", "checked_in", "responses", *SUM_FIELDS]
-    columns += ["by_program", "referrals", "stages"] if breakdowns else ["open_referrals", "programs"]
+    # Referrals by status and programs by stage are drawn on every dashboard; active clients by
+    # program type only on the office's own.
+    columns += ["referrals", "stages", *(["by_program"] if breakdowns else [])]
     for row in OfficeSummary.objects.visible_to(viewer).filter(office_id__in=ids).values(*columns):
         f = offices[row["office_id"]] = OfficeFigures(
             children=row["children"],
@@ -221,10 +217,9 @@ def figures_from_summaries(
             checked_in=row["checked_in"],
             responses=row["responses"],
         )
+        f.referrals, f.stages = row["referrals"], row["stages"]
         if breakdowns:
-            f.by_program, f.referrals, f.stages = row["by_program"], row["referrals"], row["stages"]
-        else:
-            f.open_referrals_total, f.programs_total = row["open_referrals"], row["programs"]
+            f.by_program = row["by_program"]
     months = {
         row["month"]: Sums.of(row)
         for row in MonthSummary.objects.visible_to(viewer)
@@ -306,6 +301,8 @@ class Aggregates:
     months: list[MonthRow]
     total: OfficeRow
     as_of: datetime | None = None
+    funnel: dict[str, int | None] = field(default_factory=dict)  # FUNNEL step -> referrals
+    stages: dict[str, int | None] = field(default_factory=dict)  # stage -> programs, over the offices
 
 
 def _mean(sums: Sums, minimum: int = 1) -> float | None:
@@ -359,24 +356,65 @@ def _counts(f: OfficeFigures) -> dict[str, int]:
     }
 
 
-def _fill_aggregate_rows(figures: list[tuple[OfficeRow, OfficeFigures]]) -> None:
+# --- the referral funnel ------------------------------------------------------------------------------
+# How far referrals got, as steps each containing the next: sent to the partner, accepted by it,
+# completed. Drafts are not sent yet; a cancelled referral is left out, as it may have been cancelled
+# before or after it was sent. The steps are drawn from three parts that do not overlap.
+FUNNEL = ("sent", "accepted", "completed")
+FUNNEL_PARTS = {
+    "stopped_at_sent": (Status.SENT, Status.DECLINED),
+    "stopped_at_accepted": (Status.ACCEPTED, Status.IN_PROGRESS, Status.DROPPED_OUT),
+    "completed": (Status.COMPLETED,),
+}
+
+
+def funnel_parts(referrals: Mapping[str, int]) -> dict[str, int]:
+    return {part: sum(referrals.get(s, 0) for s in statuses) for part, statuses in FUNNEL_PARTS.items()}
+
+
+def funnel_steps(parts: Mapping[str, int | None], sent: int | None) -> dict[str, int | None]:
+    """The steps from the parts: a step is shown only when every part it adds up is, so that no
+    hidden part is the difference of two shown steps ("accepted" minus "completed")."""
+    completed = parts["completed"]
+    accepted_only = parts["stopped_at_accepted"]
+    return {
+        "sent": sent,
+        "accepted": None if completed is None or accepted_only is None else accepted_only + completed,
+        "completed": completed,
+    }
+
+
+def _fill_aggregate_rows(
+    figures: list[tuple[OfficeRow, OfficeFigures]], stages: Mapping[str, int], funnel: Mapping[str, int]
+) -> dict[tuple[Any, str], int | None]:
     """Fill each row (the total row last) with its counts through one suppression over the whole
-    table: each row's active clients are children + adults, and the total row sums each column."""
-    cells: dict[tuple[int, str], int] = {}
+    table: each row's active clients are children + adults, and the total row sums each column.
+    The same suppression covers the charts' counts: programs by stage add up to the total row's
+    programs, and the funnel's parts to the referrals sent. Returns those, keyed ("stage", stage)
+    and ("funnel", part or "sent")."""
+    cells: dict[tuple[Any, str], int] = {}
     for i, (_row, f) in enumerate(figures):
         for name, n in _counts(f).items():
             cells[(i, name)] = n
     last = len(figures) - 1
-    lines: list[tuple[tuple[int, str], list[tuple[int, str]]]] = [
+    lines: list[tuple[tuple[Any, str], list[tuple[Any, str]]]] = [
         ((i, "clients"), [(i, "children"), (i, "adults")]) for i in range(len(figures))
     ]
     lines += [((last, name), [(i, name) for i in range(last)]) for name in COUNT_COLUMNS]
+    for stage in stage_labels():
+        cells[("stage", stage)] = stages.get(stage, 0)
+    lines.append(((last, "programs"), [("stage", stage) for stage in stage_labels()]))
+    for part, n in funnel.items():
+        cells[("funnel", part)] = n
+    cells[("funnel", "sent")] = sum(funnel.values())
+    lines.append((("funnel", "sent"), [("funnel", part) for part in funnel]))
     shown = suppress_table(cells, lines)
     for i, (row, f) in enumerate(figures):
         for name in COUNT_COLUMNS:
             setattr(row, name, shown[(i, name)])
         row.attendance = rate(f.window.attended, f.window.expected)
         row.engagement = _mean(f.window, SMALL_CELL)
+    return {key: n for key, n in shown.items() if key[0] in ("stage", "funnel")}
 
 
 def office_dashboard(*, viewer: User) -> OfficeDashboard:
@@ -430,12 +468,23 @@ def aggregate_dashboard(*, viewer: User) -> Aggregates:
         total_figures.window.add(f.window)
         for name in ("events", "checked_in", "responses"):
             setattr(total_figures, name, getattr(total_figures, name) + getattr(f, name))
-        total_figures.open_referrals_total = (total_figures.open_referrals_total or 0) + f.open_referrals
-        total_figures.programs_total = (total_figures.programs_total or 0) + f.programs
+        for status, n in f.referrals.items():
+            total_figures.referrals[status] = total_figures.referrals.get(status, 0) + n
+        for stage, n in f.stages.items():
+            total_figures.stages[stage] = total_figures.stages.get(stage, 0) + n
     total = OfficeRow(office=Office(name=""))
-    _fill_aggregate_rows([*pairs, (total, total_figures)])
+    charted = _fill_aggregate_rows(
+        [*pairs, (total, total_figures)], total_figures.stages, funnel_parts(total_figures.referrals)
+    )
     return Aggregates(
-        rows=rows, months=_month_rows(found.months, small_cells=True), total=total, as_of=found.as_of
+        rows=rows,
+        months=_month_rows(found.months, small_cells=True),
+        total=total,
+        as_of=found.as_of,
+        funnel=funnel_steps(
+            {part: charted[("funnel", part)] for part in FUNNEL_PARTS}, charted[("funnel", "sent")]
+        ),
+        stages={stage: charted[("stage", stage)] for stage in stage_labels()},
     )
 
 

@@ -27,6 +27,16 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
     return response
 
 
+def _chart_csv(charts: list[exports.Chart], key: str, name: str) -> HttpResponse:
+    """One chart's numbers as CSV (`?format=csv&chart=<key>`); 404 for a chart the page has not."""
+    chart = next((c for c in charts if c.key == key), None)
+    if chart is None:
+        raise Http404
+    response = HttpResponse(chart.csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{chart.key}.csv"'
+    return response
+
+
 @login_required
 def office(request: AuthedRequest) -> HttpResponse:
     if not selectors.can_see_office_dashboard(request.user):
@@ -36,7 +46,11 @@ def office(request: AuthedRequest) -> HttpResponse:
     labels = _labels()
     if request.GET.get("format") == "xlsx":
         return _xlsx(exports.office_xlsx(data, labels), f"dashboard-{data.office.code}.xlsx")
+    charts = exports.office_charts(data)
+    if request.GET.get("format") == "csv":
+        return _chart_csv(charts, request.GET.get("chart", ""), f"dashboard-{data.office.code}")
     context = {
+        "charts": charts,
         "d": data,
         "by_category": [(labels["category"].get(k, k), n) for k, n in sorted(data.by_category.items())],
         "by_program": [(labels["program"].get(k, k), n) for k, n in sorted(data.by_program.items())],
@@ -55,8 +69,17 @@ def aggregate(request: AuthedRequest) -> HttpResponse:
     data = selectors.aggregate_dashboard(viewer=request.user)
     if request.GET.get("format") == "xlsx":
         return _xlsx(exports.aggregate_xlsx(data), "dashboard-aggregates.xlsx")
+    charts = exports.aggregate_charts(data)
+    if request.GET.get("format") == "csv":
+        return _chart_csv(charts, request.GET.get("chart", ""), "dashboard-aggregates")
     return render(
         request,
         "dashboards/aggregate.html",
-        {"rows": data.rows, "months": data.months, "total": data.total, "as_of": data.as_of},
+        {
+            "rows": data.rows,
+            "months": data.months,
+            "total": data.total,
+            "as_of": data.as_of,
+            "charts": charts,
+        },
     )

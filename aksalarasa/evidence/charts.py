@@ -15,6 +15,7 @@ from django.utils.html import escape
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
+from aksalarasa.core.suppression import HIDDEN
 from aksalarasa.evidence import stats
 
 # xgettext does not read inside f-strings: the labels used there are marked here so that
@@ -36,6 +37,69 @@ GRID = "#e4e7eb"
 FONT = 'font-family="system-ui, sans-serif"'
 
 
+FONT_SIZE = 12
+LINE_H = 14
+# Advance widths of system-ui sans-serif glyphs in em, rounded up so that an estimate is never
+# short: a label laid out with these widths is not clipped by the viewBox in any common font.
+_NARROW = set("ijlI.,;:'!|()[] ")
+_SEMI = set("frt-")
+_WIDE = set("mwMW@%")
+
+
+def text_width(text: str, size: int = FONT_SIZE) -> float:
+    """The estimated width of `text` in px at font size `size`."""
+    em = 0.0
+    for ch in text:
+        if ch in _NARROW:
+            em += 0.34
+        elif ch in _SEMI:
+            em += 0.44
+        elif ch in _WIDE:
+            em += 0.95
+        elif ch.isupper():
+            em += 0.74
+        else:
+            em += 0.6
+    return em * size
+
+
+def wrap_label(text: str, max_width: float, *, max_lines: int = 3) -> list[str]:
+    """`text` cut at spaces into at most `max_lines` lines of at most `max_width` px; what does not
+    fit ends in an ellipsis (the full text is in the chart's description)."""
+    lines: list[str] = []
+    current = ""
+    words = text.split()
+    for index, word in enumerate(words):
+        candidate = f"{current} {word}".strip()
+        if text_width(candidate) <= max_width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = word
+        if len(lines) == max_lines - 1:
+            current = " ".join(words[index:])
+            break
+    if current:
+        lines.append(current)
+    if lines and text_width(lines[-1]) > max_width:
+        last = lines[-1]
+        while last and text_width(last + "…") > max_width:
+            last = last[:-1]
+        lines[-1] = last.rstrip() + "…"
+    return lines or [""]
+
+
+def _label(x: float, y: float, lines: Sequence[str], *, anchor: str = "end", fill: str = INK) -> str:
+    """A multi-line label whose lines are centred vertically on `y`."""
+    first = y + 4 - (len(lines) - 1) * LINE_H / 2
+    spans = "".join(
+        f'<tspan x="{x:.1f}" y="{first + i * LINE_H:.1f}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    return f'<text text-anchor="{anchor}" fill="{fill}">{spans}</text>'
+
+
 def _num(value: float, digits: int = 2) -> str:
     text = f"{value:.{digits}f}"
     return text.replace(".", ",") if (get_language() or "id").startswith("id") else text
@@ -54,7 +118,9 @@ def before_after_svg(
     rows: Sequence[dict[str, Any]], *, scale_min: int, scale_max: int, title: str, key: str = "ba"
 ) -> str:
     """Dumbbell chart: per subscale, the mean before (grey circle) and after (green square)."""
-    width, left, right, row_h, top = 640, 210, 30, 34, 40
+    width, left, right, top = 640, 210, 30, 40
+    labels = [wrap_label(str(r["label"]), left - 16) for r in rows]
+    row_h = max(34, LINE_H * max((len(lines) for lines in labels), default=1) + 8)
     height = top + row_h * max(len(rows), 1) + 40
     span = max(scale_max - scale_min, 1)
 
@@ -83,9 +149,7 @@ def before_after_svg(
     )
     for i, r in enumerate(rows):
         y = top + i * row_h + row_h / 2
-        out.append(
-            f'<text x="{left - 10}" y="{y + 4:.1f}" text-anchor="end" fill="{INK}">{escape(r["label"][:34])}</text>'
-        )
+        out.append(_label(left - 10, y, labels[i]))
         b, a = r.get("before"), r.get("after")
         if b is not None and a is not None:
             out.append(
@@ -176,7 +240,9 @@ def timeline_svg(
 
 def indicators_svg(outcomes: Sequence[stats.IndicatorOutcome], *, title: str) -> str:
     """Horizontal bars: each indicator's achievement (0-100 %) with its weight."""
-    width, left, right, row_h, top = 640, 250, 60, 30, 20
+    width, left, right, top = 640, 250, 60, 20
+    labels = [wrap_label(f"{o.name} ({_num(o.weight, 0)}%)", left - 14) for o in outcomes]
+    row_h = max(30, LINE_H * max((len(lines) for lines in labels), default=1) + 8)
     height = top + row_h * max(len(outcomes), 1) + 30
 
     def x(p: float) -> float:
@@ -194,16 +260,20 @@ def indicators_svg(outcomes: Sequence[stats.IndicatorOutcome], *, title: str) ->
         out.append(f'<text x="{x(p):.1f}" y="{height - 10}" text-anchor="middle" fill="{MUTED}">{p}%</text>')
     for i, o in enumerate(outcomes):
         y = top + i * row_h
-        label = f"{o.name[:38]} ({_num(o.weight, 0)}%)"
-        out.append(f'<text x="{left - 8}" y="{y + 17}" text-anchor="end" fill="{INK}">{escape(label)}</text>')
+        middle = y + row_h / 2
+        out.append(_label(left - 8, middle, labels[i]))
         if o.achievement is None:
-            out.append(f'<text x="{left + 4}" y="{y + 17}" fill="{MUTED}">{escape(_("not measured"))}</text>')
+            out.append(
+                f'<text x="{left + 4}" y="{middle + 4:.1f}" fill="{MUTED}">{escape(_("not measured"))}</text>'
+            )
             continue
+        # An achievement above 100 % draws a full bar; its number still says how much.
+        end = x(min(max(o.achievement, 0), 100))
         out.append(
-            f'<rect x="{left}" y="{y + 5}" width="{x(o.achievement) - left:.1f}" height="18" fill="{AFTER}"/>'
+            f'<rect x="{left}" y="{middle - 9:.1f}" width="{end - left:.1f}" height="18" fill="{AFTER}"/>'
         )
         out.append(
-            f'<text x="{x(o.achievement) + 4:.1f}" y="{y + 18}" fill="{INK}">{_num(o.achievement, 0)}%</text>'
+            f'<text x="{end + 4:.1f}" y="{middle + 4:.1f}" fill="{INK}">{_num(o.achievement, 0)}%</text>'
         )
     out.append("</svg>")
     return "".join(out)
@@ -388,3 +458,145 @@ def program_charts(result, *, language: str) -> dict[str, Any]:
     if result.network:
         charts["network"] = network_svg(result.network, title=_("Who interacted with whom at the event"))
     return charts
+
+
+# --- charts of counts and rates: the dashboards ------------------------------------------------------
+# Every label is measured before the picture is laid out, so the viewBox grows to hold it: a label is
+# never cut or shortened. CHAR_WIDTH is a generous average advance of a system-ui sans glyph (in
+# font sizes); the browser test measures the real text against the viewBox.
+CHAR_WIDTH = 0.62
+LABEL = "#52606d"  # secondary text: 6:1 on white, where MUTED (3.6:1) would be too faint for text
+
+
+# The one width estimate (text_width, above) serves these charts too: per glyph class, never short.
+
+
+def _open_sized(width: float, height: float, title: str, desc: str, key: str) -> list[str]:
+    """Like _open, drawn at its own size (CSS shrinks it to a narrow screen, never enlarges it:
+    a short chart in a wide column would otherwise blow its text up)."""
+    out = _open(round(width), round(height), title, desc, key)
+    out[0] = out[0].replace('width="100%"', f'width="{round(width)}" height="{round(height)}"')
+    return out
+
+
+def _value_text(value: float | None, digits: int, unit: str, missing: str) -> str:
+    return missing if value is None else f"{_num(value, digits)}{unit}"
+
+
+def bars_svg(
+    rows: Sequence[tuple[str, float | None]],
+    *,
+    title: str,
+    key: str,
+    digits: int = 0,
+    unit: str = "",
+    centred: bool = False,
+    missing: str | None = None,
+) -> str:
+    """Horizontal bars, one per row, label on the left and value on the right; centred bars read as
+    a funnel. A value of None (a suppressed small cell: `missing` says "hidden" by default) draws no
+    bar and says so."""
+    missing = str(HIDDEN) if missing is None else missing
+    row_h, top, bottom, plot, gap = 28, 8, 8, 320, 8
+    labels = [label for label, _v in rows]
+    values = [_value_text(v, digits, unit, missing) for _l, v in rows]
+    left = max((text_width(t) for t in labels), default=0) + 2 * gap
+    width = left + plot + gap + max((text_width(t) for t in values), default=0) + gap
+    height = top + row_h * max(len(rows), 1) + bottom
+    largest = max((v for _l, v in rows if v is not None), default=0) or 1
+    words = "; ".join(f"{label}: {text}" for label, text in zip(labels, values, strict=True))
+    out = _open_sized(width, height, title, words, f"chart-{key}")
+    for i, (label, value) in enumerate(rows):
+        y = top + i * row_h
+        out.append(
+            f'<text x="{left - gap:.1f}" y="{y + 18}" text-anchor="end" fill="{INK}">{escape(label)}</text>'
+        )
+        if value is None:
+            out.append(f'<text x="{left + 4:.1f}" y="{y + 18}" fill="{LABEL}">{escape(values[i])}</text>')
+            continue
+        bar = plot * max(value, 0) / largest
+        x = left + (plot - bar) / 2 if centred else left
+        if bar > 0:
+            out.append(f'<rect x="{x:.1f}" y="{y + 5}" width="{bar:.1f}" height="18" fill="{AFTER}"/>')
+        value_x = left + plot + gap if centred else left + bar + gap
+        out.append(f'<text x="{value_x:.1f}" y="{y + 18}" fill="{INK}">{escape(values[i])}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def trend_svg(
+    points: Sequence[tuple[str, float | None]],
+    *,
+    title: str,
+    key: str,
+    low: float,
+    high: float,
+    digits: int = 1,
+    unit: str = "",
+    missing: str | None = None,
+    axis_labels: Sequence[str] | None = None,
+) -> str:
+    """A trend over periods (months): one square per period joined by a line, its value above it.
+    A period without a value (None: hidden, or `missing`) breaks the line and says so under its label.
+    `axis_labels` name the periods briefly under the axis ("Jul 2026"); the description, read by a
+    screen reader, names them in full."""
+    axis = list(axis_labels) if axis_labels is not None else [label for label, _v in points]
+    top, plot_h, gap = 28, 150, 8
+    span = (high - low) or 1
+    whole = span == int(span) and 2 <= span <= 6  # a scale such as 1-4: a line at each step
+    ticks = (
+        [low + step for step in range(int(span) + 1)]
+        if whole
+        else [low + span * f for f in (0, 0.25, 0.5, 0.75, 1)]
+    )
+    tick_texts = [_num(t, 0 if whole or span >= 4 else 1) for t in ticks]
+    hidden = str(HIDDEN) if missing is None else missing
+    column = max(60.0, *(text_width(t) + 2 * gap for t in axis), text_width(hidden) + 2 * gap)
+    left = max(text_width(t) for t in tick_texts) + 2 * gap
+    width = left + column * max(len(points), 1) + gap
+    bottom = top + plot_h
+    height = bottom + 48
+
+    def y(v: float) -> float:
+        return bottom - (v - low) / span * plot_h
+
+    words = "; ".join(f"{label}: {_value_text(v, digits, unit, hidden)}" for label, v in points)
+    out = _open_sized(width, height, title, words, f"chart-{key}")
+    for tick, text in zip(ticks, tick_texts, strict=True):
+        out.append(
+            f'<line x1="{left:.1f}" y1="{y(tick):.1f}" x2="{width - gap:.1f}" y2="{y(tick):.1f}" stroke="{GRID}"/>'
+        )
+        out.append(
+            f'<text x="{left - gap:.1f}" y="{y(tick) + 4:.1f}" text-anchor="end" fill="{LABEL}">{text}</text>'
+        )
+    lines: list[str] = []  # drawn under the markers
+    marks: list[str] = []
+    run: list[str] = []
+    for i, (_label, value) in enumerate(points):
+        cx = left + column * (i + 0.5)
+        marks.append(
+            f'<text x="{cx:.1f}" y="{bottom + 20}" text-anchor="middle" fill="{INK}">{escape(axis[i])}</text>'
+        )
+        if value is None:
+            marks.append(
+                f'<text x="{cx:.1f}" y="{bottom + 38}" text-anchor="middle" fill="{LABEL}">{escape(hidden)}</text>'
+            )
+            lines.append(" ".join(run))
+            run = []
+            continue
+        cy = y(min(max(value, low), high))
+        run.append(f"{cx:.1f},{cy:.1f}")
+        marks.append(f'<rect x="{cx - 4:.1f}" y="{cy - 4:.1f}" width="8" height="8" fill="{AFTER}"/>')
+        marks.append(
+            f'<text x="{cx:.1f}" y="{cy - 9:.1f}" text-anchor="middle" fill="{INK}">'
+            f"{_value_text(value, digits, unit, hidden)}</text>"
+        )
+    lines.append(" ".join(run))
+    out += [
+        f'<polyline points="{line}" fill="none" stroke="{AFTER}" stroke-width="2.5"/>'
+        for line in lines
+        if line.count(",") > 1
+    ]
+    out += marks
+    out.append("</svg>")
+    return "".join(out)
