@@ -57,7 +57,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from aksalarasa.accounts import services as account_services
 from aksalarasa.accounts.models import User
 from aksalarasa.clients.models import Client, ImportRun, Litmas, NoContact, Supervision
-from aksalarasa.events.models import AgendaItem, ChecklistItem, Event, Registration
+from aksalarasa.events.models import AgendaItem, ChecklistItem, Event, Invitation, Registration
 from aksalarasa.evidence.models import Administration, Response
 from aksalarasa.guidance.models import GuidanceGroup, GuidanceSession
 from aksalarasa.offices.models import Office, Region
@@ -152,6 +152,11 @@ RULES: dict[str, dict[str, dict[str, str]]] = {
         "read": {**GUIDANCE, "partner_staff": PARTNER}
     },  # partners: the attendance they record
     "caseload": {"read": {"officer": OFFICE}},
+    # A program team's request to invite a client to its event: the client's own PK decides.
+    "invitation": {
+        "decide": {"officer": MINE, "superuser": NONE},
+        "edit": {"officer": MINE, "superuser": NONE},
+    },
     "section_view": {"read": {"section_head": OFFICE, "superuser": NONE}},
     "office_view": {"read": {"office_head": OFFICE, "superuser": NONE}},
     "group": {
@@ -344,6 +349,7 @@ ROUTES: dict[str, R] = {
     "offices:detail": ro("office", "office"),
     "offices:edit": R("office", get="office:edit", post="office:edit"),
     "offices:region_children": ro(None, "regions"),
+    "offices:region_search": ro(None, "public"),  # place names: the public registration form asks too
     "audit:access_log": ro(None, "audit"),
     "dashboards:office": ro(None, "office_dashboard"),
     "dashboards:aggregate": ro(None, "aggregates"),
@@ -472,6 +478,8 @@ ROUTES["events:detail"] = ro("event", "event")
 for _name in "registrations registration_qr checkin teams interactions".split():
     ROUTES[f"events:{_name}"] = R("event", get="event_staff:read")
 ROUTES["events:flags"] = R("event", post="event:edit", absent="no flag named")
+ROUTES["events:invitation_request"] = wo("event", "event")
+ROUTES["events:invitation_decide"] = rw("invitation", "invitation", "decide")
 for _name in "edit part_add part part_update part_delete part_move checklist_toggle".split():
     ROUTES[f"events:{_name}"] = wo("event", "event")
 ROUTES["evidence:qr"] = R("administration", get="evidence:read", absent="the administration is closed")
@@ -549,12 +557,17 @@ for _path in (
         "program",
         "program",
     )
-STAFF_PARTS = {"/registrations", "/checkin", "/teams", "/teams/move", "/interactions"}
+STAFF_PARTS = {"/registrations", "/checkin", "/teams", "/teams/move", "/interactions", "/invitations"}
 for _path in (
     " /agenda /parts/{part} /parts/{part}/{item_id} /parts/{part}/{item_id}/move /registrations /checkin "
-    "/teams /teams/move /interactions"
+    "/teams /teams/move /interactions /invitations"
 ).split(" "):
     API["/api/v1/events/{event_id}" + _path] = ("event", "event_staff" if _path in STAFF_PARTS else "event")
+
+
+API["/api/v1/invitations/pending"] = (None, "invitation")
+API["/api/v1/invitations/{invitation_id}/accept"] = ("invitation", "invitation")
+API["/api/v1/invitations/{invitation_id}/decline"] = ("invitation", "invitation")
 
 
 # --- The world ---------------------------------------------------------------------------------
@@ -690,6 +703,9 @@ def _bundle(office: Office, officer: User, partner_staff: User, team: User) -> B
         "agenda": _first(AgendaItem.objects.filter(event=event)),
         "checklist": _first(ChecklistItem.objects.filter(event=event)),
         "registration_code": _first(Registration.objects.filter(event=event)).code,
+        "invitation": Invitation.objects.create(
+            office=office, event=event, client=client, requested_by=head, note="uji"
+        ),  # fmt: skip
         "administration": administration,
         "public_token": administration.public_token,
         "response": _first(Response.objects.filter(administration=administration)),

@@ -926,7 +926,51 @@ def _hours_correction_add(office, actor):
     return hours_correction_add(actor=actor, order=entry.order, data=data)
 
 
+def _invitation_world(office, actor):
+    """An event of a program and an adult client of `actor`, who is also an officer (PK) here."""
+    from aksalarasa.events.services import invitation_request
+
+    actor.role_officer = True
+    actor.section = "adult"
+    actor.save(update_fields=["role_officer", "section"])
+    program = make_program(office)
+    event = EventFactory(office=office, program=program)
+    client = make_client(office, actor, consent_community=True)
+    return invitation_request(event=event, actor=actor, client=client)
+
+
+def _invitation_request(office, actor):
+    return _invitation_world(office, actor)
+
+
+def _invitation_accept(office, actor):
+    from aksalarasa.events.services import invitation_accept
+
+    invitation = _invitation_world(office, actor)
+    invitation_accept(
+        invitation=invitation,
+        actor=actor,
+        consent_given_by="Klien",
+        consent_at=timezone.now(),
+        expected_version=invitation.version,
+    )
+    return invitation
+
+
+def _invitation_decline(office, actor):
+    from aksalarasa.events.services import invitation_decline
+
+    invitation = _invitation_world(office, actor)
+    invitation_decline(
+        invitation=invitation, actor=actor, reason="Bentrok", expected_version=invitation.version
+    )
+    return invitation
+
+
 WALKS: dict[str, Callable[[Any, Any], Any]] = {
+    "events.invitation_request": _invitation_request,
+    "events.invitation_accept": _invitation_accept,
+    "events.invitation_decline": _invitation_decline,
     "sentences.site_create": _site_create,
     "sentences.site_update": _site_update,
     "sentences.order_create": _order_create,

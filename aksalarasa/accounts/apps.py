@@ -1,9 +1,16 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from aksalarasa.core.home import HomeBlock, home_block_register
 from aksalarasa.core.navigation import NavItem, nav_register
 from aksalarasa.core.scoping import OfficeRule, register_office_rule
 from aksalarasa.core.signals import language_chosen
+
+
+def _pending_accounts(user):
+    from aksalarasa.accounts.selectors import pending_accounts
+
+    return pending_accounts(viewer=user)
 
 
 def office_rule(user) -> OfficeRule:
@@ -45,5 +52,14 @@ class AccountsConfig(AppConfig):
                     u.is_superuser or u.can_manage_staff or u.has_role("section_head", "national", "regional")
                 ),
                 order=85,
+            )
+        )
+        home_block_register(
+            HomeBlock(
+                "accounts_pending",
+                "accounts/_home_pending.html",
+                lambda u: bool(u.office_id and u.role_admin),
+                _pending_accounts,
+                order=5,
             )
         )

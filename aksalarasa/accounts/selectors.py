@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aksalarasa.accounts.models import ApiToken, User
 
@@ -11,8 +12,6 @@ def staff_list(*, viewer: User, query: str = "", include_inactive: bool = False)
     if not include_inactive:
         qs = qs.filter(is_active=True)
     if query:
-        from django.db.models import Q
-
         qs = qs.filter(
             Q(full_name__icontains=query) | Q(username__icontains=query) | Q(email__icontains=query)
         )
@@ -54,3 +53,24 @@ def login_name_canonical(name: str) -> str:
 
 def api_token_list(*, viewer: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.visible_to(viewer)
+
+
+def pending_accounts(*, viewer: User) -> dict:
+    """The home block of an administrator (or office head): accounts of their office that are not
+    ready yet: a first or reset password still to be chosen, or a two-factor login the office
+    requires and the person has not set up."""
+    staff = User.objects.visible_to(viewer).filter(office_id=viewer.office_id, is_active=True)
+    waiting = list(staff.filter(must_change_password=True).order_by("full_name")[:10])
+    without_factor: list[User] = []
+    if viewer.office and viewer.office.require_2fa_for_heads:
+        with_device = TOTPDevice.objects.filter(confirmed=True).values("user_id")
+        without_factor = list(
+            staff.filter(Q(role_office_head=True) | Q(role_section_head=True) | Q(role_admin=True))
+            .exclude(pk__in=with_device)
+            .order_by("full_name")[:10]
+        )
+    return {
+        "password": waiting,
+        "password_count": staff.filter(must_change_password=True).count(),
+        "second_factor": without_factor,
+    }

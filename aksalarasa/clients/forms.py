@@ -16,6 +16,7 @@ from aksalarasa.clients import rules
 from aksalarasa.clients.models import Client, Litmas, Supervision
 from aksalarasa.core.forms import choose_one
 from aksalarasa.offices.models import Region
+from aksalarasa.offices.regions import RegionField
 from aksalarasa.offices.validators import validate_village_code
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -29,26 +30,6 @@ def regency_choices() -> tuple[tuple[str, str], ...]:
     return tuple(
         Region.objects.filter(level=Region.Level.REGENCY).order_by("code").values_list("code", "name")
     )
-
-
-@lru_cache(maxsize=1)
-def regency_codes() -> frozenset[str]:
-    return frozenset(code for code, _name in regency_choices())
-
-
-def regency_choices_with_blank() -> list[tuple[str, str]]:
-    return [("", "—"), *regency_choices()]
-
-
-class RegencyField(forms.ChoiceField):
-    """A regency/city by Kemendagri code. The ~500 choices are a callable, so building a form does not
-    copy and normalise them (imports build one form per row), and validity is a set lookup."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(choices=regency_choices_with_blank, **kwargs)
-
-    def valid_value(self, value: str) -> bool:
-        return value in regency_codes()
 
 
 def nik_problem(value: str) -> str | None:
@@ -104,12 +85,16 @@ class ClientForm(RebindableForm):
     sex = forms.ChoiceField(label=_("sex"), choices=choose_one(Client.Sex.choices))
     birth_date = forms.DateField(label=_("date of birth"), widget=DATE_WIDGET, input_formats=DATE_FORMATS)
     address = forms.CharField(label=_("address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    regency = RegencyField(label=_("regency/city"), required=False)
-    village_code = forms.CharField(
-        label=_("village (desa/kelurahan)"),
-        max_length=13,
+    regency = RegionField(
+        level="regency",
+        label=_("regency/city"),
         required=False,
-        help_text=_("Kemendagri village code, e.g. 51.71.01.1001"),
+        help_text=_("Type the name, e.g. Denpasar, and choose from the list."),
+    )
+    village_code = RegionField(
+        label=_("village (desa/kelurahan)"),
+        required=False,
+        help_text=_("Type the village's name, e.g. Sanur Kauh, and choose from the list."),
     )
     phone = forms.CharField(label=_("phone"), max_length=32, required=False)
     emergency_contact_name = forms.CharField(label=_("emergency contact"), max_length=150, required=False)
@@ -140,6 +125,8 @@ class ClientForm(RebindableForm):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["officer"]).choices = [("", "—"), *officers]
         self.work_area = set(work_area)
+        for name in ("regency", "village_code"):
+            cast(RegionField, self.fields[name]).set_near(sorted(self.work_area))
         self.register_taken = register_taken or set()
         self.warnings: list[str] = []
 

@@ -67,3 +67,31 @@ def choose_one(choices: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
     """Choices for a demographic or role field that must never have a silent default: an empty
     first option ("Choose...") so that whoever skips the field is told, not counted in a group."""
     return [("", _("Choose...")), *choices]
+
+
+def _unique(messages: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for message in messages:
+        if message not in seen:
+            seen.append(message)
+    return seen
+
+
+def field_errors(field: forms.BoundField) -> list[str]:
+    """A field's messages, each once: a form's `clean()` and a service may both find the same
+    problem (`apply_errors` adds the service's message to the field the form already marked)."""
+    return _unique(str(e) for e in field.errors)
+
+
+def form_level_errors(form: forms.BaseForm) -> list[str]:
+    """The messages printed above a form, each once: its non-field errors and the errors of its
+    hidden fields (a hidden field has no place to show them, so they would be lost), without a
+    message that is already printed beside a visible field."""
+    beside_fields = {str(e) for field in form.visible_fields() for e in field.errors}
+    hidden = []
+    for field in form.hidden_fields():
+        for error in field.errors:
+            hidden.append(_("%(field)s: %(error)s") % {"field": field.label or field.name, "error": error})
+    return [
+        m for m in _unique([*(str(e) for e in form.non_field_errors()), *hidden]) if m not in beside_fields
+    ]

@@ -8,19 +8,19 @@ The public operations (`/public/events/...`) need no authentication and see only
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema, Status
-from pydantic import WithJsonSchema
 
 from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
+from aksalarasa.core.api_types import LocalTime
 from aksalarasa.core.forms import form_errors, json_form_data
 from aksalarasa.core.lookups import enforce_limit
 from aksalarasa.core.scoping import unscoped
@@ -31,6 +31,8 @@ from aksalarasa.events.forms import (
     AgendaItemForm,
     CheckInForm,
     EventForm,
+    InvitationAcceptForm,
+    InvitationRequestForm,
     PublicRegistrationForm,
     StaffRegistrationForm,
     TeamFormForm,
@@ -47,20 +49,6 @@ _JSON_BODY = Body(...)  # a free-form JSON object, validated by the UI's form
 class ErrorOut(Schema):
     detail: str
     errors: dict | list | None = None
-
-
-# A time of day on the event's date, in the office's zone, without an offset ("15:00:00"). JSON
-# Schema's "time" format (what pydantic would publish) is RFC 3339's full-time, which requires one.
-LocalTime = Annotated[
-    time,
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$",
-            "description": "HH:MM:SS, office time",
-        }
-    ),
-]
 
 
 class AgendaItemOut(Schema):
@@ -618,3 +606,162 @@ def interactions_add(request: AuthedRequest, event_id: int, payload: Interaction
         event=event, client_id=payload.client_id, other_ids=payload.other_ids, actor=request.user
     )
     return {"created": created, "total": event.interactions.count()}
+
+
+# --- invitations: the program team asks the PKs, who decide ---------------------------------------
+
+
+class InvitationOut(Schema):
+    id: int
+    event_id: int
+    about: str  # the client's name as the caller may read it (a child's initials), or whom was asked
+    client_id: int | None
+    officer_id: int | None
+    section: str
+    note: str
+    state: str
+    requested_at: datetime
+    decided_at: datetime | None
+    decline_reason: str
+    consent_given_by: str
+    consent_at: datetime | None
+    registration_code: str | None
+    version: int
+
+
+class InvitationIn(Schema):
+    client_id: int | None = None
+    officer_id: int | None = None
+    section: str = ""
+    note: str = ""
+
+
+class InvitationAcceptIn(Schema):
+    client_id: int | None = None
+    consent_given_by: str
+    consent_at: str
+    version: int
+
+
+class InvitationDeclineIn(Schema):
+    reason: str
+    version: int
+
+
+INVITATION_ERRORS = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _invitation_out(invitation, viewer) -> dict[str, Any]:
+    return {
+        "id": invitation.pk,
+        "event_id": invitation.event_id,
+        "about": selectors.invitation_label(invitation, viewer),
+        "client_id": invitation.client_id,
+        "officer_id": invitation.officer_id,
+        "section": invitation.section,
+        "note": invitation.note,
+        "state": invitation.state,
+        "requested_at": invitation.requested_at,
+        "decided_at": invitation.decided_at,
+        "decline_reason": invitation.decline_reason,
+        "consent_given_by": invitation.consent_given_by,
+        "consent_at": invitation.consent_at,
+        "registration_code": invitation.registration.code if invitation.registration_id else None,
+        "version": invitation.version,
+    }
+
+
+@router.get(
+    "/events/{event_id}/invitations", response={200: list[InvitationOut], 403: ErrorOut, 404: ErrorOut}
+)
+def invitations_list(request: AuthedRequest, event_id: int):
+    """The event's requests to the PKs, pending first (clients masked per the child rules)."""
+    event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
+    return [
+        _invitation_out(row["invitation"], request.user)
+        for row in selectors.invitation_rows(event=event, viewer=request.user)
+    ]
+
+
+@router.post("/events/{event_id}/invitations", response={201: InvitationOut, **INVITATION_ERRORS})
+def invitations_add(request: AuthedRequest, event_id: int, payload: InvitationIn):
+    """The program team asks: `client_id` (a client it may see), or `officer_id`, or `section`."""
+    event = selectors.event_get_for_editor(viewer=request.user, pk=event_id)
+    form = InvitationRequestForm(
+        {
+            "client": payload.client_id,
+            "officer": payload.officer_id,
+            "section": payload.section,
+            "note": payload.note,
+        },
+        client_choices=selectors.invitation_client_choices(event=event, viewer=request.user),
+        officer_choices=selectors.invitation_officer_choices(event=event),
+    )
+    if not form.is_valid():
+        raise form_errors(form)
+    data = form.cleaned_data
+    invitation = services.invitation_request(
+        event=event,
+        actor=request.user,
+        client=selectors.invitable_clients(request.user).filter(pk=data["client"]).first()
+        if data["client"]
+        else None,
+        officer=selectors.invitation_officer(event=event, pk=data["officer"]) if data["officer"] else None,
+        section=data["section"],
+        note=data["note"],
+    )
+    return Status(201, _invitation_out(invitation, request.user))
+
+
+@router.get("/invitations/pending", response=list[InvitationOut])
+def invitations_pending(request: AuthedRequest):
+    """What the calling PK has to decide."""
+    return [_invitation_out(i, request.user) for i in selectors.invitations_pending_for_officer(request.user)]
+
+
+@router.post("/invitations/{invitation_id}/accept", response={200: InvitationOut, **INVITATION_ERRORS})
+def invitation_accept(request: AuthedRequest, invitation_id: int, payload: InvitationAcceptIn):
+    """The PK accepts, recording who consented and when (office time, YYYY-MM-DDTHH:MM); the
+    client is registered. `client_id` (one of the PK's clients) when the request named none."""
+    invitation = selectors.invitation_get_for_officer(viewer=request.user, pk=invitation_id)
+    event = invitation.event
+    own = (
+        None
+        if invitation.client_id
+        else [(c.pk, c.full_name) for c in selectors.officer_clients(request.user, event)]
+    )
+    form = InvitationAcceptForm(
+        {
+            "client": payload.client_id,
+            "consent_given_by": payload.consent_given_by,
+            "consent_at": payload.consent_at,
+            "version": payload.version,
+        },
+        client_choices=own,
+        zone=event.office.time_zone,
+    )
+    if not form.is_valid():
+        raise form_errors(form)
+    data = form.cleaned_data
+    services.invitation_accept(
+        invitation=invitation,
+        actor=request.user,
+        client=selectors.officer_clients(request.user, event).filter(pk=data["client"]).first()
+        if data.get("client")
+        else None,
+        consent_given_by=data["consent_given_by"],
+        consent_at=data["consent_at"],
+        expected_version=data["version"],
+    )
+    invitation.refresh_from_db()
+    return _invitation_out(invitation, request.user)
+
+
+@router.post("/invitations/{invitation_id}/decline", response={200: InvitationOut, **INVITATION_ERRORS})
+def invitation_decline(request: AuthedRequest, invitation_id: int, payload: InvitationDeclineIn):
+    invitation = selectors.invitation_get_for_officer(viewer=request.user, pk=invitation_id)
+    services.invitation_decline(
+        invitation=invitation, actor=request.user, reason=payload.reason, expected_version=payload.version
+    )
+    invitation.refresh_from_db()
+    return _invitation_out(invitation, request.user)

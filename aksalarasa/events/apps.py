@@ -1,6 +1,13 @@
 from django.apps import AppConfig
 
+from aksalarasa.core.home import HomeBlock, home_block_register
 from aksalarasa.core.navigation import NavItem, nav_register
+
+
+def _home_invitations(user) -> dict:
+    from aksalarasa.events.selectors import invitations_pending_for_officer
+
+    return {"invitations": invitations_pending_for_officer(user)}
 
 
 class EventsConfig(AppConfig):
@@ -35,5 +42,15 @@ class EventsConfig(AppConfig):
                     and u.has_role("office_head", "section_head", "officer", "admin", "program_team")
                 ),
                 order=60,
+            )
+        )
+        # A PK's pending invitation requests lead their home page (the block is empty without any).
+        home_block_register(
+            HomeBlock(
+                "events_invitations",
+                "events/_home_invitations.html",
+                lambda u: bool(u.role_officer and u.office_id),
+                _home_invitations,
+                order=8,
             )
         )

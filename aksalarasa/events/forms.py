@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import zoneinfo
+from collections.abc import Iterable
 from datetime import datetime
 from typing import cast
 
@@ -22,8 +23,10 @@ from aksalarasa.events.models import (
     EventRole,
     Group,
     HandedItem,
+    Invitation,
     agenda_times_errors,
 )
+from aksalarasa.offices.regions import RegionField
 from aksalarasa.offices.validators import validate_village_code
 
 # A form filled in faster than this is a robot (a person needs a while to type a name and phone).
@@ -58,6 +61,11 @@ class LocalDateTimeField(forms.DateTimeField):
 class EventForm(forms.ModelForm):
     start = LocalDateTimeField(label=_("Start"))
     end = LocalDateTimeField(label=_("End"))
+    village_code = RegionField(
+        label=_("Village (desa/kelurahan)"),
+        required=False,
+        help_text=_("Type the village's name, e.g. Sanur Kauh, and choose it from the list (optional)."),
+    )
 
     class Meta:
         model = Event
@@ -83,9 +91,8 @@ class EventForm(forms.ModelForm):
             "resource_system": forms.Textarea(attrs={"rows": 2}),
             "guests": forms.Textarea(attrs={"rows": 2}),
         }
-        help_texts = {"village_code": _("Kemendagri code, e.g. 51.71.01.2010 for Sanur Kauh (optional)")}
 
-    def __init__(self, *args, office_zone: str, **kwargs) -> None:
+    def __init__(self, *args, office_zone: str, near: Iterable[str] = (), **kwargs) -> None:
         self.zone = zoneinfo.ZoneInfo(office_zone)
         instance = kwargs.get("instance")
         if instance is not None and instance.pk:
@@ -93,6 +100,7 @@ class EventForm(forms.ModelForm):
             initial.setdefault("start", timezone.localtime(instance.start, self.zone).strftime(LOCAL_INPUT))
             initial.setdefault("end", timezone.localtime(instance.end, self.zone).strftime(LOCAL_INPUT))
         super().__init__(*args, **kwargs)
+        cast(RegionField, self.fields["village_code"]).set_near(near)
 
     def _in_zone(self, value: datetime | None) -> datetime | None:
         if value is None:
@@ -200,11 +208,10 @@ class PublicRegistrationForm(forms.Form):
         help_text=_("So the team can reach you about the event. Optional."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
-    village_code = forms.CharField(
-        label=_("Village (Kemendagri code)"),
-        max_length=13,
+    village_code = RegionField(
+        label=_("Village (desa/kelurahan)"),
         required=False,
-        help_text=_("Optional."),
+        help_text=_("Type the name of your village and choose it from the list. Optional."),
     )
     banjar = forms.CharField(label=_("Banjar / neighbourhood"), max_length=100, required=False)
     consent_data = forms.BooleanField(
@@ -217,11 +224,18 @@ class PublicRegistrationForm(forms.Form):
     form_token = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(
-        self, *args, event_id: int, village_choices: list[tuple[str, str]] | None = None, now=None, **kwargs
+        self,
+        *args,
+        event_id: int,
+        village_choices: list[tuple[str, str]] | None = None,
+        near: Iterable[str] = (),
+        now=None,
+        **kwargs,
     ) -> None:
         self.event_id = event_id
         self.now = now
         super().__init__(*args, **kwargs)
+        cast(RegionField, self.fields["village_code"]).set_near(near)
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if village_choices:
             # Villages near the event (its district): a list is easier on a phone than a code.
@@ -331,3 +345,73 @@ class InteractionForm(forms.Form):
         cast(
             forms.ChoiceField, self.fields["others"]
         ).choices = other_choices  # after the widget: the setter passes them on
+
+
+class InvitationRequestForm(forms.Form):
+    """The program team asks: a client it may see, or one officer (PK), or a section."""
+
+    client = forms.TypedChoiceField(label=_("A client"), coerce=int, required=False, empty_value=None)
+    officer = forms.TypedChoiceField(
+        label=_("or ask a PK to choose clients"), coerce=int, required=False, empty_value=None
+    )
+    section = forms.ChoiceField(
+        label=_("or ask a section to choose clients"),
+        required=False,
+        choices=[("", "—"), *Invitation.Section.choices],
+    )
+    note = forms.CharField(
+        label=_("Message to the PK"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why these clients, what the event asks of them."),
+    )
+
+    def __init__(self, *args, client_choices, officer_choices, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["client"]).choices = [("", "—"), *client_choices]
+        cast(forms.ChoiceField, self.fields["officer"]).choices = [("", "—"), *officer_choices]
+        self.fields["client"].help_text = _(
+            "Clients you may see (a child's initials only). Their own PK is asked."
+        )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if sum(bool(data.get(name)) for name in ("client", "officer", "section")) != 1:
+            raise forms.ValidationError(_("Choose one: a client, a PK or a section."))
+        return data
+
+
+class InvitationAcceptForm(forms.Form):
+    """The PK accepts: which client (when the team asked the PK or the section to choose), and
+    the consent: who gave it and when."""
+
+    client = forms.TypedChoiceField(label=_("Your client"), coerce=int, required=False, empty_value=None)
+    consent_given_by = forms.CharField(
+        label=_("Consent given by"),
+        max_length=150,
+        help_text=_("The client, or for a child the guardian (name and relation)."),
+    )
+    consent_at = LocalDateTimeField(label=_("Consent given at"))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, client_choices=None, zone: str, **kwargs) -> None:
+        self.zone = zoneinfo.ZoneInfo(zone)
+        super().__init__(*args, **kwargs)
+        if client_choices is None:
+            del self.fields["client"]
+        else:
+            self.fields["client"].required = True
+            cast(forms.ChoiceField, self.fields["client"]).choices = [("", "—"), *client_choices]
+
+    def clean_consent_at(self) -> datetime:
+        value = self.cleaned_data["consent_at"]
+        naive = value.replace(tzinfo=None) if timezone.is_aware(value) else value
+        return timezone.make_aware(naive, self.zone)
+
+
+class InvitationDeclineForm(forms.Form):
+    decline_reason = forms.CharField(
+        label=_("Why not"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

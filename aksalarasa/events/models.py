@@ -295,3 +295,90 @@ class Interaction(models.Model):
             models.UniqueConstraint(fields=["event", "first", "second"], name="interaction_pair_once"),
             models.CheckConstraint(condition=Q(first__lt=F("second")), name="interaction_pair_ordered"),
         ]
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(state=Invitation.State.PENDING)
+
+    def for_officer(self, user: User) -> InvitationQuerySet:
+        """The requests an officer (PK) decides: about their own clients, addressed to them, or to
+        their section of their office."""
+        if not (user.role_officer and user.office_id):
+            return self.none()
+        ask = Q(client__officer_id=user.pk) | Q(client__isnull=True, officer_id=user.pk)
+        if user.section:
+            ask |= Q(client__isnull=True, officer__isnull=True, section=user.section)
+        return self.filter(ask, office_id=user.office_id)
+
+
+class Invitation(models.Model):
+    """A program team asks the officers (PK) to invite clients to its event; the PK decides.
+
+    The team names a client it may see, or asks one officer or a whole section to pick clients.
+    The PK accepts (recording who gave consent and when: the client, or a child's guardian) and
+    the client is registered, or declines with a reason.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for the PK")
+        ACCEPTED = "accepted", _("Accepted: registered")
+        DECLINED = "declined", _("Declined")
+
+    class Section(models.TextChoices):
+        ADULT = "adult", _("Adult clients (BKD)")
+        CHILD = "child", _("Child clients (BKA)")
+
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, null=True, blank=True, related_name="event_invitations"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    section = models.CharField(_("section"), max_length=10, choices=Section.choices, blank=True)
+    note = models.TextField(_("message to the PK"), blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    consent_given_by = models.CharField(_("consent given by"), max_length=150, blank=True)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    registration = models.OneToOneField(
+        Registration, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitation"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("invitation request")
+        verbose_name_plural = _("invitation requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(client__isnull=False) | Q(officer__isnull=False) | ~Q(section=""),
+                name="invitation_names_a_client_officer_or_section",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "client"],
+                condition=Q(state="pending", client__isnull=False),
+                name="invitation_one_pending_per_client",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="accepted") | (Q(consent_at__isnull=False) & ~Q(consent_given_by="")),
+                name="invitation_accepted_has_consent",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="declined") | ~Q(decline_reason=""), name="invitation_declined_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.pk}"

@@ -8,12 +8,17 @@ from typing import TYPE_CHECKING, Any, cast
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from aksalarasa.accounts.models import User as UserModel
+from aksalarasa.clients.masking import client_label
+from aksalarasa.clients.models import Client
 from aksalarasa.events.models import (
     CheckIn,
     Event,
     Group,
     Interaction,
+    Invitation,
     Registration,
     Team,
     TeamMember,
@@ -285,4 +290,99 @@ def program_event_dates(program: Program, zone: zoneinfo.ZoneInfo) -> CycleDates
             DatedEvent(name=e.name, start=local_date(e.start, zone), end=local_date(e.end, zone))
             for e in Event.objects.filter(program=program).only("name", "start", "end").order_by("start")
         ]
+    )
+
+
+# --- invitations ----------------------------------------------------------------------------------
+
+
+def invitation_label(invitation: Invitation, viewer: User) -> str:
+    """Whom the request is about, as `viewer` may read it: the client's name (a child's initials for
+    anyone outside the child's guidance staff), or the officer or section asked."""
+    if invitation.client_id:
+        return client_label(invitation.client, viewer)  # type: ignore[arg-type]
+    if invitation.officer_id:
+        return _("Ask %(name)s to choose clients") % {"name": invitation.officer.full_name}  # type: ignore[union-attr]
+    return _("Ask the section to choose clients: %(section)s") % {"section": invitation.get_section_display()}
+
+
+def invitation_rows(*, event: Event, viewer: User) -> list[dict[str, Any]]:
+    """The event's requests, pending first, each with the label the viewer may read."""
+    invitations = list(
+        Invitation.objects.filter(event=event)
+        .select_related("client", "officer", "requested_by", "decided_by")
+        .order_by("-state", "-requested_at", "-pk")  # "pending" sorts after "declined"/"accepted"
+    )
+    invitations.sort(key=lambda i: i.state != Invitation.State.PENDING)
+    return [{"invitation": i, "label": invitation_label(i, viewer)} for i in invitations]
+
+
+def invitable_clients(viewer: User) -> QuerySet[Client]:
+    """The clients a person may name in an invitation request: those they may see as office staff
+    (Client.visible_to) and, for a program team (domain.md), the participants of their own
+    programs' events."""
+    participants = Registration.objects.filter(
+        client__isnull=False, event__program__members__user_id=viewer.pk
+    ).values("client_id")
+    return Client.objects.filter(
+        Q(pk__in=Client.objects.visible_to(viewer).values("pk")) | Q(pk__in=participants)
+    )
+
+
+def invitation_client_choices(*, event: Event, viewer: User) -> list[tuple[int, str]]:
+    """Clients the team may name in a request (invitable_clients), of the event's office, with an
+    officer, not yet registered nor already asked for; named per the child rules (initials)."""
+    clients = (
+        invitable_clients(viewer)
+        .filter(office_id=event.office_id, anonymised_at__isnull=True, officer__isnull=False)
+        .exclude(event_registrations__event=event)
+        .exclude(event_invitations__event=event, event_invitations__state=Invitation.State.PENDING)
+        .order_by("full_name")
+        .distinct()
+    )
+    return [(c.pk, client_label(c, viewer)) for c in clients[:500]]
+
+
+def invitation_officer_choices(*, event: Event) -> list[tuple[int, str]]:
+    officers = UserModel.objects.filter(office_id=event.office_id, role_officer=True, is_active=True)
+    return [(u.pk, u.full_name) for u in officers.order_by("full_name")]
+
+
+def invitation_officer(*, event: Event, pk: int) -> UserModel | None:
+    return UserModel.objects.filter(
+        office_id=event.office_id, role_officer=True, is_active=True, pk=pk
+    ).first()
+
+
+def invitations_pending_for_officer(viewer: User) -> list[Invitation]:
+    """What a PK has to decide: requests about their clients, to them, or to their section."""
+    return list(
+        Invitation.objects.for_officer(viewer)
+        .pending()
+        .select_related("event", "client", "requested_by")
+        .order_by("event__start", "pk")[:50]
+    )
+
+
+def invitation_get_for_officer(*, viewer: User, pk: int) -> Invitation:
+    invitation = (
+        Invitation.objects.for_officer(viewer)
+        .select_related("event", "client", "requested_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def officer_clients(user: User, event: Event) -> QuerySet[Client]:
+    """An officer's own clients who may come to the event: consented, not yet registered."""
+    if not user.role_officer:
+        return Client.objects.none()
+    return (
+        Client.objects.visible_to(user)
+        .filter(officer=user, office_id=event.office_id, consent_community=True, anonymised_at__isnull=True)
+        .exclude(event_registrations__event=event)
+        .order_by("full_name")
     )

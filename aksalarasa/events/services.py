@@ -16,7 +16,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aksalarasa.clients.models import NoContact
+from aksalarasa.clients.models import Client, NoContact
 from aksalarasa.core.history import delete_versioned, save_versioned
 from aksalarasa.events import teams as team_algo
 from aksalarasa.events.models import (
@@ -27,14 +27,15 @@ from aksalarasa.events.models import (
     Event,
     Group,
     Interaction,
+    Invitation,
     Registration,
     Team,
     TeamMember,
 )
+from aksalarasa.events.selectors import event_can_edit, invitable_clients
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
-    from aksalarasa.clients.models import Client
     from aksalarasa.programs.models import Program
 
 # Public registrations from one address for one event within the window (a family may register
@@ -487,3 +488,132 @@ def interactions_record(*, event: Event, client_id: int, other_ids: list[int], a
     before = Interaction.objects.filter(event=event).count()
     Interaction.objects.bulk_create(rows, ignore_conflicts=True)
     return Interaction.objects.filter(event=event).count() - before
+
+
+# --- invitations: the program team asks, the PK decides ----------------------------------------
+
+
+@transaction.atomic
+def invitation_request(
+    *,
+    event: Event,
+    actor: User,
+    client: Client | None = None,
+    officer: User | None = None,
+    section: str = "",
+    note: str = "",
+) -> Invitation:
+    """The team asks the officers to invite a client it may see, or asks one officer (PK) or a whole
+    section to pick clients. Exactly one of client, officer and section is given."""
+    if not event_can_edit(actor, event):
+        raise PermissionDenied(_("You may read this event but not change it."))
+    if sum(bool(x) for x in (client, officer, section)) != 1:
+        raise ValidationError(_("Choose a client, an officer (PK) or a section."))
+    if client is not None:
+        if not invitable_clients(actor).filter(pk=client.pk, office_id=event.office_id).exists():
+            raise ValidationError({"client": [_("This client cannot be invited to this event.")]})
+        if client.anonymised_at or not client.officer_id:
+            raise ValidationError({"client": [_("This client has no officer (PK) to ask.")]})
+        if Registration.objects.filter(event=event, client=client).exists():
+            raise ValidationError({"client": [_("This client is already registered.")]})
+        if Invitation.objects.pending().filter(event=event, client=client).exists():
+            raise ValidationError({"client": [_("The client's PK has already been asked.")]})
+    if officer is not None and not (
+        officer.role_officer and officer.is_active and officer.office_id == event.office_id
+    ):
+        raise ValidationError({"officer": [_("Choose an officer (PK) of this office.")]})
+    if section and section not in Invitation.Section.values:
+        raise ValidationError({"section": [_("Choose a section.")]})
+    invitation = Invitation(
+        office_id=event.office_id,
+        event=event,
+        client=client,
+        officer=officer,
+        section=section,
+        note=note.strip(),
+        requested_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            save_versioned(invitation, actor=actor)
+    except IntegrityError:
+        raise ValidationError({"client": [_("The client's PK has already been asked.")]}) from None
+    return invitation
+
+
+def _decider_check(invitation: Invitation, actor: User) -> None:
+    if invitation.state != Invitation.State.PENDING:
+        raise ValidationError(_("This request has already been answered."))
+    if not Invitation.objects.for_officer(actor).filter(pk=invitation.pk).exists():
+        raise PermissionDenied(_("Only the client's officer (PK) decides on this request."))
+
+
+@transaction.atomic
+def invitation_accept(
+    *,
+    invitation: Invitation,
+    actor: User,
+    consent_given_by: str,
+    consent_at: Any,
+    expected_version: int,
+    client: Client | None = None,
+) -> Registration:
+    """The PK accepts: the client (named by the team, or picked now by the PK from their own
+    clients) is registered for the event, with the consent recorded: who gave it and when."""
+    _decider_check(invitation, actor)
+    client = invitation.client or client
+    errors: dict[str, list[str]] = {}
+    if client is None:
+        errors["client"] = [_("Choose which of your clients to invite.")]
+    elif client.officer_id != actor.pk:
+        errors["client"] = [_("Choose one of your own clients.")]
+    if not consent_given_by.strip():
+        errors["consent_given_by"] = [_("Say who gave consent (the client, or a child's guardian).")]
+    if consent_at is None:
+        errors["consent_at"] = [_("Say when consent was given.")]
+    elif consent_at > timezone.now():
+        errors["consent_at"] = [_("This time is in the future.")]
+    if errors:
+        raise ValidationError(errors)
+    assert client is not None
+    registration = registration_client_create(event=invitation.event, client=client, actor=actor)
+    invitation.client = client
+    invitation.state = Invitation.State.ACCEPTED
+    invitation.decided_by = actor
+    invitation.decided_at = timezone.now()
+    invitation.consent_given_by = consent_given_by.strip()
+    invitation.consent_at = consent_at
+    invitation.registration = registration
+    save_versioned(
+        invitation,
+        actor=actor,
+        expected_version=expected_version,
+        update_fields=[
+            "client",
+            "state",
+            "decided_by",
+            "decided_at",
+            "consent_given_by",
+            "consent_at",
+            "registration",
+        ],
+    )
+    return registration
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: Invitation, actor: User, reason: str, expected_version: int) -> None:
+    """The PK declines, saying why (the team reads the reason on the event page)."""
+    _decider_check(invitation, actor)
+    if not reason.strip():
+        raise ValidationError({"decline_reason": [_("Say why the client is not invited.")]})
+    invitation.state = Invitation.State.DECLINED
+    invitation.decided_by = actor
+    invitation.decided_at = timezone.now()
+    invitation.decline_reason = reason.strip()
+    save_versioned(
+        invitation,
+        actor=actor,
+        expected_version=expected_version,
+        update_fields=["state", "decided_by", "decided_at", "decline_reason"],
+    )

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
-from aksalarasa.clients.models import Client
 from aksalarasa.core.concurrency import StaleVersion
 from aksalarasa.core.forms import apply_errors, form_errors
 from aksalarasa.core.history import history_for
@@ -34,6 +33,9 @@ from aksalarasa.events.forms import (
     ClientRegistrationForm,
     EventForm,
     InteractionForm,
+    InvitationAcceptForm,
+    InvitationDeclineForm,
+    InvitationRequestForm,
     PublicRegistrationForm,
     StaffRegistrationForm,
     TeamFormForm,
@@ -42,7 +44,7 @@ from aksalarasa.events.forms import (
 )
 from aksalarasa.events.models import CheckIn, Event, Group, Registration
 from aksalarasa.events.qr import qr_svg
-from aksalarasa.offices.selectors import region_children
+from aksalarasa.offices.selectors import region_children, work_area_codes
 from aksalarasa.programs.models import Program
 
 
@@ -98,7 +100,11 @@ def event_create(request: AuthedRequest, program_id: int) -> HttpResponse:
         raise Http404
     if not selectors.program_can_add_event(request.user, program):
         raise PermissionDenied(_("You may read this program but not add events to it."))
-    form = EventForm(request.POST or None, office_zone=program.office.time_zone)
+    form = EventForm(
+        request.POST or None,
+        office_zone=program.office.time_zone,
+        near=work_area_codes(office_id=program.office_id),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             event = services.event_create(program=program, actor=request.user, data=form.cleaned_data)
@@ -113,7 +119,12 @@ def event_create(request: AuthedRequest, program_id: int) -> HttpResponse:
 @login_required
 def event_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
-    form = EventForm(request.POST or None, instance=event, office_zone=event.office.time_zone)
+    form = EventForm(
+        request.POST or None,
+        instance=event,
+        office_zone=event.office.time_zone,
+        near=work_area_codes(office_id=event.office_id),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             version = int(request.POST.get("version", "0"))
@@ -129,7 +140,12 @@ def event_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def event_detail(request: AuthedRequest, pk: int, part_forms_override: dict | None = None) -> HttpResponse:
+def event_detail(
+    request: AuthedRequest,
+    pk: int,
+    part_forms_override: dict | None = None,
+    invitation_form: InvitationRequestForm | None = None,
+) -> HttpResponse:
     """The event page. `?edit=agenda:12` opens that row as an edit form (the no-JavaScript path of
     the in-place editing); a refused add or edit without htmx comes back here with its form."""
     event = selectors.event_get_for_viewer(viewer=request.user, pk=pk)
@@ -152,8 +168,117 @@ def event_detail(request: AuthedRequest, pk: int, part_forms_override: dict | No
         "parts": [parts[p] for p in PART_FORMS],
         "history": history_for(event, limit=10) if can_edit else [],
         "public_url": request.build_absolute_uri(reverse("events:public", args=[event.pk])),
+        "invitations": selectors.invitation_rows(event=event, viewer=request.user),
+        "invitation_form": invitation_form or (_invitation_form(request, event) if can_edit else None),
     }
-    return render(request, "events/event_detail.html", context)
+    status = 422 if invitation_form is not None and invitation_form.errors else 200
+    return render(request, "events/event_detail.html", context, status=status)
+
+
+# --- invitations: the team asks, the PK decides ---------------------------------------------------
+
+
+def _invitation_form(request: AuthedRequest, event: Event, data=None) -> InvitationRequestForm:
+    return InvitationRequestForm(
+        data,
+        client_choices=selectors.invitation_client_choices(event=event, viewer=request.user),
+        officer_choices=selectors.invitation_officer_choices(event=event),
+    )
+
+
+@login_required
+@require_POST
+def invitation_request(request: AuthedRequest, pk: int) -> HttpResponse:
+    event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
+    form = _invitation_form(request, event, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        client = (
+            selectors.invitable_clients(request.user).filter(pk=data["client"]).first()
+            if data["client"]
+            else None
+        )
+        officer = selectors.invitation_officer(event=event, pk=data["officer"]) if data["officer"] else None
+        try:
+            services.invitation_request(
+                event=event,
+                actor=request.user,
+                client=client,
+                officer=officer,
+                section=data["section"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Asked. The PK decides and the answer shows here."))
+            return redirect(f"{reverse('events:detail', args=[event.pk])}#invitations-h")
+    return event_detail(request, event.pk, invitation_form=form)
+
+
+@login_required
+def invitation_decide(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The PK's page for one request: accept (which client, who consented and when) or decline."""
+    invitation = selectors.invitation_get_for_officer(viewer=request.user, pk=pk)
+    event = invitation.event
+    own_clients = (
+        None
+        if invitation.client_id
+        else [(c.pk, f"{c.full_name} ({c.register_number})") for c in _officer_clients(request.user, event)]
+    )
+    accept_form = InvitationAcceptForm(
+        initial={"version": invitation.version}, client_choices=own_clients, zone=event.office.time_zone
+    )
+    decline_form = InvitationDeclineForm(initial={"version": invitation.version})
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                accept_form = InvitationAcceptForm(
+                    request.POST, client_choices=own_clients, zone=event.office.time_zone
+                )
+                if accept_form.is_valid():
+                    data = accept_form.cleaned_data
+                    client = None
+                    if data.get("client"):
+                        client = _officer_clients(request.user, event).filter(pk=data["client"]).first()
+                    registration = services.invitation_accept(
+                        invitation=invitation,
+                        actor=request.user,
+                        client=client,
+                        consent_given_by=data["consent_given_by"],
+                        consent_at=data["consent_at"],
+                        expected_version=data["version"],
+                    )
+                    messages.success(
+                        request, _("Accepted: registered with code %(code)s.") % {"code": registration.code}
+                    )
+                    return redirect("core:home")
+            elif action == "decline":
+                decline_form = InvitationDeclineForm(request.POST)
+                if decline_form.is_valid():
+                    services.invitation_decline(
+                        invitation=invitation,
+                        actor=request.user,
+                        reason=decline_form.cleaned_data["decline_reason"],
+                        expected_version=decline_form.cleaned_data["version"],
+                    )
+                    messages.success(request, _("Declined. The program team sees your reason."))
+                    return redirect("core:home")
+        except StaleVersion as exc:
+            (accept_form if action == "accept" else decline_form).add_error(None, exc.message)
+        except ValidationError as exc:
+            apply_errors(accept_form if action == "accept" else decline_form, exc)
+        status = 422
+    context = {
+        "invitation": invitation,
+        "event": event,
+        "label": selectors.invitation_label(invitation, request.user),
+        "accept_form": accept_form,
+        "decline_form": decline_form,
+    }
+    return render(request, "events/invitation_decide.html", context, status=status)
 
 
 @login_required
@@ -346,16 +471,7 @@ def checklist_toggle(request: AuthedRequest, pk: int, item: int) -> HttpResponse
 # --- registrations -----------------------------------------------------------------------------
 
 
-def _officer_clients(user, event: Event):
-
-    if not user.role_officer:
-        return Client.objects.none()
-    return (
-        Client.objects.visible_to(user)
-        .filter(officer=user, office_id=event.office_id, consent_community=True, anonymised_at__isnull=True)
-        .exclude(event_registrations__event=event)
-        .order_by("full_name")
-    )
+_officer_clients = selectors.officer_clients
 
 
 @login_required
@@ -615,6 +731,7 @@ def public_event(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         event_id=event.pk,
         village_choices=_village_choices(event),
+        near=work_area_codes(office_id=event.office_id),
         initial={"form_token": form_token_new(event.pk)},
     )
     status = 200

@@ -37,6 +37,69 @@ GRID = "#e4e7eb"
 FONT = 'font-family="system-ui, sans-serif"'
 
 
+FONT_SIZE = 12
+LINE_H = 14
+# Advance widths of system-ui sans-serif glyphs in em, rounded up so that an estimate is never
+# short: a label laid out with these widths is not clipped by the viewBox in any common font.
+_NARROW = set("ijlI.,;:'!|()[] ")
+_SEMI = set("frt-")
+_WIDE = set("mwMW@%")
+
+
+def text_width(text: str, size: int = FONT_SIZE) -> float:
+    """The estimated width of `text` in px at font size `size`."""
+    em = 0.0
+    for ch in text:
+        if ch in _NARROW:
+            em += 0.34
+        elif ch in _SEMI:
+            em += 0.44
+        elif ch in _WIDE:
+            em += 0.95
+        elif ch.isupper():
+            em += 0.74
+        else:
+            em += 0.6
+    return em * size
+
+
+def wrap_label(text: str, max_width: float, *, max_lines: int = 3) -> list[str]:
+    """`text` cut at spaces into at most `max_lines` lines of at most `max_width` px; what does not
+    fit ends in an ellipsis (the full text is in the chart's description)."""
+    lines: list[str] = []
+    current = ""
+    words = text.split()
+    for index, word in enumerate(words):
+        candidate = f"{current} {word}".strip()
+        if text_width(candidate) <= max_width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = word
+        if len(lines) == max_lines - 1:
+            current = " ".join(words[index:])
+            break
+    if current:
+        lines.append(current)
+    if lines and text_width(lines[-1]) > max_width:
+        last = lines[-1]
+        while last and text_width(last + "…") > max_width:
+            last = last[:-1]
+        lines[-1] = last.rstrip() + "…"
+    return lines or [""]
+
+
+def _label(x: float, y: float, lines: Sequence[str], *, anchor: str = "end", fill: str = INK) -> str:
+    """A multi-line label whose lines are centred vertically on `y`."""
+    first = y + 4 - (len(lines) - 1) * LINE_H / 2
+    spans = "".join(
+        f'<tspan x="{x:.1f}" y="{first + i * LINE_H:.1f}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    return f'<text text-anchor="{anchor}" fill="{fill}">{spans}</text>'
+
+
 def _num(value: float, digits: int = 2) -> str:
     text = f"{value:.{digits}f}"
     return text.replace(".", ",") if (get_language() or "id").startswith("id") else text
@@ -55,7 +118,9 @@ def before_after_svg(
     rows: Sequence[dict[str, Any]], *, scale_min: int, scale_max: int, title: str, key: str = "ba"
 ) -> str:
     """Dumbbell chart: per subscale, the mean before (grey circle) and after (green square)."""
-    width, left, right, row_h, top = 640, 210, 30, 34, 40
+    width, left, right, top = 640, 210, 30, 40
+    labels = [wrap_label(str(r["label"]), left - 16) for r in rows]
+    row_h = max(34, LINE_H * max((len(lines) for lines in labels), default=1) + 8)
     height = top + row_h * max(len(rows), 1) + 40
     span = max(scale_max - scale_min, 1)
 
@@ -84,9 +149,7 @@ def before_after_svg(
     )
     for i, r in enumerate(rows):
         y = top + i * row_h + row_h / 2
-        out.append(
-            f'<text x="{left - 10}" y="{y + 4:.1f}" text-anchor="end" fill="{INK}">{escape(r["label"][:34])}</text>'
-        )
+        out.append(_label(left - 10, y, labels[i]))
         b, a = r.get("before"), r.get("after")
         if b is not None and a is not None:
             out.append(
@@ -177,7 +240,9 @@ def timeline_svg(
 
 def indicators_svg(outcomes: Sequence[stats.IndicatorOutcome], *, title: str) -> str:
     """Horizontal bars: each indicator's achievement (0-100 %) with its weight."""
-    width, left, right, row_h, top = 640, 250, 60, 30, 20
+    width, left, right, top = 640, 250, 60, 20
+    labels = [wrap_label(f"{o.name} ({_num(o.weight, 0)}%)", left - 14) for o in outcomes]
+    row_h = max(30, LINE_H * max((len(lines) for lines in labels), default=1) + 8)
     height = top + row_h * max(len(outcomes), 1) + 30
 
     def x(p: float) -> float:
@@ -195,16 +260,20 @@ def indicators_svg(outcomes: Sequence[stats.IndicatorOutcome], *, title: str) ->
         out.append(f'<text x="{x(p):.1f}" y="{height - 10}" text-anchor="middle" fill="{MUTED}">{p}%</text>')
     for i, o in enumerate(outcomes):
         y = top + i * row_h
-        label = f"{o.name[:38]} ({_num(o.weight, 0)}%)"
-        out.append(f'<text x="{left - 8}" y="{y + 17}" text-anchor="end" fill="{INK}">{escape(label)}</text>')
+        middle = y + row_h / 2
+        out.append(_label(left - 8, middle, labels[i]))
         if o.achievement is None:
-            out.append(f'<text x="{left + 4}" y="{y + 17}" fill="{MUTED}">{escape(_("not measured"))}</text>')
+            out.append(
+                f'<text x="{left + 4}" y="{middle + 4:.1f}" fill="{MUTED}">{escape(_("not measured"))}</text>'
+            )
             continue
+        # An achievement above 100 % draws a full bar; its number still says how much.
+        end = x(min(max(o.achievement, 0), 100))
         out.append(
-            f'<rect x="{left}" y="{y + 5}" width="{x(o.achievement) - left:.1f}" height="18" fill="{AFTER}"/>'
+            f'<rect x="{left}" y="{middle - 9:.1f}" width="{end - left:.1f}" height="18" fill="{AFTER}"/>'
         )
         out.append(
-            f'<text x="{x(o.achievement) + 4:.1f}" y="{y + 18}" fill="{INK}">{_num(o.achievement, 0)}%</text>'
+            f'<text x="{end + 4:.1f}" y="{middle + 4:.1f}" fill="{INK}">{_num(o.achievement, 0)}%</text>'
         )
     out.append("</svg>")
     return "".join(out)
@@ -396,12 +465,10 @@ def program_charts(result, *, language: str) -> dict[str, Any]:
 # never cut or shortened. CHAR_WIDTH is a generous average advance of a system-ui sans glyph (in
 # font sizes); the browser test measures the real text against the viewBox.
 CHAR_WIDTH = 0.62
-FONT_SIZE = 12
 LABEL = "#52606d"  # secondary text: 6:1 on white, where MUTED (3.6:1) would be too faint for text
 
 
-def text_width(text: str, size: int = FONT_SIZE) -> float:
-    return len(text) * size * CHAR_WIDTH
+# The one width estimate (text_width, above) serves these charts too: per glyph class, never short.
 
 
 def _open_sized(width: float, height: float, title: str, desc: str, key: str) -> list[str]:

@@ -74,6 +74,25 @@ class GuidanceConfig(AppConfig):
                 order=10,
             )
         )
+        home_block_register(
+            HomeBlock(
+                key="guidance_heads",
+                template="guidance/_home_heads.html",
+                allowed=_is_head,
+                data=_home_heads,
+                order=5,
+            )
+        )
+
+
+def _is_head(user) -> bool:
+    return bool(user.office_id and (user.role_office_head or (user.role_section_head and user.section)))
+
+
+def _home_heads(user):
+    from aksalarasa.guidance.selectors import home_head_attention
+
+    return home_head_attention(user)
 
 
 def _home_caseload(user):

@@ -695,3 +695,29 @@ def _rollup_flagged_page(
         _name_if_identity_shown(row, viewer, sees_identity)
         rows.append(row)
     return rows
+
+
+# --- the home page of heads ------------------------------------------------------------------------
+
+HOME_ROWS = 5
+
+
+def home_head_attention(viewer: User) -> dict:
+    """What a head (Kabapas, Kasi) acts on first: overdue Litmas and open concerns of their office
+    (a section head: of their section), the oldest Litmas and the newest concerns first."""
+    section = viewer.section if viewer.role_section_head and not viewer.role_office_head else ""
+    today = timezone.localdate()
+    litmas = Litmas.objects.visible_to(viewer).overdue(today)
+    if viewer.office_id:  # lets the (office, submitted, due) index serve, as litmas_list does
+        litmas = litmas.filter(office_id=viewer.office_id)
+    if section:
+        litmas = litmas.filter(client__category=section)
+    concerns = concerns_open(viewer=viewer, section=section)
+    return {
+        "section": section,
+        "overdue_count": litmas.count(),
+        "overdue": list(litmas.select_related("client", "officer").order_by("due_date", "pk")[:HOME_ROWS]),
+        "concern_count": concerns.count(),
+        "concerns": list(concerns[:HOME_ROWS]),
+        "today": today,
+    }

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.offices.models import Office, Region
+from aksalarasa.offices.regions import RegionField
 from aksalarasa.offices.validators import validate_village_code
 
 
@@ -11,12 +12,11 @@ class OfficeSettingsForm(forms.ModelForm):
     """Validation shared by the UI and the API (PATCH /api/v1/offices/{id})."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    village_code = forms.CharField(
-        label=_("Village (desa/kelurahan) code"),
+    village_code = RegionField(
+        label=_("Village (desa/kelurahan)"),
         required=False,
-        max_length=13,
         validators=[validate_village_code],
-        help_text=_("Kemendagri code, e.g. 51.71.01.1001"),
+        help_text=_("Type the village's name and choose it from the list."),
     )
     work_area = forms.ModelMultipleChoiceField(
         label=_("Work area (regencies/cities)"),

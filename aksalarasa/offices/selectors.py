@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from aksalarasa.accounts.models import User
-from aksalarasa.offices.models import Office
+from aksalarasa.offices.models import Office, Region
 
 
 def office_list(*, viewer: User) -> QuerySet[Office]:
@@ -36,12 +36,18 @@ def office_get_for_viewer(*, viewer: User, pk: int) -> Office:
 def home_summary(*, viewer: User) -> dict:
     """The home page's office part (registered with core.home by OfficesConfig.ready)."""
     context: dict = {"now": timezone.now(), "office": None, "offices": None}
-    if viewer.office_id and viewer.has_office_role:
+    # A partner's staff see nothing internal to the office (domain.md): no office card, no counts.
+    if viewer.office_id and viewer.has_office_role and not viewer.is_partner_only:
         context["office"] = office_get_for_viewer(viewer=viewer, pk=viewer.office_id)
         context["staff_count"] = User.objects.filter(office_id=viewer.office_id, is_active=True).count()
     if viewer.is_superuser or viewer.role_national or viewer.role_regional:
         context["offices"] = office_list(viewer=viewer)
     return context
+
+
+def work_area_codes(*, office_id: int) -> list[str]:
+    """The codes of an office's regencies/cities: the region picker lists their places first."""
+    return list(Region.objects.filter(offices__pk=office_id).order_by("code").values_list("code", flat=True))
 
 
 def region_children(code: str | None) -> list[dict[str, str]]:

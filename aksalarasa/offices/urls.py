@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.office_detail, name="detail"),
     path("<int:pk>/edit/", views.office_edit, name="edit"),
     path("regions/children/", views.region_children, name="region_children"),
+    path("regions/search/", views.region_search, name="region_search"),
 ]

@@ -3,14 +3,16 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 
 from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.core.concurrency import save_versioned_form
 from aksalarasa.core.history import history_for
-from aksalarasa.offices import selectors, services
+from aksalarasa.offices import regions, selectors, services
 from aksalarasa.offices.forms import OfficeSettingsForm
 
 
@@ -51,3 +53,17 @@ def region_children(request: AuthedRequest) -> HttpResponse:
     """HTMX: the options below a region (province -> regency -> district -> village)."""
     code = request.GET.get("code", "").strip()[:13]
     return render(request, "offices/_region_options.html", {"children": selectors.region_children(code)})
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def region_search(request: HttpRequest) -> JsonResponse:
+    """The region picker's options: places whose name matches `q` (public reference data, so the
+    residents' registration form may ask too). `level` is village or regency; `near` lists the
+    region codes to rank first."""
+    level = request.GET.get("level", "village")
+    if level not in regions.LEVELS:
+        return JsonResponse({"detail": _("Unknown level.")}, status=422)
+    near = [c for c in request.GET.get("near", "").split(",") if c][:20]
+    places = regions.region_search(request.GET.get("q", ""), level=level, near=near)  # type: ignore[arg-type]
+    return JsonResponse({"results": [{"code": p.code, "name": p.name, "label": p.label} for p in places]})

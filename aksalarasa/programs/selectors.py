@@ -466,12 +466,28 @@ def program_referrals(program: Program, viewer: User) -> list[dict[str, Any]]:
     ]
 
 
+HOME_NEXT_STEPS = 3  # programs whose next step the home page works out (two queries each)
+
+
 def home_programs(viewer: User) -> dict[str, Any]:
-    """The home block of a program-team member: their programs and where each stands."""
+    """The home block of a program-team member: their programs and, for the newest ones, what the
+    current stage still lacks (the next thing to record) or, when it is complete, the next stage."""
     programs = list(
         Program.objects.visible_to(viewer)
         .filter(members__user_id=viewer.pk)
         .distinct()
         .order_by("-start", "pk")[:6]
     )
-    return {"programs": programs}
+    rows = []
+    for index, program in enumerate(programs):
+        row: dict[str, Any] = {"program": program, "missing": [], "next_stage": None, "url_name": ""}
+        if index < HOME_NEXT_STEPS:
+            stages = stage_checklist(program=program)
+            current = next(s for s in stages if s.is_current)
+            row["url_name"] = current.url_name
+            row["missing"] = current.missing
+            position = stages.index(current)
+            if current.complete and position + 1 < len(stages):
+                row["next_stage"] = stages[position + 1].label
+        rows.append(row)
+    return {"programs": programs, "rows": rows}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django import template
+from django import forms, template
 from django.utils import formats, timezone
+
+from aksalarasa.core import forms as core_forms
 
 register = template.Library()
 
@@ -46,3 +48,15 @@ def month_label(value: date | None) -> str:
 @register.simple_tag
 def zone() -> str:
     return zone_abbreviation()
+
+
+@register.filter
+def form_level_errors(form: forms.BaseForm) -> list[str]:
+    """`core.forms.form_level_errors`: what a form prints above its fields, each message once."""
+    return core_forms.form_level_errors(form)
+
+
+@register.filter
+def field_errors(field: forms.BoundField) -> list[str]:
+    """`core.forms.field_errors`: a field's messages, each once."""
+    return core_forms.field_errors(field)
