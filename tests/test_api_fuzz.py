@@ -27,8 +27,8 @@ What it does
 
 The numbers
 -----------
-104 operations x 11 actors = 1,144 runs. FUZZ_EXAMPLES (default 6) examples per operation and actor
-give about 6,900 requests; one request with its checks costs about 15-25 ms here, so each database
+106 operations x 11 actors = 1,166 runs. FUZZ_EXAMPLES (default 6) examples per operation and actor
+give about 7,000 requests; one request with its checks costs about 15-25 ms here, so each database
 pass takes about two to three minutes of the `make test` budget (the SQLite and PostgreSQL passes
 run side by side). Depth comes from aiming, not from numbers: six aimed examples reach more code
 than the 25 unaimed ones before. Runs are derandomized (Hypothesis derives its choices from the
@@ -231,6 +231,7 @@ def _aim_tables() -> dict[str, tuple[str, dict[str, str]]]:
         "staff": ("accounts.User", {"user_id": "pk"}),
         "order": ("sentences.SentenceOrder", {"order_id": "pk"}),
         "site": ("sentences.ServiceSite", {"site_id": "pk"}),
+        "invitation": ("events.Invitation", {"invitation_id": "pk"}),
     }
 
 
@@ -383,6 +384,13 @@ def _extras(office: Office) -> None:
         Event.objects.filter(office=office, registrations__isnull=False).distinct().order_by("pk")[:2]
     ):
         event_services.teams_form(event=event, actor=head, team_count=2)
+    # An invitation to an event for one of the PK's clients, waiting for the PK.
+    from aksalarasa.events.models import Invitation
+
+    invited = Event.objects.filter(office=office).order_by("pk").first()
+    Invitation.objects.create(
+        office=office, event=invited, client_id=clients[0], officer=officer, requested_by=head
+    )
     # Community sentences: a service site and an order for one of the PK's clients.
     from tests.factories import make_order, make_site
 
