@@ -19,6 +19,7 @@ from ninja.security import HttpBearer, SessionAuth
 from aksalarasa.accounts.services import api_token_authenticate
 from aksalarasa.core import scoping
 from aksalarasa.core.concurrency import StaleVersion
+from aksalarasa.core.lookups import TooManyLookups, too_many_message
 from config.openapi import document_error_answers
 
 
@@ -116,6 +117,14 @@ def out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(StaleVersion)
 def conflict(request: HttpRequest, exc: StaleVersion) -> HttpResponse:
     return api.create_response(request, {"detail": str(StaleVersion.message)}, status=409)
+
+
+@api.exception_handler(TooManyLookups)
+def too_many_lookups(request: HttpRequest, exc: TooManyLookups) -> HttpResponse:
+    """A look-up by a key past its rate (aksalarasa/core/lookups.py)."""
+    response = api.create_response(request, {"detail": too_many_message()}, status=429)
+    response["Retry-After"] = "60"
+    return response
 
 
 api.add_router("/", "aksalarasa.accounts.api.router")

@@ -36,6 +36,13 @@ DESCRIPTIONS = {
     404: "Not found, or not yours to see",
     409: "Stale version: the record changed since you read it",
     422: "Invalid input",
+    429: "Too many look-ups in a short time: wait a minute",
+}
+# Look-ups by a key (aksalarasa/core/lookups.py `enforce_limit`): past their rate they answer 429.
+RATE_LIMITED = {
+    ("get", "/api/v1/clients"),
+    ("get", "/api/v1/litmas/{litmas_id}/document"),
+    ("post", "/api/v1/events/{event_id}/checkin"),
 }
 WRITES = {"post", "put", "patch", "delete"}
 # Body properties naming a record by id (a missing or foreign one answers 404, like a path id).
@@ -82,7 +89,7 @@ def _mentions_version(node: Any, components: dict[str, Any], seen: set[str]) -> 
 def document_error_answers(schema: dict[str, Any]) -> dict[str, Any]:
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components.setdefault("ErrorOut", ERROR_SCHEMA)
-    for item in schema.get("paths", {}).values():
+    for path, item in schema.get("paths", {}).items():
         for method, operation in item.items():
             parameters = operation.get("parameters", [])
             body = operation.get("requestBody")
@@ -103,6 +110,8 @@ def document_error_answers(schema: dict[str, Any]) -> dict[str, Any]:
                 codes.append(409)
             if parameters or body:
                 codes.append(422)
+            if (method, path) in RATE_LIMITED:
+                codes.append(429)
             responses = operation.setdefault("responses", {})
             for code in codes:
                 if code in responses or str(code) in responses:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "aksalarasa.core",
     "aksalarasa.offices",
     "aksalarasa.accounts",
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Token-authenticated check-ins from the scanners skip the session/CSRF/2FA stack (see the module).
     "aksalarasa.events.fastpath.ScannerCheckInMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -210,6 +213,32 @@ SECURE_SSL_REDIRECT = AKSALARASA_HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if AKSALARASA_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = AKSALARASA_HTTPS
 SECURE_HSTS_PRELOAD = AKSALARASA_HTTPS
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, no
+# inline script, no eval (htmx runs with allowEval off, see templates/base.html), no inline style
+# element or attribute, no framing, forms post only here. docs/security.md; proved by
+# tests/test_deploy_settings.py and the browser test tests/browser/test_browser_csp.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Look-ups by a key (aksalarasa/core/lookups.py): django-ratelimit counts in Django's cache, per
+# user, or per IP address on anonymous public pages; past the rate a look-up answers 429. With
+# several server processes and the default per-process cache, each process counts on its own.
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+AKSALARASA_LOOKUP_RATE = env_str("AKSALARASA_LOOKUP_RATE", "120/m")
+AKSALARASA_LOOKUP_RATE_PUBLIC = env_str("AKSALARASA_LOOKUP_RATE_PUBLIC", "120/m")
+
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not AKSALARASA_HTTPS and not DEBUG:

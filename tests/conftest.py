@@ -64,6 +64,16 @@ def _english_outside_requests():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the look-up rate limits (aksalarasa/core/lookups.py)
+    count in it, and one test's requests must not use up the next test's budget."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     """A test with real commits (transactional_db, live_server) ends with a flush that empties

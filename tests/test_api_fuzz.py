@@ -4,7 +4,7 @@ What it does
 ------------
 * The world: the `tiny` preset of the synthetic generator (two offices in two regions with every
   record type and state), plus what the generator leaves out (a guidance group, MPA participants,
-  event teams, an office questionnaire). It is built once per module inside a transaction that is
+  event teams, an office questionnaire, a community-sentence site and order). It is built once per module inside a transaction that is
   rolled back at the end.
 * The actors: one personal API token per role of office A (national and regional viewers, office
   head, both section heads, an adult-section and a child-section PK, program team, partner staff,
@@ -27,8 +27,8 @@ What it does
 
 The numbers
 -----------
-96 operations x 11 actors = 1,056 runs. FUZZ_EXAMPLES (default 6) examples per operation and actor
-give about 6,300 requests; one request with its checks costs about 15-25 ms here, so each database
+106 operations x 11 actors = 1,166 runs. FUZZ_EXAMPLES (default 6) examples per operation and actor
+give about 7,000 requests; one request with its checks costs about 15-25 ms here, so each database
 pass takes about two to three minutes of the `make test` budget (the SQLite and PostgreSQL passes
 run side by side). Depth comes from aiming, not from numbers: six aimed examples reach more code
 than the 25 unaimed ones before. Runs are derandomized (Hypothesis derives its choices from the
@@ -229,6 +229,9 @@ def _aim_tables() -> dict[str, tuple[str, dict[str, str]]]:
         "administration": ("evidence.Administration", {"pk": "pk", "program_id": "program_id"}),
         "instrument_version": ("evidence.InstrumentVersion", {"instrument_version": "pk"}),
         "staff": ("accounts.User", {"user_id": "pk"}),
+        "order": ("sentences.SentenceOrder", {"order_id": "pk"}),
+        "site": ("sentences.ServiceSite", {"site_id": "pk"}),
+        "invitation": ("events.Invitation", {"invitation_id": "pk"}),
     }
 
 
@@ -256,6 +259,8 @@ ID_FIELDS = {
     "event": "event",
     "partner": "partner",
     "instrument_version": "instrument_version",
+    "site_id": "site",
+    "site": "site",
 }
 
 
@@ -379,6 +384,18 @@ def _extras(office: Office) -> None:
         Event.objects.filter(office=office, registrations__isnull=False).distinct().order_by("pk")[:2]
     ):
         event_services.teams_form(event=event, actor=head, team_count=2)
+    # An invitation to an event for one of the PK's clients, waiting for the PK.
+    from aksalarasa.events.models import Invitation
+
+    invited = Event.objects.filter(office=office).order_by("pk").first()
+    Invitation.objects.create(
+        office=office, event=invited, client_id=clients[0], officer=officer, requested_by=head
+    )
+    # Community sentences: a service site and an order for one of the PK's clients.
+    from tests.factories import make_order, make_site
+
+    site = make_site(office, actor=head)
+    make_order(Client.objects.get(pk=clients[0]), actor=head, site=site)
     instrument = Instrument.objects.create(
         key=f"fuzz-{office.pk}", office=office, name_id="Angket", name_en="Form", audience="client"
     )

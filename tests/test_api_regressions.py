@@ -163,3 +163,17 @@ def test_a_number_or_an_object_where_a_form_wants_a_date_is_a_422(office_a, path
     field = "birth_date" if "birth_date" in body else "start"
     assert field in response.json()["errors"]
     assert not client.supervisions.exists()
+
+
+def test_site_opening_hours_answer_as_documented(office_a):
+    """The same `time` format on the community-sentence sites (opens_at, closes_at): one shared
+    type now (core.api_types.LocalTime)."""
+    from tests.factories import make_site
+
+    head = make_user("office_head", office_a)
+    site = make_site(office_a, actor=head)
+    call(head, "GET", "/api/v1/sentences/sites", status=200)
+    response = call(
+        head, "GET", "/api/v1/sentences/sites/{site_id}", path_parameters={"site_id": site.pk}, status=200
+    )
+    assert response.json()["opens_at"] == "07:00:00"

@@ -246,3 +246,20 @@ def test_templates_download_and_only_heads_may_import(office_a, people, client):
     ).status_code in (403, 404)
     assert not Client.objects.exists()
     assert client.get(reverse("clients:import_template", args=["clients", "csv"])).status_code == 404
+
+
+def test_a_register_number_the_importer_may_not_see_is_refused_as_taken_and_never_updated(office_a, people):
+    """An adult section's head imports a row with the register number of a child client they may not
+    see: the row is refused like the page's form refuses it ("another client has this number"),
+    exactly as for an adult client of the section, and the child's record is not touched."""
+    child = make_client(office_a, child=True, register_number="IMP-CHILD", full_name="Komang Anak Uji")
+    bkd = make_user("section_head", office_a, section="adult")
+    result = _run(office_a, bkd, _csv([_row(1, register_number="IMP-CHILD", full_name="Nama Lain")]))
+    assert not result.ok and (result.created, result.updated) == (0, 0)
+    assert [(i.column, i.message) for i in result.errors] == [
+        ("register_number", "Another client of this office has this register number.")
+    ]
+    child.refresh_from_db()
+    assert child.full_name == "Komang Anak Uji"
+    # The office head sees the child: the same row updates the record.
+    assert _run(office_a, people["head"], _csv([_row(1, register_number="IMP-CHILD")])).ok

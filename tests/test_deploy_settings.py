@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PRODUCTION = {
@@ -59,3 +61,17 @@ def test_cookies_and_hsts_in_production(tmp_path):
     assert values["CSRF_COOKIE_SECURE"] and values["SECURE_SSL_REDIRECT"]
     assert values["SECURE_HSTS_SECONDS"] >= 31536000 and values["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
     assert values["X_FRAME_OPTIONS"] == "DENY" and values["SECURE_CONTENT_TYPE_NOSNIFF"]
+
+
+@pytest.mark.django_db
+def test_content_security_policy_has_no_inline_script(client):
+    """Every answer carries the Content-Security-Policy header: scripts and styles from the app only,
+    no 'unsafe-inline', no 'unsafe-eval', no framing (the browser side: tests/browser/test_browser_csp.py)."""
+    for url in ("/accounts/login/", "/api/v1/docs", "/missing-page/"):
+        header = client.get(url).headers.get("Content-Security-Policy", "")
+        directives = {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
+        assert directives.get("script-src") == ["'self'"], (url, header)
+        assert directives.get("style-src") == ["'self'"], (url, header)
+        assert directives.get("default-src") == ["'self'"], (url, header)
+        assert directives.get("object-src") == ["'none'"] and directives.get("frame-ancestors") == ["'none'"]
+        assert "unsafe-inline" not in header and "unsafe-eval" not in header, header

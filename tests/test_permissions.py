@@ -232,7 +232,7 @@ ROUTES: dict[str, R] = {
     "clients:breaches": R(get="breach:read", post="breach:edit"),
     "clients:import": R(get="import:read", post="import:edit"),
     "clients:import_progress": R(
-        "import_run", get="import_progress:read", refusal=200, note="polled; 'uploading' to anyone else"
+        "import_run", get="import_progress:read", note="polled; a stranger's token answers like a missing one"
     ),
     "clients:import_template": ro(None, "client_import"),
     "clients:litmas_list": ro(None, "list"),

@@ -1,5 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import Http404
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from aksalarasa.accounts.models import User
@@ -34,3 +37,26 @@ class StaffAdmin(SimpleHistoryAdmin, UserAdmin):
         ("Status", {"fields": ("is_active", "is_staff", "is_superuser", "must_change_password")}),
     )
     add_fieldsets = ((None, {"fields": ("username", "full_name", "password1", "password2")}),)
+
+
+class MissingSafeTOTPDeviceAdmin(TOTPDeviceAdmin):
+    """django-otp's TOTP admin reads the device of its config and QR code pages with
+    `objects.get(pk=pk)`, so an id that does not exist answered 500; here it answers 404, like
+    Django's own change pages (tests/test_lookups.py walks every admin URL with a missing id)."""
+
+    def _existing(self, pk) -> None:
+        if not TOTPDevice.objects.filter(pk=pk).exists():
+            raise Http404
+
+    def config_view(self, request, pk):
+        self._existing(pk)
+        return super().config_view(request, pk)
+
+    def qrcode_view(self, request, pk):
+        self._existing(pk)
+        return super().qrcode_view(request, pk)
+
+
+if admin.site.is_registered(TOTPDevice):  # django_otp.plugins.otp_totp is listed before us
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, MissingSafeTOTPDeviceAdmin)

@@ -18,6 +18,7 @@ from aksalarasa.clients.forms import ClientFilterForm, ClientForm, SupervisionFo
 from aksalarasa.clients.masking import can_see_identity, client_label
 from aksalarasa.clients.models import Client, Supervision
 from aksalarasa.core.forms import form_errors, json_form_data
+from aksalarasa.core.lookups import enforce_limit
 
 router = Router(tags=["clients"])
 MAX_PAGE_SIZE = 200
@@ -144,6 +145,7 @@ def _refused():
 
 @router.get("/clients", response=ClientPage, summary="Clients the caller may see (masked where required)")
 def clients_list(request: AuthedRequest, filters: Query[ClientFilters]) -> ClientPage:
+    enforce_limit(request, "api:clients_list")  # a search by register number or NIK is a look-up
     viewer = request.user
     form = ClientFilterForm(
         {k: v for k, v in filters.dict().items() if k not in ("page", "page_size") and v not in (None, "")},
@@ -335,4 +337,5 @@ def litmas_list(
 )
 def litmas_document(request: AuthedRequest, litmas_id: int):
     """The file itself; 404 for anyone but the client's office guidance staff. Logged as a read."""
+    enforce_limit(request, "api:litmas_document")
     return litmas_document_response(request, litmas_id, action=AccessLog.Action.API)

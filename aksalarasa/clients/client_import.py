@@ -101,9 +101,19 @@ class ClientImporter(Importer):
         self.officer_by_username = {u.username.lower(): (u.pk, u.full_name) for u in officers}
         self.officer_choices = list(self.officer_by_username.values())
         self.work_area = set(self.office.work_area.values_list("code", flat=True))
-        self.existing = {c.register_number: c for c in Client.objects.filter(office=self.office)}
+        # Rows are matched on the register number among the clients the importer may see; a number
+        # of a client they may not see (a child, to the adult section's head) is refused as taken,
+        # as the page's form does, and never updates that client.
+        in_office = {c.register_number: c for c in Client.objects.filter(office=self.office)}
+        visible = set(
+            Client.objects.visible_to(self.actor).filter(office=self.office).values_list("pk", flat=True)
+        )
+        self.existing = {n: c for n, c in in_office.items() if c.pk in visible}
+        hidden = {n for n, c in in_office.items() if c.pk not in visible}
         self.seen: dict[str, int] = {}
-        self.client_form = ClientForm(officers=self.officer_choices, work_area=self.work_area)
+        self.client_form = ClientForm(
+            officers=self.officer_choices, work_area=self.work_area, register_taken=hidden
+        )
         self.period_form = SupervisionForm()
 
     def validate_row(self, number: int, row: dict[str, str]) -> tuple[Any, list[RowIssue], list[RowIssue]]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
 from aksalarasa.accounts.permissions import ALL, MINE, OFFICE, SECTION, reaches
 
 if TYPE_CHECKING:
@@ -37,6 +39,22 @@ def can_see_identity(viewer: User, client: Client) -> bool:
     # A child's identity stays within the child section (BKA) and the child's own officer: the adult
     # section's head and officers of the same office see initials.
     return viewer.section == "child" or client.officer_id == viewer.pk
+
+
+def identity_condition(viewer: User, prefix: str = "") -> Q:
+    """`can_see_identity` as a filter on clients (`prefix` for a relation, e.g. "client__").
+
+    Look-ups by what identifies a person (register number, NIK, name) match only these clients: a
+    key the viewer may not see answers like one that exists nowhere (tests/test_lookups.py)."""
+    found = reaches(viewer, "client", "read")
+    if ALL in found:
+        return Q()
+    if not (viewer.office_id and found & {OFFICE, SECTION, MINE}):
+        return Q(pk__in=[])
+    own = Q(**{f"{prefix}office_id": viewer.office_id})
+    if viewer.role_office_head or viewer.section == "child":
+        return own
+    return own & (~Q(**{f"{prefix}category": "child"}) | Q(**{f"{prefix}officer_id": viewer.pk}))
 
 
 def client_label(client: Client, viewer: User, *, name_shared: bool = True) -> str:

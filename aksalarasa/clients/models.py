@@ -152,6 +152,9 @@ class Client(models.Model):
 class NoContact(models.Model):
     """A person a client must not be placed with (another client, or a named person such as a victim)."""
 
+    # Not stored: the other client's name as the viewer may see it (selectors.client_detail_related).
+    other_label: str = ""
+
     office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="no_contacts")
     other_client = models.ForeignKey(

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from aksalarasa.accounts.models import User
 from aksalarasa.accounts.permissions import can
-from aksalarasa.clients.masking import can_see_identity
+from aksalarasa.clients.masking import can_see_identity, client_label, identity_condition
 from aksalarasa.clients.models import Client, ImportRun, Litmas, OfficerAssignment, Supervision
 from aksalarasa.core.suppression import suppress_table
 from aksalarasa.offices.models import Office
@@ -44,11 +44,7 @@ def client_list(*, viewer: User, filters: dict | None = None) -> QuerySet[Client
         )
     )
     if q := filters.get("q"):
-        q = q.strip()
-        condition = Q(full_name__icontains=q) | Q(register_number__icontains=q)
-        if q.isdigit():
-            condition |= Q(nik__startswith=q)
-        qs = qs.filter(condition)
+        qs = qs.filter(search_condition(viewer=viewer, q=q.strip()))
     if category := filters.get("category"):
         qs = qs.filter(category=category)
     if officer := filters.get("officer"):
@@ -63,6 +59,20 @@ def client_list(*, viewer: User, filters: dict | None = None) -> QuerySet[Client
 
     order = ClientFilterForm.SORTS.get(filters.get("sort") or "name", "full_name")
     return qs.order_by(order, "pk")
+
+
+def search_condition(*, viewer: User, q: str) -> Q:
+    """A search by name, register number or NIK matches a client only where the viewer sees what was
+    searched: names and register numbers of the clients whose identity they see, and of adults
+    (shown by name to staff who see them at all; partner staff excepted, whose names depend on the
+    referral); NIK only with full identity. A child outside the viewer's reach, or another office's
+    client, answers like a key that exists nowhere (tests/test_lookups.py)."""
+    identity = identity_condition(viewer)
+    named = identity if viewer.role_partner_staff else identity | ~Q(category=Client.Category.CHILD)
+    condition = (Q(full_name__icontains=q) | Q(register_number__icontains=q)) & named
+    if q.isdigit():
+        condition |= Q(nik__startswith=q) & identity
+    return condition
 
 
 def no_contact_candidate(*, viewer: User, client: Client, register_number: str) -> Client | None:
@@ -90,8 +100,13 @@ def client_get_for_viewer(*, viewer: User, pk: int) -> Client:
     return client
 
 
-def client_detail_related(*, client: Client) -> dict:
-    """The rows the detail page shows with the client: each a single query."""
+def client_detail_related(*, viewer: User, client: Client) -> dict:
+    """The rows the detail page shows with the client: each a single query. A client named on the
+    no-contact list is shown by the label `viewer` may see (a child's initials outside the child
+    section)."""
+    no_contacts = list(client.no_contacts.select_related("other_client").order_by("pk"))
+    for entry in no_contacts:
+        entry.other_label = client_label(entry.other_client, viewer) if entry.other_client else ""
     return {
         "supervisions": list(Supervision.objects.filter(client=client).order_by("-start")),
         "assignments": list(
@@ -102,7 +117,7 @@ def client_detail_related(*, client: Client) -> dict:
         "litmas_list": list(
             Litmas.objects.filter(client=client).select_related("officer").order_by("-requested_on")
         ),
-        "no_contacts": list(client.no_contacts.select_related("other_client").order_by("pk")),
+        "no_contacts": no_contacts,
     }
 
 
@@ -330,6 +345,12 @@ def section_mismatch(*, viewer: User, birth_date: date) -> str | None:
     return None
 
 
-def import_run_get(*, viewer: User, token: str) -> ImportRun | None:
-    """The viewer's own import run (the page polls its progress); None for anyone else's."""
-    return ImportRun.objects.filter(token=token, user=viewer).first()
+def import_run_get(*, viewer: User, token: str) -> ImportRun:
+    """The viewer's own import run (the page polls its progress). Anyone else's run, and a token
+    that was never used, raise the same 404: the answer tells nothing about other people's imports
+    (while the upload is still running the page keeps its "Checking rows…" text: htmx swaps 2xx
+    answers only)."""
+    run = ImportRun.objects.filter(token=token[:40], user=viewer).first()
+    if run is None:
+        raise Http404
+    return run

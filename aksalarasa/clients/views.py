@@ -42,6 +42,7 @@ from aksalarasa.clients.registry import CLIENT_DETAIL_PANELS
 from aksalarasa.core.concurrency import StaleVersion
 from aksalarasa.core.forms import apply_errors
 from aksalarasa.core.history import history_for
+from aksalarasa.core.lookups import rate_limited
 from aksalarasa.core.suppression import SMALL_CELL
 
 PAGE_SIZE = 25
@@ -53,6 +54,7 @@ def _filters(request: AuthedRequest) -> tuple[ClientFilterForm, dict]:
 
 
 @login_required
+@rate_limited("clients:client_list")
 def client_list(request: AuthedRequest) -> HttpResponse:
     if selectors.can_see_counts(request.user) and not request.user.is_superuser:
         return redirect("clients:counts")
@@ -134,7 +136,7 @@ def _detail_context(request: AuthedRequest, client: Client, **extra) -> dict:
         "panels": [],
     }
     if identity:
-        context.update(selectors.client_detail_related(client=client))
+        context.update(selectors.client_detail_related(viewer=viewer, client=client))
         context["history"] = history_for(client)
         context["no_contact_form"] = NoContactForm()
     if can_edit:
@@ -212,6 +214,7 @@ def _client_form(
 
 
 @login_required
+@rate_limited("clients:client_create")
 def client_create(request: AuthedRequest) -> HttpResponse:
     viewer = request.user
     office = viewer.office
@@ -401,6 +404,7 @@ def litmas_submit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@rate_limited("clients:litmas_document")
 def litmas_document(request: AuthedRequest, pk: int) -> FileResponse:
     """The Litmas document, for the client's office guidance staff only; every download is logged."""
     return litmas_document_response(request, pk, action=AccessLog.Action.EXPORT)
@@ -433,6 +437,7 @@ def litmas_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited("clients:no_contact_add")
 def no_contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
     viewer = request.user
     client = selectors.client_get_for_viewer(viewer=viewer, pk=pk)
@@ -465,7 +470,7 @@ def no_contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
                 "client": client,
                 "can_edit": True,
                 "no_contact_form": form,
-                **selectors.client_detail_related(client=client),
+                **selectors.client_detail_related(viewer=viewer, client=client),
             }
             return render(request, "clients/_no_contacts.html", context)  # htmx swaps 2xx answers only
         for errors in form.errors.values():
@@ -476,7 +481,7 @@ def no_contact_add(request: AuthedRequest, pk: int) -> HttpResponse:
             "client": client,
             "can_edit": True,
             "no_contact_form": NoContactForm(),
-            **selectors.client_detail_related(client=client),
+            **selectors.client_detail_related(viewer=viewer, client=client),
         }
         return render(request, "clients/_no_contacts.html", context)
     else:
@@ -563,6 +568,7 @@ def client_import(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+@rate_limited("clients:client_import_progress")
 def client_import_progress(request: AuthedRequest, token: str) -> HttpResponse:
     run = selectors.import_run_get(viewer=request.user, token=token)
     return render(request, "clients/_import_progress.html", {"run": run})
@@ -589,6 +595,7 @@ def client_import_template(request: AuthedRequest, kind: str, fmt: str) -> HttpR
 
 
 @login_required
+@rate_limited("clients:client_subject_export")
 def client_subject_export(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     from aksalarasa.clients import pdp
 

@@ -8,20 +8,21 @@ The public operations (`/public/events/...`) need no authentication and see only
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Body, Router, Schema, Status
-from pydantic import WithJsonSchema
 
 from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
+from aksalarasa.core.api_types import LocalTime
 from aksalarasa.core.forms import form_errors, json_form_data
+from aksalarasa.core.lookups import enforce_limit
 from aksalarasa.core.scoping import unscoped
 from aksalarasa.events import selectors, services
 from aksalarasa.events.forms import (
@@ -48,20 +49,6 @@ _JSON_BODY = Body(...)  # a free-form JSON object, validated by the UI's form
 class ErrorOut(Schema):
     detail: str
     errors: dict | list | None = None
-
-
-# A time of day on the event's date, in the office's zone, without an offset ("15:00:00"). JSON
-# Schema's "time" format (what pydantic would publish) is RFC 3339's full-time, which requires one.
-LocalTime = Annotated[
-    time,
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$",
-            "description": "HH:MM:SS, office time",
-        }
-    ),
-]
 
 
 class AgendaItemOut(Schema):
@@ -507,6 +494,7 @@ def public_register(request: HttpRequest, event_id: int, payload: PublicRegistra
 )
 def checkin(request: AuthedRequest, event_id: int, payload: CheckInIn):
     """Idempotent: a repeat (same code, or the same client UUID from an offline queue) changes nothing."""
+    enforce_limit(request, "api:checkin")  # the scanners' fast path answers known codes before this
     event = selectors.event_get_for_scanner(viewer=request.user, pk=event_id)
     form = CheckInForm(
         {"code": payload.code, "client_uuid": payload.client_uuid or "", "source": payload.source or "typed"}

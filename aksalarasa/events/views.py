@@ -23,6 +23,7 @@ from aksalarasa.clients.masking import client_label
 from aksalarasa.core.concurrency import StaleVersion
 from aksalarasa.core.forms import apply_errors, form_errors
 from aksalarasa.core.history import history_for
+from aksalarasa.core.lookups import rate_limited
 from aksalarasa.core.scoping import unscoped
 from aksalarasa.events import selectors, services
 from aksalarasa.events.forms import (
@@ -517,6 +518,7 @@ def registration_list(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@rate_limited("events:registration_qr")
 def registration_qr(request: AuthedRequest, pk: int, code: str) -> HttpResponse:
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
     if not Registration.objects.filter(event=event, code=code).exists():
@@ -538,6 +540,7 @@ def _checkin_payload(request: AuthedRequest) -> dict:
 
 
 @login_required
+@rate_limited("events:checkin")
 def checkin(request: AuthedRequest, pk: int) -> HttpResponse:
     event = selectors.event_get_for_editor(viewer=request.user, pk=pk)
     wants_json = "application/json" in request.headers.get("Accept", "")
@@ -754,6 +757,7 @@ def public_event(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "events/public_event.html", context, status=status)
 
 
+@rate_limited("events:public_registered")
 @unscoped(reason="public page: a registration shown to the browser that made it")
 def public_registered(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """The code and QR, shown only in the browser that registered (kept in its session)."""

@@ -21,6 +21,7 @@ from aksalarasa.audit.services import access_record_many
 from aksalarasa.clients.masking import client_label
 from aksalarasa.core.concurrency import StaleVersion
 from aksalarasa.core.forms import apply_errors
+from aksalarasa.core.lookups import rate_limited
 from aksalarasa.core.scoping import unscoped
 from aksalarasa.evidence import analysis, charts, selectors, services, stats
 from aksalarasa.evidence.forms import AdministrationForm, ItemForm, NewItemForm, ResponseForm
@@ -282,6 +283,7 @@ def administration_toggle(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@rate_limited("evidence:administration_qr")
 def administration_qr(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_evidence(request)
     administration = selectors.administration_get_for_viewer(viewer=request.user, pk=pk)
@@ -336,6 +338,7 @@ def administration_enter(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@rate_limited("evidence:public_form")
 @unscoped(reason="public questionnaire link, read by its token")
 def public_form(request: HttpRequest, token: str) -> HttpResponse:
     """Residents (and officers) answer on their phones through the link or QR code, no account."""
@@ -374,6 +377,7 @@ def public_form(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@rate_limited("evidence:public_thanks")
 @unscoped(reason="public questionnaire link: the answer just submitted")
 def public_thanks(request: HttpRequest, token: str, pk: int) -> HttpResponse:
     """The respondent's own submission, and nothing else: only responses this browser sent."""
@@ -422,6 +426,7 @@ def program_analysis(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@rate_limited("evidence:program_report")
 def program_report(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     """The program report as PDF or DOCX (aggregates only; national and regional viewers get
     small cells hidden, as on the page)."""
@@ -442,6 +447,7 @@ def program_report(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @login_required
+@rate_limited("evidence:program_export")
 def program_export(request: AuthedRequest, pk: int) -> HttpResponse:
     """XLSX of the evaluation tables; per-response scores (pseudonymised) only for those who see the
     office's individual responses."""

@@ -23,6 +23,7 @@ from aksalarasa.clients.models import Client
 from aksalarasa.core.concurrency import StaleVersion
 from aksalarasa.core.forms import apply_errors
 from aksalarasa.core.history import history_for
+from aksalarasa.core.lookups import rate_limited
 from aksalarasa.guidance import exporting, group_selectors, reminders, selectors, services
 from aksalarasa.guidance.forms import (
     CaseloadFilterForm,
@@ -348,6 +349,7 @@ def _detail_with_errors(request: AuthedRequest, session: GuidanceSession, **form
 
 
 @login_required
+@rate_limited("guidance:session_ics")
 def session_ics(request: AuthedRequest, pk: int) -> HttpResponse:
     session = selectors.session_get_for_viewer(viewer=request.user, pk=pk)
     body = reminders.session_ics(session, host=request.get_host().split(":")[0] or "aksalarasa")

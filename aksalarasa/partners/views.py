@@ -20,6 +20,7 @@ from aksalarasa.core.concurrency import StaleVersion, save_versioned_form
 from aksalarasa.core.files import private_file_response
 from aksalarasa.core.forms import apply_errors
 from aksalarasa.core.history import history_for
+from aksalarasa.core.lookups import rate_limited
 from aksalarasa.core.scoping import unscoped
 from aksalarasa.partners import scoping, selectors, services
 from aksalarasa.partners.forms import (
@@ -415,6 +416,7 @@ def service_report_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@rate_limited("partners:report_certificate")
 def report_certificate(request: AuthedRequest, pk: int) -> FileResponse:
     referral = selectors.referral_get_for_viewer(viewer=request.user, pk=pk)
     report = getattr(referral, "report", None)

@@ -21,6 +21,7 @@ from aksalarasa.audit.services import access_record_many
 from aksalarasa.core.concurrency import StaleVersion, save_versioned_form
 from aksalarasa.core.forms import apply_errors
 from aksalarasa.core.history import history_for
+from aksalarasa.core.lookups import rate_limited
 from aksalarasa.core.scoping import unscoped
 from aksalarasa.programs import forms, selectors, services
 from aksalarasa.programs.consistency import cycle_warnings
@@ -422,6 +423,7 @@ def assessment_projector(request: AuthedRequest, pk: int, assessment_id: int) ->
 # Public voting: no account; the short code opens the session, a personal token keeps the ballot.
 
 
+@rate_limited("programs:vote_start")
 def vote_start(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "").strip()
     if code:
@@ -429,6 +431,7 @@ def vote_start(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/vote_start.html", {})
 
 
+@rate_limited("programs:vote_open")
 @unscoped(reason="public page: the voting session opened by its code")
 def vote_open(request: HttpRequest, code: str) -> HttpResponse:
     try:
@@ -448,6 +451,7 @@ def vote_open(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@rate_limited("programs:ballot")
 @unscoped(reason="public page: a participant's ballot, opened by its personal token")
 def ballot(request: HttpRequest, token: str) -> HttpResponse:
     participant = selectors.participant_by_token(token)
@@ -634,6 +638,7 @@ def workshop_projector(request: AuthedRequest, pk: int, workshop_id: int) -> Htt
     return render(request, "programs/workshop_projector.html", context)
 
 
+@rate_limited("programs:cards_start")
 def cards_start(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "").strip()
     if code:
@@ -641,6 +646,7 @@ def cards_start(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/cards_start.html", {})
 
 
+@rate_limited("programs:cards_open")
 @unscoped(reason="public page: the planning workshop opened by its card code")
 def cards_open(request: HttpRequest, code: str) -> HttpResponse:
     try:

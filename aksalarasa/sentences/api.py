@@ -16,6 +16,7 @@ from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.services import access_record
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.selectors import client_get_for_viewer
+from aksalarasa.core.api_types import LocalTime
 from aksalarasa.core.forms import form_errors
 from aksalarasa.sentences import scoping, selectors, services
 from aksalarasa.sentences.forms import CorrectionForm, HoursForm, OrderForm
@@ -137,8 +138,8 @@ class SiteOut(Schema):
     work_kinds: list[str]
     capacity_per_day: int
     opening_days: list[int]
-    opens_at: time
-    closes_at: time
+    opens_at: LocalTime
+    closes_at: LocalTime
     safety_notes: str
     equipment: str
     mou_number: str

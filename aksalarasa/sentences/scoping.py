@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from aksalarasa.clients.models import Client
     from aksalarasa.sentences.models import ServiceSite
 
+
 def _active(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
