@@ -295,6 +295,23 @@ def test_head_can_open_an_officers_caseload_but_an_officer_cannot_open_a_colleag
     assert "Wayan Klien Satu" in response.content.decode()
 
 
+def test_a_head_recording_from_an_officers_caseload_goes_back_to_that_caseload(client, world, office_a):
+    """The record link of a row carries the caseload it came from: a section head reading an
+    officer's caseload is sent back there (the officer's own caseload page is 404 for a head)."""
+    import re
+
+    head = make_user("section_head", office_a, section="adult")
+    client.force_login(head)
+    caseload = reverse("guidance:caseload") + f"?officer={world['officer'].pk}"
+    page = client.get(caseload).content.decode()
+    link = re.search(r'class="btn" href="([^"]+\?next=caseload[^"]*)"', page).group(1).replace("&amp;", "&")
+    record = client.get(link)
+    back = re.search(r'<a href="([^"]+)">← ', record.content.decode()).group(1).replace("&amp;", "&")
+    assert back == caseload and client.get(back).status_code == 200
+    saved = client.post(link, _record_data())
+    assert saved.status_code == 302 and saved["Location"] == caseload
+
+
 def test_nav_and_home_point_an_officer_to_the_caseload(client, world):
     client.force_login(world["officer"])
     home = client.get(reverse("core:home")).content.decode()

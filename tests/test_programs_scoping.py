@@ -179,6 +179,21 @@ def test_nav_shows_programs_to_partner_staff_only_when_taking_part(world, client
     assert reverse("programs:list") not in client.get(reverse("core:home")).content.decode()
 
 
+def test_report_downloads_are_offered_only_to_who_may_download_them(world, client):
+    """Partner staff read a program they take part in, report tab included, but the report (the
+    survey evidence) is not theirs: no link to a download that would answer 404."""
+    from aksalarasa.programs.models import Program
+
+    program = Program.objects.get(title="A utama")
+    page = reverse("programs:report_texts", args=[program.pk])
+    pdf = reverse("evidence:report_pdf", args=[program.pk])
+    client.force_login(world["users"]["partner_in"])
+    assert client.get(page).status_code == 200
+    assert pdf not in client.get(page).content.decode() and client.get(pdf).status_code == 404
+    client.force_login(world["users"]["office_head"])
+    assert pdf in client.get(page).content.decode()
+
+
 def test_program_list_page_query_count_is_flat(world, client, django_assert_max_num_queries):
     for n in range(10):
         make_program(world["programs"]["a"].office, title=f"Tambahan {n}")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import Http404
 
+from aksalarasa.accounts.permissions import can
 from aksalarasa.evidence.models import Administration, Instrument, InstrumentVersion, Response
 from aksalarasa.programs.consistency import CycleDates, DatedEvent, DatedTest, local_date
 
@@ -18,9 +19,7 @@ if TYPE_CHECKING:
 
 def can_see_evidence(viewer: User) -> bool:
     """Everyone with a staff role except partner-only staff (domain.md: survey responses, partner: no)."""
-    return bool(
-        viewer.is_authenticated and viewer.is_active and (viewer.is_superuser or not viewer.is_partner_only)
-    ) and (viewer.is_superuser or bool(viewer.roles))
+    return can(viewer, "evidence", "read")
 
 
 def aggregates_only(viewer: User) -> bool:

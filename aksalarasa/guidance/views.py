@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -59,6 +59,13 @@ def _require_write(request: AuthedRequest, client: Client) -> None:
 
 
 # --- caseload -------------------------------------------------------------------------------------
+
+
+def _caseload_url(request: HttpRequest) -> str:
+    """The caseload a record page was opened from (a head reads an officer's by `officer`)."""
+    officer_id = _int(request.GET.get("officer"))
+    url = reverse("guidance:caseload")
+    return f"{url}?officer={officer_id}" if officer_id else url
 
 
 @login_required
@@ -163,7 +170,7 @@ def _record(request: AuthedRequest, client: Client, session: GuidanceSession | N
             if not request.htmx:
                 messages.success(request, note)
                 if request.GET.get("next") == "caseload":
-                    return redirect("guidance:caseload")
+                    return redirect(_caseload_url(request))
                 return redirect("guidance:client_sessions", client_pk=client.pk)
             row = selectors.caseload_row(viewer=request.user, client=client)
             return render(
@@ -174,6 +181,7 @@ def _record(request: AuthedRequest, client: Client, session: GuidanceSession | N
         "session": session,
         "form": form,
         "name": client_label(client, request.user),
+        "caseload_url": _caseload_url(request),
     }
     if request.htmx:
         if request.method == "POST":

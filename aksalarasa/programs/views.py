@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aksalarasa.accounts.http import AuthedRequest
+from aksalarasa.accounts.permissions import can
 from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record_many
 from aksalarasa.core.concurrency import StaleVersion, save_versioned_form
@@ -796,5 +797,10 @@ def report_texts(request: AuthedRequest, pk: int) -> HttpResponse:
         save = partial(services.program_report_texts_save, program=program, actor=request.user)
         if save_versioned_form(request, form, save, success=_("Report texts saved.")):
             return redirect("programs:report_texts", pk=program.pk)
-    context = {**_base(request, program, "report"), "form": form}
+    # The report holds the evidence (survey results), which partner staff do not read.
+    context = {
+        **_base(request, program, "report"),
+        "form": form,
+        "can_download": can(request.user, "evidence", "read"),
+    }
     return render(request, "programs/report_texts.html", context, status=_status(form))

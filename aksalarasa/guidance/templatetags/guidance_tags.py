@@ -132,6 +132,8 @@ class _RowRenderer:
         )
         sessions_url = f"{self.sessions_url[0]}{pk}{self.sessions_url[1]}"
         record_url = f"{self.record_url[0]}{pk}{self.record_url[1]}"
+        # Back to the caseload it came from: a head reading an officer's caseload returns there.
+        back = f"?next=caseload&amp;officer={row.officer_id}" if row.officer_id else "?next=caseload"
         return (
             f'<tbody id="client-{pk}" class="client-block{" flagged" if row.flags else ""}">\n'
             f'<tr class="caseload-row" data-client="{pk}">\n'
@@ -143,7 +145,7 @@ class _RowRenderer:
             f"{_sparkline_cached(tuple(row.engagement_trend), self.language)}</td>\n"
             f'  <td data-label="{w["last_contact"]}">{self.date(row.last_contact)}</td>\n'
             f'  <td data-label="{w["next_appointment"]}">{self.datetime(row.next_contact)}</td>\n'
-            f'  <td class="row-action"><a class="btn" href="{record_url}?next=caseload" '
+            f'  <td class="row-action"><a class="btn" href="{record_url}{back}" '
             f'hx-get="{record_url}" hx-target="#slot-{pk}" hx-swap="innerHTML">{w["record"]}'
             f'<span class="visually-hidden"> {name}</span></a></td>\n'
             f"</tr>\n"
