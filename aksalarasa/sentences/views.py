@@ -65,6 +65,9 @@ def _new_client_form(request: AuthedRequest, office_id: int) -> ClientForm:
     if not (request.user.role_office_head or request.user.role_section_head):
         form.fields["officer"].required = True
         form.initial["officer"] = request.user.pk
+    # A new client has no version to check; the order form above carries the page's one version
+    # field, so a bad value is reported once.
+    form.fields.pop("version", None)
     return form
 
 

@@ -427,6 +427,10 @@ NAVIGATION: dict[str, frozenset[str]] = {
     "offices:list": frozenset({_R.NATIONAL, _R.REGIONAL}),
     "accounts:staff_list": STAFF_BROWSERS,
     "audit:access_log": frozenset({_R.OFFICE_HEAD}),
+    # Community sentences: the orders (the case file) for the guidance staff; the service sites for
+    # every staff role (partner staff: the sites of their organisation and those they supervise).
+    "sentences:order_list": frozenset({_R.OFFICE_HEAD, _R.SECTION_HEAD, _R.OFFICER}),
+    "sentences:site_list": STAFF,
 }
 
 
