@@ -7,6 +7,7 @@ import csv
 import io
 
 import pytest
+from playwright.sync_api import expect
 
 from aksalarasa.clients.client_import import ClientImporter
 from aksalarasa.clients.models import Client
@@ -42,7 +43,8 @@ def test_officer_on_a_phone_opens_a_client_and_edits_the_phone_number(phone_page
 
     # search narrows the list in place (HTMX), then open the client with the keyboard
     page.fill("#id_q", "Telepon")
-    page.wait_for_function("document.querySelectorAll('table.client-table tbody tr').length === 1")
+    # (not wait_for_function: its string is eval'd in the page, which the CSP forbids)
+    expect(page.locator("table.client-table tbody tr")).to_have_count(1)
     link = page.get_by_role("link", name="I Made Telepon Lama")
     link.focus()
     with page.expect_navigation():
