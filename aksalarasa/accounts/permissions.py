@@ -254,3 +254,15 @@ def can_in_office(
     if found & {OFFICE, SECTION, MINE}:
         return True
     return MEMBER in found and member is not None and member()
+
+
+def own_office(user: User, prefix: str = "") -> Q | None:
+    """The OFFICE reach of any model with an `office`: rows of the person's own office."""
+    return Q(**{f"{prefix}office_id": user.office_id}) if user.office_id else None
+
+
+def own_region(user: User, prefix: str = "") -> Q | None:
+    """The REGION reach of any model with an `office`: rows of the offices of the person's region."""
+    if not user.regional_office_id:
+        return None
+    return Q(**{f"{prefix}office__regional_office_id": user.regional_office_id})

@@ -6,24 +6,19 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aksalarasa.accounts.permissions import OFFICE, reach_filter
+from aksalarasa.accounts.permissions import OFFICE, own_office, reach_filter
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
 
 
-def _office(user: User, prefix: str) -> Q | None:
-    return Q(office_id=user.office_id) if user.office_id else None
-
-
 class AccessLogQuerySet(models.QuerySet["AccessLog"]):
     def visible_to(self, user: User) -> AccessLogQuerySet:
         """Office heads read their office's log; nobody else does (superusers for support)."""
-        condition = reach_filter(user, "audit", "read", {OFFICE: _office})
+        condition = reach_filter(user, "audit", "read", {OFFICE: own_office})
         return self.all() if condition is None else self.filter(condition)
 
 

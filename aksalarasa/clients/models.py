@@ -17,15 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aksalarasa.accounts.permissions import MINE, OFFICE, SECTION, reach_filter
+from aksalarasa.accounts.permissions import MINE, OFFICE, SECTION, own_office, reach_filter
 from aksalarasa.clients.photos import client_photo_path
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
-
-
-def _own_office(user: User, prefix: str) -> Q | None:
-    return Q(**{f"{prefix}office_id": user.office_id}) if user.office_id else None
 
 
 def _own_section(user: User, prefix: str) -> Q | None:
@@ -44,10 +40,19 @@ def _own_caseload(user: User, prefix: str) -> Q | None:
 # PARTNER (the clients referred to the person's organisation) is filled in by the partners app,
 # which sits above clients (partners/apps.py); until then the reach grants nothing.
 CLIENT_REACH: dict[str, Callable[[User, str], Q | None]] = {
-    OFFICE: _own_office,
+    OFFICE: own_office,
     SECTION: _own_section,
     MINE: _own_caseload,
 }
+
+
+def through_client(reach: str) -> Callable[[User, str], Q | None]:
+    """A client reach applied to a record of the client (a session, an order): `client__` + filter."""
+
+    def make(user: User, prefix: str) -> Q | None:
+        return CLIENT_REACH[reach](user, f"{prefix}client__")
+
+    return make
 
 
 def client_scope(user: User, prefix: str = "") -> Q | None:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aksalarasa.accounts.permissions import MINE, OFFICE, SECTION, reach_filter
-from aksalarasa.clients.models import CLIENT_REACH
+from aksalarasa.clients.models import through_client
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
@@ -82,18 +82,11 @@ class GuidanceGroup(models.Model):
         ordering = ["-scheduled_at"]
 
 
-def _through_client(reach: str) -> Callable[[User, str], Q | None]:
-    def make(user: User, prefix: str) -> Q | None:
-        return CLIENT_REACH[reach](user, f"{prefix}client__")
-
-    return make
-
-
 # What each reach of the role table ("client_sessions: read") means for sessions: the client's
 # rule for guidance staff; PARTNER (the sessions a partner's organisation recorded) is filled in
 # by the partners app (partners/apps.py); until then it grants nothing.
 SESSION_REACH: dict[str, Callable[[User, str], Q | None]] = {
-    reach: _through_client(reach) for reach in (OFFICE, SECTION, MINE)
+    reach: through_client(reach) for reach in (OFFICE, SECTION, MINE)
 }
 
 

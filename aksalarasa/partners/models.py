@@ -19,7 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aksalarasa.accounts.permissions import MINE, OFFICE, PARTNER, REGION, SECTION, reach_filter
+from aksalarasa.accounts.permissions import (
+    MINE,
+    OFFICE,
+    PARTNER,
+    REGION,
+    SECTION,
+    own_office,
+    own_region,
+    reach_filter,
+)
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
@@ -30,20 +39,10 @@ def own_partner_ids(user: User) -> models.QuerySet:
     return PartnerMembership.objects.filter(user_id=user.pk).values("partner_id")
 
 
-def _office(user: User, prefix: str) -> Q | None:
-    return Q(**{f"{prefix}office_id": user.office_id}) if user.office_id else None
-
-
-def _region(user: User, prefix: str) -> Q | None:
-    if not user.regional_office_id:
-        return None
-    return Q(**{f"{prefix}office__regional_office_id": user.regional_office_id})
-
-
 # What each reach of the role table (accounts/permissions.py, "partner") means for partners.
 PARTNER_REACH: dict[str, Callable[[User, str], Q | None]] = {
-    REGION: _region,
-    OFFICE: _office,
+    REGION: own_region,
+    OFFICE: own_office,
     PARTNER: lambda user, prefix: Q(**{f"{prefix}pk__in": own_partner_ids(user)}),
 }
 
@@ -281,7 +280,7 @@ def _referral_caseload(user: User, prefix: str) -> Q | None:
 # section's clients, the officer's own clients, and for partner staff the referrals sent to their
 # organisation (never a draft).
 REFERRAL_REACH: dict[str, Callable[[User, str], Q | None]] = {
-    OFFICE: _office,
+    OFFICE: own_office,
     SECTION: _referral_section,
     MINE: _referral_caseload,
     PARTNER: lambda user, prefix: Q(

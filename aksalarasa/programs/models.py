@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aksalarasa.accounts.permissions import MEMBER, OFFICE, REGION, reach_filter
+from aksalarasa.accounts.permissions import MEMBER, OFFICE, REGION, own_office, own_region, reach_filter
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
@@ -31,16 +31,6 @@ class Stage(models.TextChoices):
 STAGE_ORDER = [s.value for s in Stage]
 
 
-def _region(user: User, prefix: str) -> Q | None:
-    if not user.regional_office_id:
-        return None
-    return Q(**{f"{prefix}office__regional_office_id": user.regional_office_id})
-
-
-def _office(user: User, prefix: str) -> Q | None:
-    return Q(**{f"{prefix}office_id": user.office_id}) if user.office_id else None
-
-
 def _member(user: User, prefix: str) -> Q | None:
     if not user.office_id:
         return None
@@ -51,8 +41,8 @@ def _member(user: User, prefix: str) -> Q | None:
 # TAKES_PART (the programs a partner's organisation takes part in) is filled in by
 # programs/scoping.py, which reads the partners app; until then it grants nothing.
 PROGRAM_REACH: dict[str, Callable[[User, str], Q | None]] = {
-    REGION: _region,
-    OFFICE: _office,
+    REGION: own_region,
+    OFFICE: own_office,
     MEMBER: _member,
 }
 

@@ -16,23 +16,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aksalarasa.accounts.permissions import MINE, OFFICE, PARTNER, REGION, SECTION, reach_filter
-from aksalarasa.clients.models import client_scope
+from aksalarasa.accounts.permissions import (
+    MINE,
+    OFFICE,
+    PARTNER,
+    REGION,
+    SECTION,
+    own_office,
+    own_region,
+    reach_filter,
+)
+from aksalarasa.clients.models import client_scope, through_client
 from aksalarasa.partners.models import own_partner_ids
 from aksalarasa.sentences import rules
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
-
-
-def _office(user: User, prefix: str) -> Q | None:
-    return Q(**{f"{prefix}office_id": user.office_id}) if user.office_id else None
-
-
-def _region(user: User, prefix: str) -> Q | None:
-    if not user.regional_office_id:
-        return None
-    return Q(**{f"{prefix}office__regional_office_id": user.regional_office_id})
 
 
 def _site_partner(user: User, prefix: str) -> Q | None:
@@ -41,28 +40,16 @@ def _site_partner(user: User, prefix: str) -> Q | None:
     return Q(**{f"{prefix}partner_id__in": own_partner_ids(user)}) | Q(**{f"{prefix}pk__in": supervised})
 
 
-def _order_section(user: User, prefix: str) -> Q | None:
-    if not (user.office_id and user.section):
-        return None
-    return Q(**{f"{prefix}office_id": user.office_id, f"{prefix}client__category": user.section})
-
-
-def _order_caseload(user: User, prefix: str) -> Q | None:
-    if not user.office_id:
-        return None
-    return Q(**{f"{prefix}office_id": user.office_id, f"{prefix}client__officer_id": user.pk})
-
-
 # What each reach of the role table (accounts/permissions.py, "site" and "sentence_order") means.
 SITE_REACH: dict[str, Callable[[User, str], Q | None]] = {
-    REGION: _region,
-    OFFICE: _office,
+    REGION: own_region,
+    OFFICE: own_office,
     PARTNER: _site_partner,
 }
 ORDER_REACH: dict[str, Callable[[User, str], Q | None]] = {
-    OFFICE: _office,
-    SECTION: _order_section,
-    MINE: _order_caseload,
+    OFFICE: own_office,
+    SECTION: through_client(SECTION),
+    MINE: through_client(MINE),
 }
 
 
