@@ -89,6 +89,7 @@ from aksalarasa.programs.models import (
     ProgramPartner,
 )
 from aksalarasa.sentences import services as sentence_services
+from aksalarasa.sentences.models import PlannedSession, UnavailableTime
 from tests.factories import order_data
 
 pytestmark = pytest.mark.django_db  # each test in a savepoint of the module's world transaction
@@ -323,6 +324,13 @@ ROUTES: dict[str, R] = {
     "sentences:site_create": rw(None, "site", "create"),
     "sentences:site_detail": ro("site", "site"),
     "sentences:site_edit": rw("site", "site"),
+    "sentences:plan": ro("order", "work_plan"),
+    "sentences:plan_propose": wo("order", "work_plan"),
+    "sentences:plan_session_add": wo("order", "work_plan"),
+    "sentences:plan_unavailable_add": wo("order", "work_plan"),
+    "sentences:plan_session_edit": rw("planned", "work_plan"),
+    "sentences:plan_session_delete": wo("planned", "work_plan"),
+    "sentences:plan_unavailable_delete": wo("unavailable", "work_plan"),
     # Django's admin (every other admin: pattern is "admin:read"/"admin:edit": superusers only)
     "admin:login": R(get="public:read", post="public:submit"),
     "admin:logout": R(post="public:submit"),
@@ -414,6 +422,12 @@ API: dict[str, tuple[str | None, str]] = {
     "/api/v1/sentences/orders/{order_id}/corrections": ("order", "sentence_order"),
     "/api/v1/sentences/sites": (None, "site_list"),
     "/api/v1/sentences/sites/{site_id}": ("site", "site"),
+    "/api/v1/sentences/orders/{order_id}/plan": ("order", "work_plan"),
+    "/api/v1/sentences/orders/{order_id}/plan/propose": ("order", "work_plan"),
+    "/api/v1/sentences/orders/{order_id}/plan/sessions": ("order", "work_plan"),
+    "/api/v1/sentences/orders/{order_id}/plan/unavailable": ("order", "work_plan"),
+    "/api/v1/sentences/plan/sessions/{planned_id}": ("planned", "work_plan"),
+    "/api/v1/sentences/plan/unavailable/{unavailable_id}": ("unavailable", "work_plan"),
 }
 for _path in (
     "{program_id} /stage /members /records/{kind} /records/{kind}/{record_id} /assessments "
@@ -590,6 +604,18 @@ def _bundle(office: Office, officer: User, partner_staff: User, team: User) -> B
         "token": token,
         "site": site,
         "order": order,
+        "planned": PlannedSession.objects.create(
+            office=office,
+            order=order,
+            site=site,
+            day=order.end_date,
+            starts_at=time(8),
+            ends_at=time(10),
+            created_by=head,
+        ),
+        "unavailable": UnavailableTime.objects.create(
+            office=office, order=order, weekday="1", starts_at=time(7), ends_at=time(8), reason="work"
+        ),
         "cs_litmas": cs_litmas,
         "import_run": ImportRun.objects.create(
             token=f"matrix-run-{office.pk}", office=office, user=head, kind="clients", filename="uji.csv"
@@ -720,6 +746,8 @@ PARAMS: dict[str, str] = {
     "instrument_version": "default_version",
     "order_id": "order",
     "site_id": "site",
+    "planned_id": "planned",
+    "unavailable_id": "unavailable",
 }
 FIXED = {"fmt": "csv", "part": "agenda"}
 BY_ROUTE = {  # parameters whose meaning depends on the route
@@ -993,6 +1021,7 @@ READS = {
     "service": "partner", "referral": "referral", "program": "program", "event": "event",
     "administration": "evidence", "office": "office", "staff": "staff",
     "order": "sentence_order", "site": "site", "cs_litmas": "litmas",
+    "planned": "work_plan", "unavailable": "work_plan",
 }  # fmt: skip
 
 

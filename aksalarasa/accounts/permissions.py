@@ -186,6 +186,8 @@ RULES: dict[str, dict[str, Rule]] = {
     # the names at a site: its supervisors and the office's guidance staff (sentences.scoping).
     "order_list": {"read": {"office_head": OFFICE, "section_head": OFFICE, "officer": OFFICE}},
     "sentence_order": {"read": GUIDANCE, "edit": GUIDANCE, "create": {**GUIDANCE, "superuser": NONE}},
+    # The work plan of an order (planned sessions, the person's unavailable times): its guidance staff.
+    "work_plan": {"read": GUIDANCE, "edit": GUIDANCE},
     "site_list": {"read": {"national": ALL, "regional": REGION, **OFFICE_STAFF, "partner_staff": PARTNER}},
     "site": {
         "read": {"national": ALL, "regional": REGION, **OFFICE_STAFF, "partner_staff": PARTNER},

@@ -433,3 +433,8 @@ class HoursEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnly("hours entries are never deleted; add a correction")
+
+
+# The work plan (scheduling.py), in its own module; imported here so Django registers it.
+from aksalarasa.sentences.plan_models import PlannedSession as PlannedSession  # noqa: E402
+from aksalarasa.sentences.plan_models import UnavailableTime as UnavailableTime  # noqa: E402

@@ -56,3 +56,16 @@ def can_see_roster(user: User, site: ServiceSite, supervisor_ids: set[int]) -> b
 
 def can_manage_sites(user: User, office_id: int | None) -> bool:
     return can_in_office(user, "site", "edit", office_id)
+
+
+def can_edit_plan(user: User, client: Client) -> bool:
+    """The client's guidance staff plan the sessions ("work_plan: edit"): office head, the client's
+    section head, the client's PK."""
+    if not can_in_office(user, "work_plan", "edit", client.office_id):
+        return False
+    if user.is_superuser or user.role_office_head:
+        return True
+    return bool(
+        (user.role_section_head and user.section == client.category)
+        or (user.role_officer and client.officer_id == user.pk)
+    )

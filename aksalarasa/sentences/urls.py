@@ -18,3 +18,7 @@ urlpatterns = [
     path("sites/<int:pk>/", views.site_detail, name="site_detail"),
     path("sites/<int:pk>/edit/", views.site_edit, name="site_edit"),
 ]
+
+from aksalarasa.sentences.plan_urls import urlpatterns as plan_urlpatterns  # noqa: E402
+
+urlpatterns += plan_urlpatterns
