@@ -208,9 +208,7 @@ class ClientImporter(Importer):
                 for c in new_clients:
                     c.pk = c.id = ids[c.register_number]
         if changed:
-            fields = sorted(
-                set(changed_fields) - {"officer_id"} | ({"officer"} if reassigned else set())
-            )
+            fields = sorted(set(changed_fields) - {"officer_id"} | ({"officer"} if reassigned else set()))
             save_many(
                 list(changed.values()),
                 model=Client,
