@@ -42,6 +42,7 @@ import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import time
 from typing import Any
 
 import pytest
@@ -231,6 +232,8 @@ def _aim_tables() -> dict[str, tuple[str, dict[str, str]]]:
         "staff": ("accounts.User", {"user_id": "pk"}),
         "order": ("sentences.SentenceOrder", {"order_id": "pk"}),
         "site": ("sentences.ServiceSite", {"site_id": "pk"}),
+        "planned": ("sentences.PlannedSession", {"planned_id": "pk"}),
+        "unavailable": ("sentences.UnavailableTime", {"unavailable_id": "pk"}),
         "invitation": ("events.Invitation", {"invitation_id": "pk"}),
     }
 
@@ -395,7 +398,17 @@ def _extras(office: Office) -> None:
     from tests.factories import make_order, make_site
 
     site = make_site(office, actor=head)
-    make_order(Client.objects.get(pk=clients[0]), actor=head, site=site)
+    order = make_order(Client.objects.get(pk=clients[0]), actor=head, site=site)
+    # Its work plan: a planned session on the period's last day and a declared unavailable time.
+    from aksalarasa.sentences.models import PlannedSession, UnavailableTime
+
+    PlannedSession.objects.create(
+        office=office, order=order, site=site, day=order.end_date, starts_at=time(8), ends_at=time(10),
+        created_by=head,
+    )  # fmt: skip
+    UnavailableTime.objects.create(
+        office=office, order=order, weekday="1", starts_at=time(7), ends_at=time(8), reason="work"
+    )
     instrument = Instrument.objects.create(
         key=f"fuzz-{office.pk}", office=office, name_id="Angket", name_en="Form", audience="client"
     )

@@ -936,6 +936,14 @@ API_BODIES = _api_bodies()
 # Fields whose valid values the schema does not say (checked by the form behind the operation).
 API_BODY_FIELDS = {
     "POST /api/v1/sentences/orders/{order_id}/hours": {"start": "08:00", "end": "09:00"},
+    "POST /api/v1/sentences/orders/{order_id}/plan/sessions": {"starts_at": "08:00", "ends_at": "09:00"},
+    "PUT /api/v1/sentences/plan/sessions/{planned_id}": {"starts_at": "08:00", "ends_at": "09:00"},
+    "POST /api/v1/sentences/orders/{order_id}/plan/unavailable": {
+        "weekday": 1,
+        "starts_at": "08:00",
+        "ends_at": "09:00",
+        "reason": "work",
+    },
     "POST /api/v1/programs/{program_id}/assessments/{assessment_id}/participants": {
         "group": "client",
         "sex": "f",

@@ -184,9 +184,9 @@ def session_update(
 @router.delete(
     "/sentences/plan/sessions/{planned_id}",
     response={204: None, 404: ErrorOut, 409: ErrorOut},
-    summary="Remove a planned session (with the version read)",
+    summary="Remove a planned session (give the version read: 409 when someone changed it since)",
 )
-def session_delete(request: AuthedRequest, planned_id: int, version: int) -> HttpResponse:
+def session_delete(request: AuthedRequest, planned_id: int, version: int | None = None) -> HttpResponse:
     session = _session(request, planned_id)
     plan_services.session_delete(actor=request.user, session=session, expected_version=version)
     return HttpResponse(status=204)
