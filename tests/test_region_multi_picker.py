@@ -27,7 +27,10 @@ def _field(**kwargs) -> RegionMultipleField:
 
 
 def test_every_multi_region_field_uses_the_multi_picker(office_a):
-    fields = [OfficeSettingsForm(instance=office_a).fields["work_area"], PartnerForm(office=office_a).fields["regions"]]
+    fields = [
+        OfficeSettingsForm(instance=office_a).fields["work_area"],
+        PartnerForm(office=office_a).fields["regions"],
+    ]
     for field in fields:
         assert isinstance(field, RegionMultipleField) and isinstance(field.widget, RegionMultiPicker), field
 
@@ -116,7 +119,9 @@ def test_partner_regions_only_inside_the_office_province(client, office_a, offic
     client.force_login(w["program_team"])
     form = PartnerForm(office=office_a)
     assert form.fields["regions"].widget.within == "51"
-    response = client.post(reverse("partners:partner_create"), _partner_post(regions=[], regions_add="Gianyar"))
+    response = client.post(
+        reverse("partners:partner_create"), _partner_post(regions=[], regions_add="Gianyar")
+    )
     assert response.status_code == 302
     assert [r.code for r in Partner.objects.get(name="Perkumpulan Tirta Gianyar").regions.all()] == ["51.04"]
     # Surabaya by name is not searched outside Bali, by code it is refused.

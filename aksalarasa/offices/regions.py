@@ -230,14 +230,19 @@ class RegionMultiPicker(forms.Widget):
     def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         widget_id = context["widget"]["attrs"].get("id") or f"id_{name}"
-        chosen, typed = [], []
+        chosen: list[dict[str, str]] = []
+        typed: list[str] = []
         for item in context["widget"]["value"]:
             place = _place(item, self.level) if _CODE.match(item) else None
             if place is None:
                 typed.append(item)
             elif place.code not in {p["code"] for p in chosen}:
                 chosen.append(
-                    {"code": place.code, "label": place.label, "id": f"{widget_id}_{place.code.replace('.', '_')}"}
+                    {
+                        "code": place.code,
+                        "label": place.label,
+                        "id": f"{widget_id}_{place.code.replace('.', '_')}",
+                    }
                 )
         context["widget"].update(
             {

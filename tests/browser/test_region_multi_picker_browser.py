@@ -67,7 +67,9 @@ def test_office_work_area_by_name_with_the_keyboard(page: Page):
     assert {r.pk for r in office.work_area.all()} == {"51.71", "51.04"}
 
     page.goto(url)  # shown again by name
-    expect(chosen.locator("label")).to_have_text(["Kabupaten Gianyar, Bali", "Kota Denpasar, Bali"])  # by code
+    expect(chosen.locator("label")).to_have_text(
+        ["Kabupaten Gianyar, Bali", "Kota Denpasar, Bali"]
+    )  # by code
 
 
 def test_partner_regencies_by_name_inside_the_province(page: Page):
