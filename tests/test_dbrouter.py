@@ -31,6 +31,7 @@ from django.urls import reverse
 from aksalarasa.accounts.models import User
 from aksalarasa.clients.models import Client
 from aksalarasa.core import dbrouter
+from aksalarasa.core.models import LookupCount
 from aksalarasa.core.scoping import user_scope
 from tests.factories import OfficeFactory, make_client, make_user
 
@@ -167,7 +168,7 @@ def test_reads_go_to_the_replica_only_on_a_read_only_page():
         # ... and once this request wrote, it reads what it wrote: the primary from now on
         assert router.db_for_read(Client) == "default"
     with read_only_page():
-        for model in (User, Session):  # accounts and sessions never read a stale copy
+        for model in (User, Session, LookupCount):  # accounts, sessions, rate limits: never stale
             assert router.db_for_read(model) == "default"
         with transaction.atomic():  # inside a transaction on the primary: the primary
             assert router.db_for_read(Client) == "default"

@@ -15,8 +15,8 @@ primary (``default``):
    person's pages read the primary;
 3. nothing was written earlier in the same request, and no transaction is open on the primary (a
    read inside a transaction, or after a write, must see that write);
-4. the model is not one of ``PRIMARY_ONLY_APPS`` (sessions, accounts and tokens, lock-out and
-   second-factor state: a stale copy would let a disabled account or a used code through);
+4. the model is not one of ``PRIMARY_ONLY_APPS`` (sessions, accounts and tokens, lock-out,
+   second-factor and rate-limit state: a stale copy would let a disabled account or a used code through);
 5. the replica answers, and its replay lag is at most ``REPLICA_MAX_LAG_SECONDS`` (checked at most
    every ``REPLICA_CHECK_SECONDS`` per process; a replica that does not answer is left alone for
    ``REPLICA_RETRY_SECONDS``). A page whose replica read fails half-way is run again on the primary.
@@ -50,7 +50,18 @@ log = logging.getLogger(__name__)
 PRIMARY = "default"
 REPLICA = "replica"
 PRIMARY_ONLY_APPS = frozenset(
-    {"sessions", "accounts", "auth", "axes", "django_otp", "otp_totp", "otp_static", "admin", "contenttypes"}
+    {
+        "sessions",
+        "accounts",
+        "auth",
+        "axes",
+        "django_otp",
+        "otp_totp",
+        "otp_static",
+        "admin",
+        "contenttypes",
+        "core",
+    }
 )
 WROTE_COOKIE = "aks_wrote"
 _COOKIE_SALT = "aksalarasa.core.dbrouter.wrote"
