@@ -23,7 +23,11 @@ from aksalarasa.sentences.services import _raise
 
 
 def _locked(order: SentenceOrder) -> SentenceOrder:
-    order = SentenceOrder.objects.select_for_update().select_related("office", "site").get(pk=order.pk)
+    order = (
+        SentenceOrder.objects.select_for_update(of=("self",))
+        .select_related("office", "site")
+        .get(pk=order.pk)
+    )
     if order.site_id is not None:
         ServiceSite.objects.select_for_update().filter(pk=order.site_id).exists()
     return order
