@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "ninja",  # the API documentation's Swagger UI from our own static files, not a CDN the policy refuses
     "aksalarasa.core",
     "aksalarasa.offices",
     "aksalarasa.accounts",

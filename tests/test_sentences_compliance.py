@@ -512,7 +512,12 @@ def test_the_api_records_events_drafts_letters_and_reports_the_part_left(client,
     base = f"/api/v1/sentences/orders/{w['order'].pk}"
     bad = client.post(
         f"{base}/compliance-events",
-        {"kind": "lateness", "occurred_on": w["today"].isoformat(), "valid_reason": False, "evidence_note": "x"},
+        {
+            "kind": "lateness",
+            "occurred_on": w["today"].isoformat(),
+            "valid_reason": False,
+            "evidence_note": "x",
+        },
         content_type="application/json",
     )
     assert bad.status_code == 422 and "minutes_late" in bad.json()["errors"]
@@ -531,7 +536,9 @@ def test_the_api_records_events_drafts_letters_and_reports_the_part_left(client,
     _credit_hours(w["order"], w["officer"], 100)
     state = client.get(f"{base}/compliance").json()
     assert state["unexcused_events"] == 3 and state["breach_report_allowed"]
-    assert state["part_left"]["percent_missing"] == "37.50" and state["part_left"]["prison_days_left"] == "33.75"
+    assert (
+        state["part_left"]["percent_missing"] == "37.50" and state["part_left"]["prison_days_left"] == "33.75"
+    )
     refused = client.post(
         f"{base}/letters",
         {"kind": "breach_report", "option": "fine", "recommendation": "Bayar denda"},
@@ -560,7 +567,12 @@ def test_the_api_refuses_an_extension_past_three_years(client, w):
     with translation.override("en"):
         response = client.post(
             f"/api/v1/sentences/orders/{order.pk}/letters",
-            {"kind": "supervision_advice", "advice": "extend", "advice_months": 7, "recommendation": "Perlu waktu"},
+            {
+                "kind": "supervision_advice",
+                "advice": "extend",
+                "advice_months": 7,
+                "recommendation": "Perlu waktu",
+            },
             content_type="application/json",
             HTTP_ACCEPT_LANGUAGE="en",
         )
