@@ -1,14 +1,13 @@
 """Non-compliance, supervision condition checks and the letters a PK sends about an order.
 
-Office-owned and scoped through the order, like the hours ledger: each queryset's `visible_to(user)`
-is the order's `order_scope(user, "order__")`. Writes go through core.history.save_versioned
-(compliance_services.py); the legal rules live in compliance.py.
+Office-owned and scoped through the order: `visible_to(user)` is the rows whose order the user may
+see (core.visibility.VisibleThroughQuerySet, `visible_through = "order"`). Writes go through
+core.history.save_versioned (compliance_services.py); the legal rules live in compliance.py.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -17,12 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aksalarasa.sentences.models import SentenceOrder, order_scope
-
-if TYPE_CHECKING:
-    from aksalarasa.accounts.models import User
-
-_QS = TypeVar("_QS", bound="models.QuerySet[Any]")
+from aksalarasa.core.visibility import VisibleThroughQuerySet
+from aksalarasa.sentences.models import SentenceOrder
 
 
 def evidence_path(instance: ComplianceEvent, filename: str) -> str:
@@ -31,27 +26,6 @@ def evidence_path(instance: ComplianceEvent, filename: str) -> str:
     if not extension.isalnum() or len(extension) > 5:
         extension = "bin"
     return f"private/sentences/evidence/{instance.office_id}/{uuid.uuid4().hex}.{extension}"
-
-
-def _through_order(qs: _QS, user: User) -> _QS:
-    """The rows of an order's child records the user may read: the order's own scope."""
-    condition = order_scope(user, "order__")
-    return qs.all() if condition is None else qs.filter(condition)
-
-
-class ComplianceEventQuerySet(models.QuerySet["ComplianceEvent"]):
-    def visible_to(self, user: User) -> ComplianceEventQuerySet:
-        return _through_order(self, user)
-
-
-class ConditionCheckQuerySet(models.QuerySet["ConditionCheck"]):
-    def visible_to(self, user: User) -> ConditionCheckQuerySet:
-        return _through_order(self, user)
-
-
-class SentenceLetterQuerySet(models.QuerySet["SentenceLetter"]):
-    def visible_to(self, user: User) -> SentenceLetterQuerySet:
-        return _through_order(self, user)
 
 
 class ComplianceEvent(models.Model):
@@ -80,7 +54,8 @@ class ComplianceEvent(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
-    objects = ComplianceEventQuerySet.as_manager()
+    visible_through = "order"  # who may see the order (order_scope) sees these
+    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "occurred_on", "pk"]
@@ -122,7 +97,8 @@ class ConditionCheck(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
-    objects = ConditionCheckQuerySet.as_manager()
+    visible_through = "order"  # who may see the order (order_scope) sees these
+    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "checked_on", "pk"]
@@ -178,7 +154,8 @@ class SentenceLetter(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
-    objects = SentenceLetterQuerySet.as_manager()
+    visible_through = "order"  # who may see the order (order_scope) sees these
+    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "drafted_on", "pk"]
