@@ -233,9 +233,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Look-ups by a key (aksalarasa/core/lookups.py): django-ratelimit counts in Django's cache, per
-# user, or per IP address on anonymous public pages; past the rate a look-up answers 429. With
-# several server processes and the default per-process cache, each process counts on its own.
+# Look-ups by a key (aksalarasa/core/lookups.py): counted in the database (one atomic upsert per
+# look-up, shared by every server process), per user, or per IP address on anonymous public pages;
+# past the rate a look-up answers 429.
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 AKSALARASA_LOOKUP_RATE = env_str("AKSALARASA_LOOKUP_RATE", "120/m")
 AKSALARASA_LOOKUP_RATE_PUBLIC = env_str("AKSALARASA_LOOKUP_RATE_PUBLIC", "120/m")
