@@ -226,7 +226,7 @@ def test_an_order_runs_from_the_court_decision_to_the_breach_report(page, tmp_pa
     order.refresh_from_db()
     assert order.status == "breach"
 
-    report = page.locator("#letters li", has_text="Laporan pelanggaran kepada jaksa")
+    report = page.locator("#letters tr", has_text="Laporan pelanggaran kepada jaksa")
     pdf = _pdf_text(_download(page, report.get_by_role("link", name="PDF")))
     docx = _docx_text(_download(page, report.get_by_role("link", name="DOCX")))
     for text in (pdf, docx):
