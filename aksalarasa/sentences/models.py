@@ -226,6 +226,7 @@ class SentenceOrder(models.Model):
         verbose_name=_("service site"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -435,6 +436,12 @@ class HoursEntry(models.Model):
         raise AppendOnly("hours entries are never deleted; add a correction")
 
 
-# The work plan (scheduling.py), in its own module; imported here so Django registers it.
+# Non-compliance, condition checks and letters; the work plan (scheduling.py): their own modules,
+# imported here so Django finds them.
+from aksalarasa.sentences.models_compliance import (  # noqa: E402, F401
+    ComplianceEvent,
+    ConditionCheck,
+    SentenceLetter,
+)
 from aksalarasa.sentences.plan_models import PlannedSession as PlannedSession  # noqa: E402
 from aksalarasa.sentences.plan_models import UnavailableTime as UnavailableTime  # noqa: E402
