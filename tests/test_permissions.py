@@ -89,8 +89,9 @@ from aksalarasa.programs.models import (
     ProgramPartner,
 )
 from aksalarasa.sentences import compliance_services
+from aksalarasa.sentences import person as sentence_person
 from aksalarasa.sentences import services as sentence_services
-from aksalarasa.sentences.models import PlannedSession, UnavailableTime
+from aksalarasa.sentences.models import PlacementComplaint, PlannedSession, UnavailableTime
 from tests.factories import order_data
 
 pytestmark = pytest.mark.django_db  # each test in a savepoint of the module's world transaction
@@ -332,6 +333,10 @@ ROUTES: dict[str, R] = {
     "sentences:plan_session_edit": rw("planned", "work_plan"),
     "sentences:plan_session_delete": wo("planned", "work_plan"),
     "sentences:plan_unavailable_delete": wo("unavailable", "work_plan"),
+    "sentences:own_page": R("own_token", get="public:read", post="public:submit"),
+    "sentences:own_link": wo("order", "work_plan"),
+    "sentences:complaint_list": ro(None, "placement_complaint"),
+    "sentences:complaint_detail": rw("complaint", "placement_complaint"),
     "sentences:event_create": rw("order", "sentence_order"),
     "sentences:event_evidence": R(
         "compliance_event", get="sentence_order:read", absent="the event's evidence is a note, not a file"
@@ -568,6 +573,7 @@ def _bundle(office: Office, officer: User, partner_staff: User, team: User) -> B
         },
     )  # fmt: skip
     letter = compliance_services.warning_letter_create(actor=head, order=order, event=cs_event)
+    own_token = sentence_person.link_issue(actor=head, order=order)
     cs_litmas = Litmas.objects.create(
         office=office, client=client, purpose="community_sentence", requested_on=order.decision_date,
         due_date=order.decision_date, officer=officer,
@@ -641,6 +647,10 @@ def _bundle(office: Office, officer: User, partner_staff: User, team: User) -> B
             starts_at=time(8),
             ends_at=time(10),
             created_by=head,
+        ),
+        "own_token": own_token,
+        "complaint": PlacementComplaint.objects.create(
+            office=office, order=order, site=site, kind="safety", text="Tidak ada alat pelindung."
         ),
         "unavailable": UnavailableTime.objects.create(
             office=office, order=order, weekday="1", starts_at=time(7), ends_at=time(8), reason="work"
@@ -794,6 +804,7 @@ BY_ROUTE = {  # parameters whose meaning depends on the route
     ("events:registration_qr", "code"): "registration_code",
     ("events:public_registered", "code"): "registration_code",
     ("clients:subject_export", "fmt"): "=json",
+    ("sentences:own_page", "token"): "own_token",
     ("sentences:letter_download", "fmt"): "=docx",
 }
 
@@ -1065,7 +1076,7 @@ READS = {
     "client": "client", "session": "session", "group": "group", "litmas": "litmas", "partner": "partner",
     "service": "partner", "referral": "referral", "program": "program", "event": "event",
     "administration": "evidence", "office": "office", "staff": "staff",
-    "planned": "work_plan", "unavailable": "work_plan",
+    "planned": "work_plan", "unavailable": "work_plan", "complaint": "placement_complaint",
     "order": "sentence_order", "site": "site", "cs_litmas": "litmas", "sv_order": "sentence_order",
     "compliance_event": "sentence_order", "letter": "sentence_order",
 }  # fmt: skip

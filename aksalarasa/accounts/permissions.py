@@ -188,6 +188,12 @@ RULES: dict[str, dict[str, Rule]] = {
     "sentence_order": {"read": GUIDANCE, "edit": GUIDANCE, "create": {**GUIDANCE, "superuser": NONE}},
     # The work plan of an order (planned sessions, the person's unavailable times): its guidance staff.
     "work_plan": {"read": GUIDANCE, "edit": GUIDANCE},
+    # A complaint the person raised about their placement reaches the office head and the client's
+    # section head (Kasi), never the PK, the site or the partner.
+    "placement_complaint": {
+        "read": {"office_head": OFFICE, "section_head": SECTION},
+        "edit": {"office_head": OFFICE, "section_head": SECTION},
+    },
     "site_list": {"read": {"national": ALL, "regional": REGION, **OFFICE_STAFF, "partner_staff": PARTNER}},
     "site": {
         "read": {"national": ALL, "regional": REGION, **OFFICE_STAFF, "partner_staff": PARTNER},

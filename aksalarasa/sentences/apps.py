@@ -41,3 +41,18 @@ class SentencesConfig(AppConfig):
                 "service_sites", _("Service sites"), "sentences:site_list", scoping.can_browse_sites, order=45
             )
         )
+
+        # The section head (Kasi) and the office head: complaints people raised about their placement.
+        from aksalarasa.accounts.permissions import can
+        from aksalarasa.core.home import HomeBlock, home_block_register
+        from aksalarasa.sentences.person import open_complaints_count
+
+        home_block_register(
+            HomeBlock(
+                key="placement_complaints",
+                template="sentences/_home_complaints.html",
+                allowed=lambda u: bool(u.office_id) and can(u, "placement_complaint", "read"),
+                data=lambda u: {"open": open_complaints_count(viewer=u)},
+                order=15,
+            )
+        )

@@ -436,12 +436,15 @@ class HoursEntry(models.Model):
         raise AppendOnly("hours entries are never deleted; add a correction")
 
 
-# Non-compliance, condition checks and letters; the work plan (scheduling.py): their own modules,
-# imported here so Django finds them.
+# Non-compliance, condition checks and letters; the work plan (scheduling.py); the person's own
+# view (person.py: the private link, complaints about the placement): their own modules, imported
+# here so Django finds them.
 from aksalarasa.sentences.models_compliance import (  # noqa: E402, F401
     ComplianceEvent,
     ConditionCheck,
     SentenceLetter,
 )
+from aksalarasa.sentences.person_models import PersonLink as PersonLink  # noqa: E402
+from aksalarasa.sentences.person_models import PlacementComplaint as PlacementComplaint  # noqa: E402
 from aksalarasa.sentences.plan_models import PlannedSession as PlannedSession  # noqa: E402
 from aksalarasa.sentences.plan_models import UnavailableTime as UnavailableTime  # noqa: E402

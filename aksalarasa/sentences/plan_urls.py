@@ -13,3 +13,12 @@ urlpatterns = [
     path("plan/sessions/<int:pk>/delete/", plan_views.session_delete, name="plan_session_delete"),
     path("plan/unavailable/<int:pk>/delete/", plan_views.unavailable_delete, name="plan_unavailable_delete"),
 ]
+
+from aksalarasa.sentences import person_views  # noqa: E402
+
+urlpatterns += [
+    path("me/<str:token>/", person_views.own_page, name="own_page"),
+    path("<int:pk>/own-link/", person_views.link_issue, name="own_link"),
+    path("complaints/", person_views.complaint_list, name="complaint_list"),
+    path("complaints/<int:pk>/", person_views.complaint_detail, name="complaint_detail"),
+]
