@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from aksalarasa.core.home import HomeBlock, home_block_register
 from aksalarasa.core.navigation import NavItem, nav_register
 
 
@@ -43,15 +44,13 @@ class SentencesConfig(AppConfig):
         )
 
         # The section head (Kasi) and the office head: complaints people raised about their placement.
-        from aksalarasa.accounts.permissions import can
-        from aksalarasa.core.home import HomeBlock, home_block_register
         from aksalarasa.sentences.person import open_complaints_count
 
         home_block_register(
             HomeBlock(
                 key="placement_complaints",
                 template="sentences/_home_complaints.html",
-                allowed=lambda u: bool(u.office_id) and can(u, "placement_complaint", "read"),
+                allowed=scoping.can_see_complaints,
                 data=lambda u: {"open": open_complaints_count(viewer=u)},
                 order=15,
             )

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aksalarasa.accounts.http import AuthedRequest
-from aksalarasa.accounts.permissions import can
 from aksalarasa.clients.masking import client_label
 from aksalarasa.core.concurrency import StaleVersion
 from aksalarasa.core.forms import apply_errors
@@ -56,7 +55,7 @@ def link_issue(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def complaint_list(request: AuthedRequest) -> HttpResponse:
-    if not can(request.user, "placement_complaint", "read"):
+    if not scoping.can_see_complaints(request.user):
         raise Http404
     rows = [
         {"complaint": c, "name": client_label(c.order.client, request.user)}

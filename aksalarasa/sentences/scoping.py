@@ -69,3 +69,10 @@ def can_edit_plan(user: User, client: Client) -> bool:
         (user.role_section_head and user.section == client.category)
         or (user.role_officer and client.officer_id == user.pk)
     )
+
+
+def can_see_complaints(user: User) -> bool:
+    """The office head and the section heads (Kasi) read complaints about placements."""
+    return bool(_active(user) and (user.is_superuser or user.office_id)) and can(
+        user, "placement_complaint", "read"
+    )
