@@ -237,9 +237,10 @@ def page_weight(base: str, path: str, cookie: str) -> tuple[int, int]:
     return total, len(assets)
 
 
-def start_server(port: int) -> subprocess.Popen:
+def start_server(port: int, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
     workers = os.environ.get("BENCH_WORKERS", str((os.cpu_count() or 2) * 2))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test", "ALLOWED_HOSTS": "127.0.0.1"}
+    env.update(extra_env or {})
     server = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
