@@ -5,7 +5,8 @@
 # front of both, and bench/scaleout.py (the same pages through PgBouncer without and with the
 # replica, and the replica's lag).
 #   BENCH_PRESET=small|medium|national BENCH_CONCURRENCY=20 BENCH_SECONDS=10 bench/run_scale.sh
-#   BENCH_SKIP_HARNESS=1: only the scale-out part after the data is made.
+#   BENCH_SKIP_HARNESS=1: only the scale-out part after the data is made; BENCH_PROFILE=1: also
+#   regenerate bench/profiles/ (bench/profile_pages.py) on the same data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -44,6 +45,9 @@ $PY -c "import psycopg; c=psycopg.connect('$url'); print('database size:', c.exe
 $PY -c "import psycopg; c=psycopg.connect('$url', autocommit=True); [c.execute(s) for s in ('ALTER DATABASE aksalarasa SET jit = off', 'ALTER DATABASE aksalarasa SET random_page_cost = 1.1')]"
 if [ "${BENCH_SKIP_HARNESS:-0}" != 1 ]; then
   $PY bench/harness.py
+fi
+if [ "${BENCH_PROFILE:-0}" = 1 ]; then
+  BENCH_PRESET=$preset $PY bench/profile_pages.py  # bench/profiles/: CPU per page, one request at a time
 fi
 
 replica_port=$($PY scripts/free-port.py)

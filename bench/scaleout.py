@@ -50,26 +50,41 @@ def replica_xacts() -> int:
         return int(row[0]) if row else 0
 
 
+def _in_postgres_db(url: str) -> str:
+    """The same server's `postgres` database: the probe's own statements stay out of the app
+    database's transaction counts (the last column of the table)."""
+    return url.rsplit("/", 1)[0] + "/postgres"
+
+
 class LagProbe:
-    """Heartbeat writes on the primary, reads on the replica; the router's lag figure beside them."""
+    """Heartbeat writes on the primary, reads on the replica; the router's lag figure beside them.
+    The heartbeat lives in the `postgres` database (replicated like every database of the cluster)."""
 
     def __init__(self) -> None:
         self.stop = threading.Event()
         self.heartbeat_ms: list[float] = []
         self.router_ms: list[float] = []
-        with psycopg.connect(PRIMARY, autocommit=True) as conn:
+        with psycopg.connect(_in_postgres_db(PRIMARY), autocommit=True) as conn:
             conn.execute("CREATE TABLE IF NOT EXISTS bench_heartbeat (id int PRIMARY KEY, at timestamptz)")
-            conn.execute("INSERT INTO bench_heartbeat VALUES (1, clock_timestamp()) ON CONFLICT (id) DO NOTHING")
+            conn.execute(
+                "INSERT INTO bench_heartbeat VALUES (1, clock_timestamp()) ON CONFLICT (id) DO NOTHING"
+            )
+        with psycopg.connect(_in_postgres_db(REPLICA), autocommit=True) as conn:  # wait for it on the replica
+            deadline = time.monotonic() + 30
+            while not conn.execute("SELECT to_regclass('bench_heartbeat')").fetchone()[0]:
+                if time.monotonic() > deadline:
+                    raise SystemExit("the heartbeat table did not reach the replica in 30 s")
+                time.sleep(0.1)
         self.threads = [threading.Thread(target=self._write), threading.Thread(target=self._read)]
 
     def _write(self) -> None:
-        with psycopg.connect(PRIMARY, autocommit=True) as conn:
+        with psycopg.connect(_in_postgres_db(PRIMARY), autocommit=True) as conn:
             while not self.stop.is_set():
                 conn.execute("UPDATE bench_heartbeat SET at = clock_timestamp() WHERE id = 1")
                 time.sleep(0.1)
 
     def _read(self) -> None:
-        with psycopg.connect(REPLICA, autocommit=True) as conn:
+        with psycopg.connect(_in_postgres_db(REPLICA), autocommit=True) as conn:
             while not self.stop.is_set():
                 row = conn.execute(
                     "SELECT EXTRACT(EPOCH FROM clock_timestamp() - at) * 1000 FROM bench_heartbeat WHERE id = 1"
