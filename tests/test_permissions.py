@@ -88,6 +88,7 @@ from aksalarasa.programs.models import (
     ProgramMember,
     ProgramPartner,
 )
+from aksalarasa.sentences import compliance_services
 from aksalarasa.sentences import services as sentence_services
 from tests.factories import order_data
 
@@ -324,6 +325,16 @@ ROUTES: dict[str, R] = {
     "sentences:site_create": rw(None, "site", "create"),
     "sentences:site_detail": ro("site", "site"),
     "sentences:site_edit": rw("site", "site"),
+    "sentences:event_create": rw("order", "sentence_order"),
+    "sentences:event_evidence": R(
+        "compliance_event", get="sentence_order:read", absent="the event's evidence is a note, not a file"
+    ),
+    "sentences:warning_create": wo("order", "sentence_order"),
+    "sentences:breach_report": rw("order", "sentence_order"),
+    "sentences:order_complete": rw("order", "sentence_order"),
+    "sentences:check_create": rw("sv_order", "sentence_order"),
+    "sentences:advice_create": rw("sv_order", "sentence_order"),
+    "sentences:letter_download": ro("letter", "sentence_order"),
     # Django's admin (every other admin: pattern is "admin:read"/"admin:edit": superusers only)
     "admin:login": R(get="public:read", post="public:submit"),
     "admin:logout": R(post="public:submit"),
@@ -415,6 +426,12 @@ API: dict[str, tuple[str | None, str]] = {
     "/api/v1/sentences/orders/{order_id}/corrections": ("order", "sentence_order"),
     "/api/v1/sentences/sites": (None, "site_list"),
     "/api/v1/sentences/sites/{site_id}": ("site", "site"),
+    "/api/v1/sentences/orders/{order_id}/compliance": ("order", "sentence_order"),
+    "/api/v1/sentences/orders/{order_id}/compliance-events": ("order", "sentence_order"),
+    "/api/v1/sentences/orders/{order_id}/condition-checks": ("order", "sentence_order"),
+    "/api/v1/sentences/orders/{order_id}/letters": ("order", "sentence_order"),
+    "/api/v1/sentences/orders/{order_id}/completion": ("order", "sentence_order"),
+    "/api/v1/sentences/letters/{letter_id}/document": ("letter", "sentence_order"),
 }
 for _path in (
     "{program_id} /stage /members /records/{kind} /records/{kind}/{record_id} /assessments "
@@ -526,6 +543,18 @@ def _bundle(office: Office, officer: User, partner_staff: User, team: User) -> B
         },
     )  # fmt: skip
     order = sentence_services.order_create(actor=head, client=client, data=order_data(site=site))
+    sv_order = sentence_services.order_create(
+        actor=head, client=client, data=order_data(
+            sentence_type="supervision", hours_ordered=None, hours_per_day=None, replaced_prison_days=None,
+            period_months=12, general_conditions="Tidak melakukan tindak pidana lagi",
+        ),
+    )  # fmt: skip
+    cs_event = compliance_services.compliance_event_record(
+        actor=head, order=order, data={
+            "kind": "absence", "occurred_on": order.start_date, "valid_reason": False, "evidence_note": "uji",
+        },
+    )  # fmt: skip
+    letter = compliance_services.warning_letter_create(actor=head, order=order, event=cs_event)
     cs_litmas = Litmas.objects.create(
         office=office, client=client, purpose="community_sentence", requested_on=order.decision_date,
         due_date=order.decision_date, officer=officer,
@@ -591,6 +620,9 @@ def _bundle(office: Office, officer: User, partner_staff: User, team: User) -> B
         "token": token,
         "site": site,
         "order": order,
+        "sv_order": sv_order,
+        "compliance_event": cs_event,
+        "letter": letter,
         "cs_litmas": cs_litmas,
         "import_run": ImportRun.objects.create(
             token=f"matrix-run-{office.pk}", office=office, user=head, kind="clients", filename="uji.csv"
@@ -663,7 +695,10 @@ def _world() -> World:
     )
     own = {actor: (b if actor == "other_office" else a) for actor in ACTORS}
     other = {actor: (a if actor == "other_office" else b) for actor in ACTORS}
-    tables = sorted(t for t in connection.introspection.table_names() if t != "django_session")
+    # Sessions and the look-up rate-limit counters (core.LookupCount) change on any request, refused or not.
+    tables = sorted(
+        t for t in connection.introspection.table_names() if t not in ("django_session", "core_lookup_count")
+    )
     return World(users, own, other, a.objects["child"].full_name, tables)
 
 
@@ -721,6 +756,7 @@ PARAMS: dict[str, str] = {
     "instrument_version": "default_version",
     "order_id": "order",
     "site_id": "site",
+    "letter_id": "letter",
 }
 FIXED = {"fmt": "csv", "part": "agenda"}
 BY_ROUTE = {  # parameters whose meaning depends on the route
@@ -731,6 +767,7 @@ BY_ROUTE = {  # parameters whose meaning depends on the route
     ("events:registration_qr", "code"): "registration_code",
     ("events:public_registered", "code"): "registration_code",
     ("clients:subject_export", "fmt"): "=json",
+    ("sentences:letter_download", "fmt"): "=docx",
 }
 
 
@@ -993,7 +1030,8 @@ READS = {
     "client": "client", "session": "session", "group": "group", "litmas": "litmas", "partner": "partner",
     "service": "partner", "referral": "referral", "program": "program", "event": "event",
     "administration": "evidence", "office": "office", "staff": "staff",
-    "order": "sentence_order", "site": "site", "cs_litmas": "litmas",
+    "order": "sentence_order", "site": "site", "cs_litmas": "litmas", "sv_order": "sentence_order",
+    "compliance_event": "sentence_order", "letter": "sentence_order",
 }  # fmt: skip
 
 

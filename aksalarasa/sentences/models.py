@@ -226,6 +226,7 @@ class SentenceOrder(models.Model):
         verbose_name=_("service site"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -433,3 +434,11 @@ class HoursEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnly("hours entries are never deleted; add a correction")
+
+
+# Non-compliance, condition checks and letters (their own module; imported here so Django finds them).
+from aksalarasa.sentences.models_compliance import (  # noqa: E402, F401
+    ComplianceEvent,
+    ConditionCheck,
+    SentenceLetter,
+)

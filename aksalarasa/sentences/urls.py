@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aksalarasa.sentences import views
+from aksalarasa.sentences import compliance_views, views
 
 app_name = "sentences"
 urlpatterns = [
@@ -17,4 +17,16 @@ urlpatterns = [
     path("sites/new/", views.site_create, name="site_create"),
     path("sites/<int:pk>/", views.site_detail, name="site_detail"),
     path("sites/<int:pk>/edit/", views.site_edit, name="site_edit"),
+]
+
+# Non-compliance, condition checks, letters and completion (compliance_views.py).
+urlpatterns += [
+    path("<int:pk>/compliance/new/", compliance_views.event_create, name="event_create"),
+    path("compliance/<int:pk>/evidence/", compliance_views.event_evidence, name="event_evidence"),
+    path("<int:pk>/letters/warning/", compliance_views.warning_create, name="warning_create"),
+    path("<int:pk>/letters/breach/", compliance_views.breach_report, name="breach_report"),
+    path("<int:pk>/complete/", compliance_views.order_complete, name="order_complete"),
+    path("<int:pk>/checks/new/", compliance_views.check_create, name="check_create"),
+    path("<int:pk>/letters/advice/", compliance_views.advice_create, name="advice_create"),
+    path("letters/<int:pk>.<str:fmt>", compliance_views.letter_download, name="letter_download"),
 ]
