@@ -226,6 +226,7 @@ ROUTES: dict[str, R] = {
     "audit:access_log": ro(None, "audit"),
     "dashboards:office": ro(None, "office_dashboard"),
     "dashboards:aggregate": ro(None, "aggregates"),
+    "dashboards:sentences": ro(None, "sentence_dashboard"),
     # clients
     "clients:list": ro(None, "list"),
     "clients:export": ro(None, "client_list"),
