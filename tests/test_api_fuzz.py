@@ -53,7 +53,7 @@ import pytest
 import schemathesis
 from django.apps import apps
 from django.core import signals
-from django.db import close_old_connections, models, transaction
+from django.db import close_old_connections, models
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -67,6 +67,7 @@ from aksalarasa.accounts import services as account_services
 from aksalarasa.accounts.models import User
 from aksalarasa.offices.models import Office
 from config.wsgi import application
+from tests.scale_world import tiny_world
 
 pytestmark = pytest.mark.django_db  # each actor's run in a savepoint of the module's world transaction
 
@@ -237,6 +238,7 @@ def _aim_tables() -> dict[str, tuple[str, dict[str, str]]]:
         "order": ("sentences.SentenceOrder", {"order_id": "pk"}),
         "site": ("sentences.ServiceSite", {"site_id": "pk"}),
         "planned": ("sentences.PlannedSession", {"planned_id": "pk"}),
+        "letter": ("sentences.SentenceLetter", {"letter_id": "pk"}),
         "unavailable": ("sentences.UnavailableTime", {"unavailable_id": "pk"}),
         "invitation": ("events.Invitation", {"invitation_id": "pk"}),
     }
@@ -413,6 +415,15 @@ def _extras(office: Office) -> None:
     UnavailableTime.objects.create(
         office=office, order=order, weekday="1", starts_at=time(7), ends_at=time(8), reason="work"
     )
+    # A warning letter after an absence without a valid reason (the letters' document operation).
+    from aksalarasa.sentences import compliance_services
+
+    event = compliance_services.compliance_event_record(
+        actor=head, order=order, data={
+            "kind": "absence", "occurred_on": order.start_date, "valid_reason": False, "evidence_note": "fuzz",
+        },
+    )  # fmt: skip
+    compliance_services.warning_letter_create(actor=head, order=order, event=event)
     instrument = Instrument.objects.create(
         key=f"fuzz-{office.pk}", office=office, name_id="Angket", name_en="Form", audience="client"
     )
@@ -431,18 +442,7 @@ def _extras(office: Office) -> None:
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> Iterator[World]:
     """Built unscoped (conftest's runtest wrapper covers fixture setup); requests run scoped."""
-    from aksalarasa.seeding import scale
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            sizes = scale.PRESETS["tiny"]
-            scale.generate(**{k: getattr(sizes, k) for k in sizes.__dataclass_fields__}, seed=11)
-            yield _world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    yield from tiny_world(django_db_blocker, 11, _world)
 
 
 def _world() -> World:

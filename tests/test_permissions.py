@@ -93,6 +93,7 @@ from aksalarasa.sentences import person as sentence_person
 from aksalarasa.sentences import services as sentence_services
 from aksalarasa.sentences.models import PlacementComplaint, PlannedSession, UnavailableTime
 from tests.factories import order_data
+from tests.scale_world import tiny_world
 
 pytestmark = pytest.mark.django_db  # each test in a savepoint of the module's world transaction
 
@@ -227,6 +228,7 @@ ROUTES: dict[str, R] = {
     "audit:access_log": ro(None, "audit"),
     "dashboards:office": ro(None, "office_dashboard"),
     "dashboards:aggregate": ro(None, "aggregates"),
+    "dashboards:sentences": ro(None, "sentence_dashboard"),
     # clients
     "clients:list": ro(None, "list"),
     "clients:export": ro(None, "client_list"),
@@ -677,18 +679,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> Iterator[World]:
-    from aksalarasa.seeding import scale
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            sizes = scale.PRESETS["tiny"]
-            scale.generate(**{k: getattr(sizes, k) for k in sizes.__dataclass_fields__}, seed=11)
-            yield _world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    yield from tiny_world(django_db_blocker, 11, _world)
 
 
 def _world() -> World:
