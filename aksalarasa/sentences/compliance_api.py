@@ -32,7 +32,7 @@ from aksalarasa.sentences.models import ComplianceEvent, ConditionCheck, Sentenc
 router = Router(tags=["community sentences"])
 
 
-class EventOut(Schema):
+class ComplianceEventOut(Schema):
     id: int
     kind: str
     occurred_on: date
@@ -92,7 +92,7 @@ class ComplianceOut(Schema):
     breach_report_allowed: bool
     completion_allowed: bool
     part_left: PartLeftOut
-    events: list[EventOut]
+    events: list[ComplianceEventOut]
     condition_checks: list[CheckOut]
     letters: list[LetterOut]
 
@@ -138,8 +138,8 @@ def _managed(request: AuthedRequest, order_id: int) -> SentenceOrder:
     return order
 
 
-def _event_out(e: ComplianceEvent) -> EventOut:
-    return EventOut(
+def _event_out(e: ComplianceEvent) -> ComplianceEventOut:
+    return ComplianceEventOut(
         id=e.pk,
         kind=e.kind,
         occurred_on=e.occurred_on,
@@ -222,10 +222,12 @@ def compliance_detail(request: AuthedRequest, order_id: int) -> ComplianceOut:
 
 @router.post(
     "/sentences/orders/{order_id}/compliance-events",
-    response={201: EventOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: ComplianceEventOut, 404: ErrorOut, 422: ErrorOut},
     summary="Record an absence, lateness or refusal, with whether the reason is valid (UU 1/2023 Art. 85(7))",
 )
-def compliance_event_create(request: AuthedRequest, order_id: int, payload: EventIn) -> tuple[int, EventOut]:
+def compliance_event_create(
+    request: AuthedRequest, order_id: int, payload: EventIn
+) -> tuple[int, ComplianceEventOut]:
     order = _managed(request, order_id)
     values: dict[str, Any] = payload.dict()
     values["valid_reason"] = "yes" if values["valid_reason"] else "no"
