@@ -597,3 +597,25 @@ def test_the_order_page_reads_compliance_in_a_fixed_number_of_queries(client, w)
     with CaptureQueriesContext(connection) as five:
         assert client.get(url).status_code == 200
     assert len(five.captured_queries) == len(one.captured_queries)
+
+
+def test_a_valid_reason_can_be_recorded_later_and_a_stale_version_is_refused(client, w):
+    event = _event(w, days_ago=2)
+    client.force_login(w["officer"])
+    url = f"/api/v1/sentences/compliance-events/{event.pk}"
+    missing_reason = client.patch(url, {"valid_reason": True, "version": 1}, content_type="application/json")
+    assert missing_reason.status_code == 422 and "reason" in missing_reason.json()["errors"]
+    done = client.patch(
+        url, {"valid_reason": True, "reason": "Surat dokter", "version": 1}, content_type="application/json"
+    )
+    assert done.status_code == 200 and done.json()["valid_reason"] and done.json()["version"] == 2
+    stale = client.patch(url, {"valid_reason": False, "version": 1}, content_type="application/json")
+    assert stale.status_code == 409
+    event.refresh_from_db()
+    assert event.valid_reason and event.history.count() == 2
+    assert compliance_services.unexcused_count(w["order"]) == 0
+    client.force_login(make_user("officer", w["office"]))  # not the client's PK
+    assert (
+        client.patch(url, {"valid_reason": False, "version": 2}, content_type="application/json").status_code
+        == 404
+    )

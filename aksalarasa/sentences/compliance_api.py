@@ -321,3 +321,29 @@ def letter_document(
     response["Content-Disposition"] = f'attachment; filename="{_filename(letter)}.{fmt}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class EventReasonIn(Schema):
+    valid_reason: bool
+    reason: str = ""
+    version: int = Field(..., description="the version read; a changed event answers 409")
+
+
+@router.patch(
+    "/sentences/compliance-events/{compliance_event_id}",
+    response={200: EventOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Change whether an event's reason is valid (a doctor's letter arrives later); history keeps the earlier answer",
+)
+def compliance_event_reason(
+    request: AuthedRequest, compliance_event_id: int, payload: EventReasonIn
+) -> EventOut:
+    event = compliance_selectors.event_get_for_viewer(viewer=request.user, pk=compliance_event_id)
+    _managed(request, event.order_id)
+    event = compliance_services.compliance_event_reason(
+        actor=request.user,
+        event=event,
+        valid_reason=payload.valid_reason,
+        reason=payload.reason[:300],
+        expected_version=payload.version,
+    )
+    return _event_out(event)
