@@ -235,6 +235,8 @@ def _aim_tables() -> dict[str, tuple[str, dict[str, str]]]:
         "staff": ("accounts.User", {"user_id": "pk"}),
         "order": ("sentences.SentenceOrder", {"order_id": "pk"}),
         "site": ("sentences.ServiceSite", {"site_id": "pk"}),
+        "compliance_event": ("sentences.ComplianceEvent", {"compliance_event_id": "pk"}),
+        "sentence_letter": ("sentences.SentenceLetter", {"letter_id": "pk"}),
         "invitation": ("events.Invitation", {"invitation_id": "pk"}),
     }
 
@@ -399,7 +401,15 @@ def _extras(office: Office) -> None:
     from tests.factories import make_order, make_site
 
     site = make_site(office, actor=head)
-    make_order(Client.objects.get(pk=clients[0]), actor=head, site=site)
+    order = make_order(Client.objects.get(pk=clients[0]), actor=head, site=site)
+    # A non-compliance event and a warning letter about it (compliance_api.py aims at both).
+    from aksalarasa.sentences import compliance_services
+
+    event = compliance_services.compliance_event_record(
+        actor=head, order=order,
+        data={"kind": "absence", "occurred_on": order.start_date, "valid_reason": False, "evidence_note": "Fuzz"},
+    )  # fmt: skip
+    compliance_services.warning_letter_create(actor=head, order=order, event=event)
     instrument = Instrument.objects.create(
         key=f"fuzz-{office.pk}", office=office, name_id="Angket", name_en="Form", audience="client"
     )
