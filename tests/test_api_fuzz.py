@@ -52,7 +52,7 @@ import pytest
 import schemathesis
 from django.apps import apps
 from django.core import signals
-from django.db import close_old_connections, models, transaction
+from django.db import close_old_connections, models
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -66,6 +66,7 @@ from aksalarasa.accounts import services as account_services
 from aksalarasa.accounts.models import User
 from aksalarasa.offices.models import Office
 from config.wsgi import application
+from tests.scale_world import tiny_world
 
 pytestmark = pytest.mark.django_db  # each actor's run in a savepoint of the module's world transaction
 
@@ -428,18 +429,7 @@ def _extras(office: Office) -> None:
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> Iterator[World]:
     """Built unscoped (conftest's runtest wrapper covers fixture setup); requests run scoped."""
-    from aksalarasa.seeding import scale
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            sizes = scale.PRESETS["tiny"]
-            scale.generate(**{k: getattr(sizes, k) for k in sizes.__dataclass_fields__}, seed=11)
-            yield _world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    yield from tiny_world(django_db_blocker, 11, _world)
 
 
 def _world() -> World:

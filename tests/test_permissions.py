@@ -91,6 +91,7 @@ from aksalarasa.programs.models import (
 from aksalarasa.sentences import compliance_services
 from aksalarasa.sentences import services as sentence_services
 from tests.factories import order_data
+from tests.scale_world import tiny_world
 
 pytestmark = pytest.mark.django_db  # each test in a savepoint of the module's world transaction
 
@@ -225,6 +226,7 @@ ROUTES: dict[str, R] = {
     "audit:access_log": ro(None, "audit"),
     "dashboards:office": ro(None, "office_dashboard"),
     "dashboards:aggregate": ro(None, "aggregates"),
+    "dashboards:sentences": ro(None, "sentence_dashboard"),
     # clients
     "clients:list": ro(None, "list"),
     "clients:export": ro(None, "client_list"),
@@ -642,18 +644,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> Iterator[World]:
-    from aksalarasa.seeding import scale
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            sizes = scale.PRESETS["tiny"]
-            scale.generate(**{k: getattr(sizes, k) for k in sizes.__dataclass_fields__}, seed=11)
-            yield _world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    yield from tiny_world(django_db_blocker, 11, _world)
 
 
 def _world() -> World:
