@@ -238,8 +238,9 @@ def _aim_tables() -> dict[str, tuple[str, dict[str, str]]]:
         "order": ("sentences.SentenceOrder", {"order_id": "pk"}),
         "site": ("sentences.ServiceSite", {"site_id": "pk"}),
         "planned": ("sentences.PlannedSession", {"planned_id": "pk"}),
-        "letter": ("sentences.SentenceLetter", {"letter_id": "pk"}),
         "unavailable": ("sentences.UnavailableTime", {"unavailable_id": "pk"}),
+        "compliance_event": ("sentences.ComplianceEvent", {"compliance_event_id": "pk"}),
+        "sentence_letter": ("sentences.SentenceLetter", {"letter_id": "pk"}),
         "invitation": ("events.Invitation", {"invitation_id": "pk"}),
     }
 
@@ -415,13 +416,12 @@ def _extras(office: Office) -> None:
     UnavailableTime.objects.create(
         office=office, order=order, weekday="1", starts_at=time(7), ends_at=time(8), reason="work"
     )
-    # A warning letter after an absence without a valid reason (the letters' document operation).
+    # A non-compliance event and a warning letter about it (compliance_api.py aims at both).
     from aksalarasa.sentences import compliance_services
 
     event = compliance_services.compliance_event_record(
-        actor=head, order=order, data={
-            "kind": "absence", "occurred_on": order.start_date, "valid_reason": False, "evidence_note": "fuzz",
-        },
+        actor=head, order=order,
+        data={"kind": "absence", "occurred_on": order.start_date, "valid_reason": False, "evidence_note": "Fuzz"},
     )  # fmt: skip
     compliance_services.warning_letter_create(actor=head, order=order, event=event)
     instrument = Instrument.objects.create(

@@ -452,6 +452,7 @@ API: dict[str, tuple[str | None, str]] = {
     "/api/v1/sentences/orders/{order_id}/letters": ("order", "sentence_order"),
     "/api/v1/sentences/orders/{order_id}/completion": ("order", "sentence_order"),
     "/api/v1/sentences/letters/{letter_id}/document": ("letter", "sentence_order"),
+    "/api/v1/sentences/compliance-events/{compliance_event_id}": ("compliance_event", "sentence_order"),
 }
 for _path in (
     "{program_id} /stage /members /records/{kind} /records/{kind}/{record_id} /assessments "
@@ -785,6 +786,7 @@ PARAMS: dict[str, str] = {
     "planned_id": "planned",
     "unavailable_id": "unavailable",
     "letter_id": "letter",
+    "compliance_event_id": "compliance_event",
 }
 FIXED = {"fmt": "csv", "part": "agenda"}
 BY_ROUTE = {  # parameters whose meaning depends on the route
