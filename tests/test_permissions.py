@@ -41,6 +41,7 @@ action per method; add a rule to RULES (aksalarasa/accounts/permissions.py) if t
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import time
@@ -69,6 +70,7 @@ from aksalarasa.accounts.permissions import (
     REGION,
     RULES,
     SECTION,
+    SUPERVISES,
     TAKES_PART,
 )
 from aksalarasa.clients.models import Client, ImportRun, Litmas, NoContact, Supervision
@@ -89,6 +91,8 @@ from aksalarasa.programs.models import (
     ProgramPartner,
 )
 from aksalarasa.sentences import services as sentence_services
+from aksalarasa.sentences.models import SiteVisit
+from aksalarasa.sentences.supervisor import services as supervisor_services
 from tests.factories import order_data
 
 pytestmark = pytest.mark.django_db  # each test in a savepoint of the module's world transaction
@@ -111,6 +115,7 @@ ACTORS = [
     "program_team",
     "partner_staff",
     "admin",
+    "site_supervisor",
     "superuser",
     "other_office",
 ]
@@ -126,7 +131,8 @@ FACTS = {
     "program_team": {OFFICE, MEMBER},
     "partner_staff": {OFFICE, PARTNER, TAKES_PART},
     "admin": {OFFICE},
-    "superuser": {OFFICE, SECTION, MINE, MEMBER, PARTNER, TAKES_PART},
+    "site_supervisor": {OFFICE, SUPERVISES},  # supervises the own office's site (Bundle)
+    "superuser": {OFFICE, SECTION, MINE, MEMBER, PARTNER, TAKES_PART, SUPERVISES},
     "other_office": {OFFICE, SECTION, MINE, OWNER},
 }
 # Who may see the child client's full name (everyone else sees initials).
@@ -323,6 +329,13 @@ ROUTES: dict[str, R] = {
     "sentences:site_create": rw(None, "site", "create"),
     "sentences:site_detail": ro("site", "site"),
     "sentences:site_edit": rw("site", "site"),
+    # the site supervisor's phone app (sentences/supervisor)
+    "sentences:supervisor_app": ro(None, "site_visit"),
+    "sentences:supervisor_sw": ro(None, "public"),  # no data; the browser fetches it like a static file
+    "sentences:supervisor_manifest": ro(None, "public"),  # browsers fetch manifests without cookies
+    "sentences:pin_issue": wo("order", "sentence_order"),
+    "sentences:visit_decide": wo("visit", "sentence_order"),
+    "sentences:visit_photo": R("visit", get="visit_photo:read", absent="the entry has no photo"),
     # Django's admin (every other admin: pattern is "admin:read"/"admin:edit": superusers only)
     "admin:login": R(get="public:read", post="public:submit"),
     "admin:logout": R(post="public:submit"),
@@ -414,6 +427,9 @@ API: dict[str, tuple[str | None, str]] = {
     "/api/v1/sentences/orders/{order_id}/corrections": ("order", "sentence_order"),
     "/api/v1/sentences/sites": (None, "site_list"),
     "/api/v1/sentences/sites/{site_id}": ("site", "site"),
+    "/api/v1/sentences/supervisor/day": (None, "site_visit"),
+    "/api/v1/sentences/supervisor/sync": (None, "site_visit"),
+    "/api/v1/sentences/supervisor/visits/{visit_id}/photo": ("visit_uuid", "site_visit"),
 }
 for _path in (
     "{program_id} /stage /members /records/{kind} /records/{kind}/{record_id} /assessments "
@@ -456,7 +472,9 @@ def _first(qs):
     return obj
 
 
-def _bundle(office: Office, officer: User, partner_staff: User, team: User) -> Bundle:
+def _bundle(
+    office: Office, officer: User, partner_staff: User, team: User, supervisor: User | None = None
+) -> Bundle:
     from aksalarasa.evidence.models import Instrument, InstrumentVersion, Item, Subscale
 
     client = _first(Client.objects.filter(office=office, category="adult", officer=officer))
@@ -524,7 +542,17 @@ def _bundle(office: Office, officer: User, partner_staff: User, team: User) -> B
             "non_commercial": True, "supervisors": [partner_staff], "active": True,
         },
     )  # fmt: skip
+    if supervisor is not None:  # the site supervisor actor: a person of the partner, on the site
+        PartnerMembership.objects.create(partner=partner, user=supervisor, created_by=head)
+        site.supervisors.add(supervisor)
     order = sentence_services.order_create(actor=head, client=client, data=order_data(site=site))
+    # An entry from the site without the person's PIN: a conflict waiting for the PK.
+    visit = supervisor_services.visit_sync_one(
+        actor=supervisor or partner_staff, order=order,
+        item={"id": uuid.uuid4(), "order_id": order.pk, "site_id": site.pk, "work_date": order.start_date,
+              "attendance": "arrived", "start": time(8), "end": time(10), "break_minutes": 0},
+    )  # fmt: skip
+    visit_row = SiteVisit.objects.get(client_uuid=visit.id)
     cs_litmas = Litmas.objects.create(
         office=office, client=client, purpose="community_sentence", requested_on=order.decision_date,
         due_date=order.decision_date, officer=officer,
@@ -591,6 +619,8 @@ def _bundle(office: Office, officer: User, partner_staff: User, team: User) -> B
         "site": site,
         "order": order,
         "cs_litmas": cs_litmas,
+        "visit": visit_row,
+        "visit_uuid": str(visit_row.client_uuid),
         "import_run": ImportRun.objects.create(
             token=f"matrix-run-{office.pk}", office=office, user=head, kind="clients", filename="uji.csv"
         ).token,
@@ -644,6 +674,13 @@ def _world() -> World:
         "program_team": staff_a.get(username="s000.tim"),
         "partner_staff": staff_a.get(username="s000.mitra"),
         "admin": staff_a.get(username="s000.admin"),
+        "site_supervisor": User.objects.create(
+            username="matrix.pengawas",
+            full_name="Pengawas Lokasi",
+            office=office_a,
+            role_site_supervisor=True,
+            password=make_password(None),
+        ),  # fmt: skip
         "superuser": User.objects.create(
             username="matrix.root", is_superuser=True, is_staff=True, full_name="Root"
         ),
@@ -656,7 +693,9 @@ def _world() -> World:
     b_officer = (
         User.objects.filter(office=office_b, role_officer=True, section="adult").order_by("username").first()
     )
-    a = _bundle(office_a, users["officer"], users["partner_staff"], users["program_team"])
+    a = _bundle(
+        office_a, users["officer"], users["partner_staff"], users["program_team"], users["site_supervisor"]
+    )
     b = _bundle(
         office_b, b_officer, User.objects.get(username="s001.mitra"), User.objects.get(username="s001.tim")
     )
@@ -720,6 +759,7 @@ PARAMS: dict[str, str] = {
     "instrument_version": "default_version",
     "order_id": "order",
     "site_id": "site",
+    "visit_id": "visit_uuid",
 }
 FIXED = {"fmt": "csv", "part": "agenda"}
 BY_ROUTE = {  # parameters whose meaning depends on the route
@@ -993,6 +1033,7 @@ READS = {
     "service": "partner", "referral": "referral", "program": "program", "event": "event",
     "administration": "evidence", "office": "office", "staff": "staff",
     "order": "sentence_order", "site": "site", "cs_litmas": "litmas",
+    "visit": "visit_photo", "visit_uuid": "site_visit",
 }  # fmt: skip
 
 

@@ -433,3 +433,7 @@ class HoursEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnly("hours entries are never deleted; add a correction")
+
+
+# The site supervisor's phone app keeps its models in its own module (registered with this app).
+from aksalarasa.sentences.supervisor.models import PlacementPin, SiteVisit  # noqa: E402, F401

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from aksalarasa.sentences import views
+from aksalarasa.sentences.supervisor import urls as supervisor_urls
 
 app_name = "sentences"
 urlpatterns = [
@@ -18,3 +19,4 @@ urlpatterns = [
     path("sites/<int:pk>/", views.site_detail, name="site_detail"),
     path("sites/<int:pk>/edit/", views.site_edit, name="site_edit"),
 ]
+urlpatterns += supervisor_urls.urlpatterns
