@@ -8,7 +8,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "ninja",  # the API documentation's Swagger UI from our own static files, not a CDN the policy refuses
     "aksalarasa.core",
     "aksalarasa.offices",
     "aksalarasa.accounts",
@@ -89,6 +90,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "aksalarasa.accounts.middleware.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: marks listed read-only views as "may read the replica" (aksalarasa/core/dbrouter.py).
+    "aksalarasa.core.dbrouter.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,6 +136,47 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # on SSD, and with 4 the planner hashes all 300,000 client summaries of a national database
     # instead of probing the 3,000 of one office by index (section roll-up GROUP BY: 117 -> 24 ms).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
+
+# A streaming read replica (optional): dashboards, overviews, reports and exports read it, with
+# read-your-writes and a fall-back to the primary when it lags or is down (aksalarasa/core/dbrouter.py,
+# docs/scaling.md). Without REPLICA_DATABASE_URL every read goes to the primary, as before.
+REPLICA_DATABASE_URL = env_str("REPLICA_DATABASE_URL", "")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("REPLICA_DATABASE_URL must use the same database engine as DATABASE_URL.")
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 2}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# Behind PgBouncer in transaction mode (DB_TRANSACTION_POOLER=1) a connection's server changes
+# between transactions: no server-side cursors, no prepared statements (Django's psycopg default),
+# and no startup options (PgBouncer refuses them): set jit and random_page_cost on the database
+# instead (ALTER DATABASE ... SET; bench/run_scale.sh does).
+if env_bool("DB_TRANSACTION_POOLER", False):
+    for _alias in DATABASES.values():
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _alias.get("OPTIONS", {}).pop("options", None)
+DATABASE_ROUTERS = ["aksalarasa.core.dbrouter.ReplicaRouter"]
+# Read-only views (URL names) that may read the replica; GET/HEAD only.
+REPLICA_READ_VIEWS = [
+    "dashboards:office",
+    "dashboards:aggregate",
+    "guidance:section",
+    "guidance:office",
+    "guidance:caseload_export",
+    "clients:export",
+    "evidence:analysis",
+    "evidence:report_pdf",
+    "evidence:report_docx",
+    "evidence:export_xlsx",
+]
+REPLICA_MAX_LAG_SECONDS = env_float("REPLICA_MAX_LAG_SECONDS", 2.0)
+REPLICA_CHECK_SECONDS = env_float("REPLICA_CHECK_SECONDS", 1.0)
+REPLICA_RETRY_SECONDS = env_float("REPLICA_RETRY_SECONDS", 5.0)
+REPLICA_READ_YOUR_WRITES_SECONDS = env_float("REPLICA_READ_YOUR_WRITES_SECONDS", 5.0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -232,9 +276,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Look-ups by a key (aksalarasa/core/lookups.py): django-ratelimit counts in Django's cache, per
-# user, or per IP address on anonymous public pages; past the rate a look-up answers 429. With
-# several server processes and the default per-process cache, each process counts on its own.
+# Look-ups by a key (aksalarasa/core/lookups.py): counted in the database (one atomic upsert per
+# look-up, shared by every server process), per user, or per IP address on anonymous public pages;
+# past the rate a look-up answers 429.
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 AKSALARASA_LOOKUP_RATE = env_str("AKSALARASA_LOOKUP_RATE", "120/m")
 AKSALARASA_LOOKUP_RATE_PUBLIC = env_str("AKSALARASA_LOOKUP_RATE_PUBLIC", "120/m")

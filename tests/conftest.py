@@ -66,8 +66,8 @@ def _english_outside_requests():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: the look-up rate limits (aksalarasa/core/lookups.py)
-    count in it, and one test's requests must not use up the next test's budget."""
+    """Each test starts with an empty cache (the look-up rate limits count in the database, which
+    each test's rollback or flush empties)."""
     from django.core.cache import cache
 
     cache.clear()

@@ -229,7 +229,13 @@ BAD_SETTINGS = [
     ("retention_years", 0, "Retention must be between 1 and 30 years."),
     ("retention_years", 31, "Retention must be between 1 and 30 years."),
     ("time_zone", "Europe/Paris", "Select a valid choice. Europe/Paris is not one of the available choices."),
-    ("work_area", ["51"], "Select a valid choice. 51 is not one of the available choices."),
+    ("work_area", ["51"], "51 is not a regency/city you can choose here."),
+    ("work_area", ["51.71.01.2010"], "51.71.01.2010 is not a regency/city you can choose here."),
+    (
+        "work_area",
+        ["Kabupaten Tidak Ada"],
+        "No place of this name was found. Type part of the name and choose from the list.",
+    ),
     ("name", "", "This field is required."),
 ]
 

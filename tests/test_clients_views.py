@@ -382,6 +382,7 @@ def test_retention_dry_run_changes_nothing_and_the_run_anonymises_history_too(of
         end=timezone.localdate() - timedelta(days=30),
         status="completed",
     )
+    version_before = old.version
     dry = pdp.retention_run(dry_run=True)
     assert dry.client_ids == [old.pk] and dict(dry.per_office) == {office_a.name: 1}
     old.refresh_from_db()
@@ -398,6 +399,11 @@ def test_retention_dry_run_changes_nothing_and_the_run_anonymises_history_too(of
     )
     assert old.anonymised_at is not None and old.category == "adult" and old.birth_date.year == 1990
     assert old.supervisions.count() == 1
+    # The anonymisation itself is in the history: one newest row, no person, the reason, version moved.
+    newest = old.history.order_by("-history_date", "-history_id").first()
+    assert newest.history_type == "~" and newest.history_user is None
+    assert newest.history_change_reason == "Dianonimkan: masa retensi telah berakhir"
+    assert newest.anonymised_at is not None and old.version == version_before + 1
     for row in old.history.all():
         assert row.full_name == f"Anonim {old.pk}" and row.nik == "" and row.address == "" and row.notes == ""
     assert not NoContact.objects.filter(person_name="Korban Lama").exists()

@@ -13,7 +13,6 @@ from django.utils import timezone
 from aksalarasa.accounts.models import User
 from aksalarasa.clients import services as client_services
 from aksalarasa.guidance import services
-from aksalarasa.guidance.group_selectors import groups_visible_to
 from aksalarasa.guidance.models import GuidanceGroup, GuidanceSession
 from aksalarasa.guidance.selectors import caseload_row
 from aksalarasa.seeding.demo import DemoContext
@@ -290,7 +289,7 @@ def test_who_sees_a_group_and_whom_they_see_in_it(client, w):
     for key, status in expected.items():
         client.force_login(w[key])
         assert client.get(url).status_code == status, key
-        assert (group in groups_visible_to(w[key])) == (status == 200), key
+        assert (group in GuidanceGroup.objects.visible_to(w[key])) == (status == 200), key
     client.force_login(w["officer"])
     html = client.get(url).content.decode()
     assert "Wayan Peserta Satu" in html

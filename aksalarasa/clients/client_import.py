@@ -196,7 +196,6 @@ class ClientImporter(Importer):
                     for name in diff:
                         if name != "officer_id":
                             setattr(client, name, values[name])
-                    client.version += 1
                     changed[client.pk] = client
                     changed_fields.update(diff)
             if period:
@@ -209,9 +208,7 @@ class ClientImporter(Importer):
                 for c in new_clients:
                     c.pk = c.id = ids[c.register_number]
         if changed:
-            fields = sorted(
-                {*changed_fields, "version"} - {"officer_id"} | ({"officer"} if reassigned else set())
-            )
+            fields = sorted(set(changed_fields) - {"officer_id"} | ({"officer"} if reassigned else set()))
             save_many(
                 list(changed.values()),
                 model=Client,
@@ -219,6 +216,7 @@ class ClientImporter(Importer):
                 update_fields=fields,
                 batch_size=1000,
                 at=now,
+                move_version=True,
             )
         self._assignments(new_clients, reassigned, now)
         period_changes = self._periods(periods_for, now)
@@ -274,7 +272,6 @@ class ClientImporter(Importer):
                 touched.add(client.pk)
             elif (current.end, current.status) != (period["end"], period["status"]):
                 current.end, current.status = period["end"], period["status"]
-                current.version += 1
                 updated.append(current)
                 touched.add(client.pk)
         if new:
@@ -284,8 +281,9 @@ class ClientImporter(Importer):
                 updated,
                 model=Supervision,
                 actor=self.actor,
-                update_fields=["end", "status", "version"],
+                update_fields=["end", "status"],
                 batch_size=1000,
                 at=now,
+                move_version=True,
             )
         return touched

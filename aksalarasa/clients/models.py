@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aksalarasa.accounts.permissions import MINE, OFFICE, SECTION, own_office, reach_filter
+from aksalarasa.accounts.permissions import MINE, OFFICE, OWNER, SECTION, own_office, reach_filter
 from aksalarasa.clients.photos import client_photo_path
+from aksalarasa.core.visibility import VisibleThroughQuerySet
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
@@ -174,6 +175,9 @@ class NoContact(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     history = HistoricalRecords()
 
+    visible_through = "client"  # visible when its client is
+    objects = VisibleThroughQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("no-contact entry")
         verbose_name_plural = _("no-contact list")
@@ -248,6 +252,9 @@ class OfficerAssignment(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
+    visible_through = "client"  # visible when its client is
+    objects = VisibleThroughQuerySet.as_manager()
+
     class Meta:
         ordering = ["-start"]
         constraints = [
@@ -312,6 +319,15 @@ class Litmas(models.Model):
         indexes = [models.Index(fields=["office", "submitted_on", "due_date"], name="litmas_office_due")]
 
 
+class ImportRunQuerySet(models.QuerySet["ImportRun"]):
+    def visible_to(self, user: User) -> ImportRunQuerySet:
+        """An import's progress and outcome: only the person who ran it ("import_progress": OWNER)."""
+        condition = reach_filter(
+            user, "import_progress", "read", {OWNER: lambda u, p: Q(**{f"{p}user_id": u.pk})}
+        )
+        return self.all() if condition is None else self.filter(condition)
+
+
 class ImportRun(models.Model):
     """One file import: its progress (polled by the page while it runs) and its outcome."""
 
@@ -338,6 +354,8 @@ class ImportRun(models.Model):
     content = models.BinaryField(null=True, editable=False)
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

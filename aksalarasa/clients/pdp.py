@@ -7,12 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from aksalarasa.clients.models import Client, Litmas, NoContact, OfficerAssignment, Supervision
 from aksalarasa.clients.registry import SUBJECT_EXPORT_SECTIONS
+from aksalarasa.core.history import save_versioned
 
 # --- data-subject export ------------------------------------------------------------------------
 
@@ -193,6 +196,13 @@ def retention_run(*, dry_run: bool, today: date | None = None) -> RetentionRepor
     return report
 
 
+def _anonymised_reason() -> str:
+    """Stored in the history row, so written in the product's default language (a management
+    command runs with translation off)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext("Anonymised: the retention period ended")
+
+
 def client_anonymise(*, client_id: int) -> None:
     """Clear identity and free text; keep category, sex, birth year, regency and the periods.
 
@@ -213,9 +223,16 @@ def client_anonymise(*, client_id: int) -> None:
         "birth_date": client.birth_date.replace(month=7, day=1),
         "anonymised_at": timezone.now(),
     }
-    Client.objects.filter(pk=client.pk).update(**values)
     history_values = {k: v for k, v in values.items() if k != "anonymised_at"}
     Client.history.filter(id=client.pk).update(**history_values, history_change_reason=None)
+    # Then the record itself, through the one write path: its history gains one row, holding only the
+    # cleared values, that says when and why (no person: the retention rule did it), and the version
+    # moves on so a form opened before is stale.
+    for name, value in values.items():
+        setattr(client, name, value)
+    save_versioned(
+        client, actor=None, update_fields=list(values), reason=_anonymised_reason(), move_version=True
+    )
     Supervision.objects.filter(client_id=client.pk).update(notes="")
     Supervision.history.filter(client_id=client.pk).update(notes="")
     Litmas.objects.filter(client_id=client.pk).update(recommendation="")

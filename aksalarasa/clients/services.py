@@ -184,9 +184,8 @@ def client_reassign(*, actor: User, client: Client, officer: User, reason: str) 
         assigned_by=actor,
         reason=reason,
     )
-    client.officer = officer
-    client.version += 1  # a form loaded before the reassignment is stale: it shows the old officer
-    save_versioned(client, actor=actor, update_fields=["officer", "version"], reason=reason)
+    client.officer = officer  # a form loaded before the reassignment is stale: it shows the old officer
+    save_versioned(client, actor=actor, update_fields=["officer"], reason=reason, move_version=True)
     return assignment
 
 

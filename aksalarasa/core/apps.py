@@ -11,7 +11,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         import sys
 
-        from aksalarasa.core import scoping
+        from aksalarasa.core import dbrouter, scoping
+
+        dbrouter.check_settings()
 
         # django-stubs' mypy plugin reads the runtime managers: it must see the declared classes.
         if "mypy" not in sys.modules:

@@ -97,6 +97,7 @@ def save_versioned(
     expected_version: int | None = None,
     update_fields: Iterable[str] | None = None,
     reason: str = "",
+    move_version: bool = False,
 ) -> None:
     """The one write path of every service: the version check, the save, and one history row
     naming `actor` (the record's change history is its audit trail of writes).
@@ -107,7 +108,9 @@ def save_versioned(
       written, with the version moved on, and `StaleVersion` is raised (nothing written, no history
       row) when someone else saved the record since. The `post_save` signal a save sends is sent.
     - A change no editor loaded (an order renumbered, a derived field, a password reset) passes
-      `expected_version=None` and names its `update_fields`: saved without a check.
+      `expected_version=None` and names its `update_fields`: saved without a check. With
+      `move_version=True` (a reassignment, an anonymisation) the version still moves on, so a form
+      opened before the change is stale when it comes back.
 
     Models without a history (questionnaires) take the same path: the version check and the signal.
     """
@@ -121,6 +124,12 @@ def save_versioned(
         raise ValueError("an existing record is saved by naming the fields that change")
     fields = list(update_fields)
     if expected_version is None:
+        if move_version:
+            record = cast(Any, instance)
+            record.version = (
+                type(instance)._base_manager.filter(pk=instance.pk).values_list("version", flat=True)[0] + 1
+            )
+            fields = [*(name for name in fields if name != "version"), "version"]
         _attribute(instance, actor, reason)
         instance.save(update_fields=fields)
         return
@@ -179,10 +188,19 @@ def save_many(
     reason: str = "",
     batch_size: int | None = None,
     at: datetime | None = None,
+    move_version: bool = False,
 ) -> list[Any]:
     """`save_versioned` for many records at once (imports, generated appointments, derived fields):
     one insert (or, with `update_fields`, one update) per batch, and a history row for each record
-    naming `actor` (a bulk write sends no signal, so the history rows are written here)."""
+    naming `actor` (a bulk write sends no signal, so the history rows are written here). With
+    `move_version=True` each record's version moves on (the caller read them locked, in the same
+    transaction), so a form opened before the change is stale."""
+    if move_version:
+        if update_fields is None:
+            raise ValueError("a new record starts at its first version")
+        for obj in objs:
+            obj.version += 1
+        update_fields = [*(name for name in update_fields if name != "version"), "version"]
     if update_fields is None:
         return bulk_create_with_history(
             objs,

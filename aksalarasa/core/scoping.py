@@ -70,6 +70,7 @@ GLOBAL_MODELS: dict[str, str] = {
     "accounts.HistoricalUser": "history of accounts (read only by the account's own history page)",
     "accounts.ApiToken": "the API's token check finds the person before the scope exists",
     "dashboards.SummaryState": "one row saying when the figures were last refreshed; no office data",
+    "core.LookupCount": "the look-up rate limits' counters: a keyed hash of a person or address and a count, no office data",
 }
 # Foreign keys to these models end the walk (the office itself) or are not followed.
 _STOP = {"offices.Office", "offices.Region", "offices.RegionalOffice"}

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
-from ninja import Body, Router, Schema, Status
+from ninja import Body, Field, Router, Schema, Status
 
 from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.audit.services import access_record_many
@@ -32,6 +32,7 @@ from aksalarasa.events.forms import (
     CheckInForm,
     EventForm,
     InvitationAcceptForm,
+    InvitationAcceptManyForm,
     InvitationRequestForm,
     PublicRegistrationForm,
     StaffRegistrationForm,
@@ -636,11 +637,23 @@ class InvitationIn(Schema):
     note: str = ""
 
 
+class InvitationClientIn(Schema):
+    client_id: int
+    consent_given_by: str = Field("", max_length=150)
+    consent_at: str = Field("", max_length=40)
+
+
 class InvitationAcceptIn(Schema):
     client_id: int | None = None
-    consent_given_by: str
-    consent_at: str
+    consent_given_by: str = ""
+    consent_at: str = ""
     version: int
+    clients: list[InvitationClientIn] | None = Field(
+        None,
+        max_length=200,
+        description="For a request to you or your section: several of your own clients at once, "
+        "each with who consented and when (office time).",
+    )
 
 
 class InvitationDeclineIn(Schema):
@@ -725,6 +738,31 @@ def invitation_accept(request: AuthedRequest, invitation_id: int, payload: Invit
     client is registered. `client_id` (one of the PK's clients) when the request named none."""
     invitation = selectors.invitation_get_for_officer(viewer=request.user, pk=invitation_id)
     event = invitation.event
+    if payload.clients is not None and not invitation.client_id:
+        own_clients = selectors.invitation_own_clients(request.user, event)
+        posted = QueryDict(mutable=True)
+        posted["version"] = str(payload.version)
+        posted.setlist("clients", [str(c.client_id) for c in payload.clients])
+        for c in payload.clients:
+            posted[f"consent_given_by_{c.client_id}"] = c.consent_given_by
+            posted[f"consent_at_{c.client_id}"] = c.consent_at
+        many = InvitationAcceptManyForm(
+            posted, client_choices=[(c.pk, c.full_name) for c in own_clients], zone=event.office.time_zone
+        )
+        if not many.is_valid():
+            raise form_errors(many)
+        chosen = many.cleaned_data["chosen"]
+        clients = own_clients.in_bulk([pk for pk, _by, _at in chosen])
+        if len(clients) != len(chosen):
+            raise ValidationError({"clients": [_("Choose one of your own clients.")]})
+        services.invitation_accept_many(
+            invitation=invitation,
+            actor=request.user,
+            choices=[services.ClientConsent(clients[pk], by, at) for pk, by, at in chosen],
+            expected_version=many.cleaned_data["version"],
+        )
+        invitation.refresh_from_db()
+        return _invitation_out(invitation, request.user)
     own = (
         None
         if invitation.client_id

@@ -6,7 +6,7 @@ import time
 import zoneinfo
 from collections.abc import Iterable
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.core import signing
@@ -408,6 +408,73 @@ class InvitationAcceptForm(forms.Form):
         value = self.cleaned_data["consent_at"]
         naive = value.replace(tzinfo=None) if timezone.is_aware(value) else value
         return timezone.make_aware(naive, self.zone)
+
+
+class InvitationAcceptManyForm(forms.Form):
+    """The PK answers a request addressed to them or their section with several of their own clients
+    at once: tick each client and say, for each, who gave consent and when (office time). Only the
+    PK's own clients are offered; any other id is refused and nothing is registered."""
+
+    clients = forms.TypedMultipleChoiceField(
+        label=_("Your clients to invite"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, client_choices: list[tuple[int, str]], zone: str, **kwargs) -> None:
+        self.zone = zoneinfo.ZoneInfo(zone)
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["clients"]).choices = client_choices
+        self.rows: list[dict[str, Any]] = []
+        for pk, name in client_choices:
+            given_by = forms.CharField(
+                label=_("Consent given by (%(name)s)") % {"name": name}, max_length=150, required=False
+            )
+            consent_at = LocalDateTimeField(
+                label=_("Consent given at (%(name)s)") % {"name": name}, required=False
+            )
+            self.fields[f"consent_given_by_{pk}"] = given_by
+            self.fields[f"consent_at_{pk}"] = consent_at
+            self.rows.append(
+                {"pk": pk, "name": name, "given_by": f"consent_given_by_{pk}", "at": f"consent_at_{pk}"}
+            )
+
+    def bound_rows(self) -> list[dict]:
+        """For the template: each client's tick box and consent fields on one table row."""
+        ticked = {str(v) for v in (self["clients"].value() or [])}
+        return [
+            {
+                "pk": row["pk"],
+                "name": row["name"],
+                "id": f"{self['clients'].auto_id}_c{row['pk']}",
+                "checked": str(row["pk"]) in ticked,
+                "given_by": self[str(row["given_by"])],
+                "at": self[str(row["at"])],
+            }
+            for row in self.rows
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        chosen: list[tuple[int, str, datetime]] = []
+        for pk in data.get("clients") or []:
+            given_by = (data.get(f"consent_given_by_{pk}") or "").strip()
+            at = data.get(f"consent_at_{pk}")
+            if not given_by:
+                self.add_error(
+                    f"consent_given_by_{pk}", _("Say who gave consent (the client, or a child's guardian).")
+                )
+            if at is None:
+                if f"consent_at_{pk}" not in self.errors:
+                    self.add_error(f"consent_at_{pk}", _("Say when consent was given."))
+                continue
+            naive = at.replace(tzinfo=None) if timezone.is_aware(at) else at
+            at = timezone.make_aware(naive, self.zone)
+            if at > timezone.now():
+                self.add_error(f"consent_at_{pk}", _("This time is in the future."))
+            elif given_by:
+                chosen.append((pk, given_by, at))
+        data["chosen"] = chosen
+        return data
 
 
 class InvitationDeclineForm(forms.Form):

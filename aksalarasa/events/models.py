@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from aksalarasa.core.visibility import VisibleThroughQuerySet
 from aksalarasa.programs.models import program_scope
 
 if TYPE_CHECKING:
@@ -95,6 +96,9 @@ class ChecklistItem(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
+    visible_through = "event"  # visible when its event is
+    objects = VisibleThroughQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "pk"]
 
@@ -116,6 +120,9 @@ class EventRole(models.Model):
     person = models.CharField(_("person"), max_length=150)
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
+
+    visible_through = "event"  # visible when its event is
+    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "pk"]
@@ -152,6 +159,9 @@ class AgendaItem(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
+    visible_through = "event"  # visible when its event is
+    objects = VisibleThroughQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "starts_at", "pk"]
         constraints = [
@@ -175,6 +185,9 @@ class HandedItem(models.Model):
     recipient = models.CharField(_("handed to"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
+
+    visible_through = "event"  # visible when its event is
+    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
@@ -223,6 +236,9 @@ class Registration(models.Model):
     ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    visible_through = "event"  # visible when its event is
+    objects = VisibleThroughQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
@@ -258,6 +274,9 @@ class CheckIn(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.TYPED)
     client_uuid = models.UUIDField(null=True, blank=True, unique=True)
 
+    visible_through = "event"  # visible when its event is
+    objects = VisibleThroughQuerySet.as_manager()
+
     class Meta:
         ordering = ["at"]
 
@@ -266,6 +285,9 @@ class Team(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="teams")
     number = models.PositiveSmallIntegerField()
     name = models.CharField(_("name"), max_length=100, blank=True)
+
+    visible_through = "event"  # visible when its event is
+    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
@@ -278,6 +300,8 @@ class Team(models.Model):
 class TeamMember(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
     registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="team_member")
+    visible_through = "team"  # visible when its team is
+    objects = VisibleThroughQuerySet.as_manager()
 
 
 class Interaction(models.Model):
@@ -289,6 +313,9 @@ class Interaction(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
+    visible_through = "event"  # visible when its event is
+    objects = VisibleThroughQuerySet.as_manager()
+
     class Meta:
         ordering = ["at"]
         constraints = [
@@ -298,6 +325,14 @@ class Interaction(models.Model):
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def visible_to(self, user: User) -> InvitationQuerySet:
+        """A request is seen by those who see its event (the team that asked) and by the officers
+        who decide it (`for_officer`: the client's own PK, or the PK or section it is addressed to)."""
+        return self.filter(
+            Q(event__in=Event.objects.visible_to(user).values("pk"))
+            | Q(pk__in=self.for_officer(user).values("pk"))
+        )
+
     def pending(self) -> InvitationQuerySet:
         return self.filter(state=Invitation.State.PENDING)
 

@@ -366,6 +366,14 @@ def invitation_get_for_officer(*, viewer: User, pk: int) -> Invitation:
     return invitation
 
 
+def invitation_own_clients(user: User, event: Event) -> QuerySet[Client]:
+    """The clients a PK may pick when answering a request addressed to them or their section: their
+    own (officer_clients), except those with a pending request of their own for the event (the PK
+    answers that one)."""
+    named = Invitation.objects.pending().filter(event=event, client__isnull=False).values("client_id")
+    return officer_clients(user, event).exclude(pk__in=named)
+
+
 def officer_clients(user: User, event: Event) -> QuerySet[Client]:
     """An officer's own clients who may come to the event: consented, not yet registered."""
     if not user.role_officer:

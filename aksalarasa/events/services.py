@@ -601,6 +601,78 @@ def invitation_accept(
     return registration
 
 
+@dataclass(frozen=True)
+class ClientConsent:
+    """One client the PK invites, with who consented (the client, or a child's guardian) and when."""
+
+    client: Client
+    consent_given_by: str
+    consent_at: Any
+
+
+@transaction.atomic
+def invitation_accept_many(
+    *, invitation: Invitation, actor: User, choices: list[ClientConsent], expected_version: int
+) -> list[Registration]:
+    """The PK answers a request addressed to them or their section with several of their own clients
+    at once: each client is registered with their own consent, and each gets an accepted request of
+    its own (the first answers this request, the others copy its asker, note and addressee), so
+    the team reads every client on its event page. All or nothing."""
+    _decider_check(invitation, actor)
+    if invitation.client_id:
+        raise ValidationError({"clients": [_("This request names one client: accept it for that client.")]})
+    if not choices:
+        raise ValidationError({"clients": [_("Choose which of your clients to invite.")]})
+    if len({choice.client.pk for choice in choices}) != len(choices):
+        raise ValidationError({"clients": [_("Each client is invited once.")]})
+    named = set(
+        Invitation.objects.pending()
+        .filter(event=invitation.event, client_id__in=[c.client.pk for c in choices])
+        .values_list("client_id", flat=True)
+    )
+    for choice in choices:
+        if choice.client.officer_id != actor.pk:
+            raise ValidationError({"clients": [_("Choose one of your own clients.")]})
+        if choice.client.pk in named:
+            raise ValidationError(
+                {"clients": [_("A client you chose has a request of their own: answer it there.")]}
+            )
+    first, *others = choices
+    registrations = [
+        invitation_accept(
+            invitation=invitation,
+            actor=actor,
+            client=first.client,
+            consent_given_by=first.consent_given_by,
+            consent_at=first.consent_at,
+            expected_version=expected_version,
+        )
+    ]
+    for choice in others:
+        sibling = Invitation(
+            office_id=invitation.office_id,
+            event=invitation.event,
+            client=choice.client,
+            officer=invitation.officer,
+            section=invitation.section,
+            note=invitation.note,
+            requested_by=invitation.requested_by,
+            requested_at=invitation.requested_at,
+        )
+        save_versioned(sibling, actor=actor)
+        registrations.append(
+            invitation_accept(
+                invitation=sibling,
+                actor=actor,
+                client=choice.client,
+                consent_given_by=choice.consent_given_by,
+                consent_at=choice.consent_at,
+                expected_version=sibling.version,
+            )
+        )
+    return registrations
+
+
 @transaction.atomic
 def invitation_decline(*, invitation: Invitation, actor: User, reason: str, expected_version: int) -> None:
     """The PK declines, saying why (the team reads the reason on the event page)."""

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from aksalarasa.accounts.http import AuthedRequest
@@ -34,6 +34,7 @@ from aksalarasa.events.forms import (
     EventForm,
     InteractionForm,
     InvitationAcceptForm,
+    InvitationAcceptManyForm,
     InvitationDeclineForm,
     InvitationRequestForm,
     PublicRegistrationForm,
@@ -221,38 +222,61 @@ def invitation_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     """The PK's page for one request: accept (which client, who consented and when) or decline."""
     invitation = selectors.invitation_get_for_officer(viewer=request.user, pk=pk)
     event = invitation.event
-    own_clients = (
-        None
-        if invitation.client_id
-        else [(c.pk, f"{c.full_name} ({c.register_number})") for c in _officer_clients(request.user, event)]
-    )
-    accept_form = InvitationAcceptForm(
-        initial={"version": invitation.version}, client_choices=own_clients, zone=event.office.time_zone
-    )
+    zone = event.office.time_zone
+    if invitation.client_id:  # the team named the client: accept for that one
+        accept_form: InvitationAcceptForm | InvitationAcceptManyForm = InvitationAcceptForm(
+            initial={"version": invitation.version}, zone=zone
+        )
+        own, choices = None, []
+    else:  # the team asked this PK or their section: the PK picks one or several own clients
+        own = selectors.invitation_own_clients(request.user, event)
+        choices = [(c.pk, f"{c.full_name} ({c.register_number})") for c in own]
+        accept_form = InvitationAcceptManyForm(
+            initial={"version": invitation.version}, client_choices=choices, zone=zone
+        )
     decline_form = InvitationDeclineForm(initial={"version": invitation.version})
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
         try:
-            if action == "accept":
-                accept_form = InvitationAcceptForm(
-                    request.POST, client_choices=own_clients, zone=event.office.time_zone
-                )
+            if action == "accept" and own is None:
+                accept_form = InvitationAcceptForm(request.POST, zone=zone)
                 if accept_form.is_valid():
                     data = accept_form.cleaned_data
-                    client = None
-                    if data.get("client"):
-                        client = _officer_clients(request.user, event).filter(pk=data["client"]).first()
                     registration = services.invitation_accept(
                         invitation=invitation,
                         actor=request.user,
-                        client=client,
                         consent_given_by=data["consent_given_by"],
                         consent_at=data["consent_at"],
                         expected_version=data["version"],
                     )
                     messages.success(
                         request, _("Accepted: registered with code %(code)s.") % {"code": registration.code}
+                    )
+                    return redirect("core:home")
+            elif action == "accept" and own is not None:
+                accept_form = InvitationAcceptManyForm(request.POST, client_choices=choices, zone=zone)
+                if accept_form.is_valid():
+                    data = accept_form.cleaned_data
+                    clients = own.in_bulk([pk for pk, _by, _at in data["chosen"]])
+                    if len(clients) != len(data["chosen"]):  # changed since the page was shown
+                        raise ValidationError({"clients": [_("Choose one of your own clients.")]})
+                    registrations = services.invitation_accept_many(
+                        invitation=invitation,
+                        actor=request.user,
+                        choices=[
+                            services.ClientConsent(clients[pk], by, at) for pk, by, at in data["chosen"]
+                        ],
+                        expected_version=data["version"],
+                    )
+                    messages.success(
+                        request,
+                        ngettext(
+                            "Accepted: %(n)s client registered (%(codes)s).",
+                            "Accepted: %(n)s clients registered (%(codes)s).",
+                            len(registrations),
+                        )
+                        % {"n": len(registrations), "codes": ", ".join(r.code for r in registrations)},
                     )
                     return redirect("core:home")
             elif action == "decline":

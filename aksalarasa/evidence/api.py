@@ -138,7 +138,7 @@ def _version_out(version) -> dict[str, Any]:
 def instruments(request: AuthedRequest):
     _require(request)
     qs = (
-        Instrument.objects.filter(selectors.instrument_scope(request.user))
+        Instrument.objects.visible_to(request.user)
         .prefetch_related("versions__subscales", "versions__items__subscale")
         .order_by("key")
     )

@@ -22,6 +22,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.accounts.permissions import MINE, OFFICE, reach_filter
+from aksalarasa.core.visibility import VisibleThroughQuerySet
 from aksalarasa.programs.models import program_scope
 
 if TYPE_CHECKING:
@@ -40,6 +41,20 @@ class Point(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up")
 
 
+def instrument_scope(viewer: User, prefix: str = "") -> Q:
+    """The instruments a viewer sees: the defaults shipped with Aksalarasa (no office) and those of
+    the viewer's own office; another office's own questionnaires are theirs (404 to others)."""
+    if viewer.is_superuser:
+        return Q()
+    shared = Q(**{f"{prefix}office__isnull": True})
+    return shared | Q(**{f"{prefix}office_id": viewer.office_id}) if viewer.office_id else shared
+
+
+class InstrumentQuerySet(models.QuerySet["Instrument"]):
+    def visible_to(self, user: User) -> InstrumentQuerySet:
+        return self.filter(instrument_scope(user))
+
+
 class Instrument(models.Model):
     """A questionnaire. `office` empty: a default shipped with Aksalarasa, shared by every office."""
 
@@ -51,6 +66,8 @@ class Instrument(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
     audience = models.CharField(_("answered by"), max_length=10, choices=Audience.choices)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = InstrumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["key"]
@@ -86,6 +103,9 @@ class InstrumentVersion(models.Model):
     )
     published_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    visible_through = "instrument"  # visible when its instrument is
+    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         ordering = ["instrument", "-number"]
@@ -130,6 +150,9 @@ class Subscale(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=150)
     position = models.PositiveSmallIntegerField(default=0)
 
+    visible_through = "instrument_version"  # visible when its instrument version is
+    objects = VisibleThroughQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "pk"]
         constraints = [
@@ -156,6 +179,9 @@ class Item(models.Model):
         _("reverse-scored"), default=False, help_text=_("Agreeing means less of what the subscale measures.")
     )
     intent = models.CharField(_("what the item is for"), max_length=300, blank=True)
+
+    visible_through = "instrument_version"  # visible when its instrument version is
+    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -292,6 +318,9 @@ class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
     value = models.PositiveSmallIntegerField()
+
+    visible_through = "response"  # visible when its response is
+    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "item"], name="answer_once_per_item")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, QuerySet
 from django.http import Http404
 
 from aksalarasa.accounts.permissions import can
@@ -29,25 +29,12 @@ def aggregates_only(viewer: User) -> bool:
     return viewer.has_role("national", "regional") and not (viewer.office_id and viewer.has_office_role)
 
 
-def instrument_scope(viewer: User, prefix: str = "") -> Q:
-    """The instruments a viewer sees: the defaults shipped with Aksalarasa (no office) and those of
-    the viewer's own office; another office's own questionnaires are theirs (404 to others)."""
-    if viewer.is_superuser:
-        return Q()
-    shared = Q(**{f"{prefix}office__isnull": True})
-    return shared | Q(**{f"{prefix}office_id": viewer.office_id}) if viewer.office_id else shared
-
-
 def instrument_list(*, viewer: User) -> QuerySet[Instrument]:
-    return (
-        Instrument.objects.filter(instrument_scope(viewer))
-        .annotate(version_count=Count("versions"))
-        .order_by("key")
-    )
+    return Instrument.objects.visible_to(viewer).annotate(version_count=Count("versions")).order_by("key")
 
 
 def instrument_get(*, viewer: User, pk: int) -> Instrument:
-    instrument = Instrument.objects.filter(instrument_scope(viewer), pk=pk).first()
+    instrument = Instrument.objects.visible_to(viewer).filter(pk=pk).first()
     if instrument is None:
         raise Http404
     return instrument
@@ -55,7 +42,7 @@ def instrument_get(*, viewer: User, pk: int) -> Instrument:
 
 def instrument_version_get(*, viewer: User, pk: int) -> InstrumentVersion:
     version = (
-        InstrumentVersion.objects.filter(instrument_scope(viewer, "instrument__"))
+        InstrumentVersion.objects.visible_to(viewer)
         .select_related("instrument")
         .prefetch_related("subscales", "items__subscale")
         .filter(pk=pk)

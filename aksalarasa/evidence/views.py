@@ -107,7 +107,7 @@ def instrument_new_version(request: AuthedRequest, pk: int) -> HttpResponse:
 def item_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     _require_evidence(request)
     item = (
-        Item.objects.filter(selectors.instrument_scope(request.user, "instrument_version__instrument__"))
+        Item.objects.visible_to(request.user)
         .select_related("instrument_version__instrument")
         .filter(pk=pk)
         .first()

@@ -11,32 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from aksalarasa.accounts.models import User
-from aksalarasa.accounts.permissions import ALL, reaches
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
 from aksalarasa.guidance.models import GuidanceGroup, GuidanceSession
 
 
-def groups_visible_to(viewer: User) -> QuerySet[GuidanceGroup]:
-    """The one scoping rule for groups, consistent with GuidanceSession.visible_to."""
-    groups = GuidanceGroup.objects.all()
-    found = reaches(viewer, "session", "read")
-    if ALL in found:
-        return groups
-    if not (viewer.office_id and found):
-        return groups.none()
-    seen = GuidanceSession.objects.visible_to(viewer).filter(group_id=OuterRef("pk"))
-    return groups.filter(office_id=viewer.office_id).filter(Q(Exists(seen)) | Q(officer_id=viewer.pk))
-
-
 def group_list(*, viewer: User) -> QuerySet[GuidanceGroup]:
     """Visible groups, newest first, with the number of participants and of recorded outcomes."""
     return (
-        groups_visible_to(viewer)
+        GuidanceGroup.objects.visible_to(viewer)
         .select_related("officer", "office")
         .annotate(
             participant_count=Count("sessions"),
@@ -48,7 +35,7 @@ def group_list(*, viewer: User) -> QuerySet[GuidanceGroup]:
 
 def group_get_for_viewer(*, viewer: User, pk: int) -> GuidanceGroup:
     """The group, or 404 outside the viewer's scope (never 403: that would reveal it)."""
-    group = groups_visible_to(viewer).select_related("officer", "office").filter(pk=pk).first()
+    group = GuidanceGroup.objects.visible_to(viewer).select_related("officer", "office").filter(pk=pk).first()
     if group is None:
         raise Http404
     return group

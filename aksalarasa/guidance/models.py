@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from aksalarasa.accounts.permissions import MINE, OFFICE, SECTION, reach_filter
+from aksalarasa.accounts.permissions import ALL, MINE, OFFICE, SECTION, reach_filter, reaches
 from aksalarasa.clients.models import through_client
+from aksalarasa.core.visibility import VisibleThroughQuerySet
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
@@ -67,6 +68,20 @@ class Engagement(models.IntegerChoices):
     LEADS = 4, _("4 · Leads")
 
 
+class GuidanceGroupQuerySet(models.QuerySet["GuidanceGroup"]):
+    def visible_to(self, user: User) -> GuidanceGroupQuerySet:
+        """A group is visible to own-office staff who may read guidance sessions ("session: read")
+        and who see at least one participant's session, or who lead it; every group to those the
+        table gives ALL. Program team and partner staff never see a group."""
+        found = reaches(user, "session", "read")
+        if ALL in found:
+            return self.all()
+        if not (user.office_id and found):
+            return self.none()
+        seen = GuidanceSession.objects.visible_to(user).filter(group_id=OuterRef("pk"))
+        return self.filter(office_id=user.office_id).filter(Q(Exists(seen)) | Q(officer_id=user.pk))
+
+
 class GuidanceGroup(models.Model):
     """A group session; each client's attendance is a GuidanceSession linked here."""
 
@@ -77,6 +92,8 @@ class GuidanceGroup(models.Model):
     scheduled_at = models.DateTimeField(_("scheduled at"))
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     notes = models.TextField(_("notes"), blank=True)
+
+    objects = GuidanceGroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["-scheduled_at"]
@@ -202,6 +219,9 @@ class ReportInSchedule(models.Model):
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
+    visible_through = "client"  # visible when its client is
+    objects = VisibleThroughQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("report-in schedule")
         verbose_name_plural = _("report-in schedules")
@@ -233,6 +253,9 @@ class ClientGuidanceSummary(models.Model):
     # The three newest engagement levels are all 1-2 (and there are at least three).
     low_engagement = models.BooleanField(default=False)
     refreshed_at = models.DateTimeField()
+
+    visible_through = "client"  # visible when its client is
+    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("client guidance summary")

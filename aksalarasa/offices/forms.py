@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from aksalarasa.offices.models import Office, Region
-from aksalarasa.offices.regions import RegionField
+from aksalarasa.offices.regions import RegionField, RegionMultipleField
 from aksalarasa.offices.validators import validate_village_code
 
 
@@ -18,11 +20,11 @@ class OfficeSettingsForm(forms.ModelForm):
         validators=[validate_village_code],
         help_text=_("Type the village's name and choose it from the list."),
     )
-    work_area = forms.ModelMultipleChoiceField(
+    work_area = RegionMultipleField(
         label=_("Work area (regencies/cities)"),
         queryset=Region.objects.filter(level=Region.Level.REGENCY),
         required=True,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Type a regency's or city's name and choose it from the list; untick one to remove it."),
     )
 
     class Meta:
@@ -38,6 +40,12 @@ class OfficeSettingsForm(forms.ModelForm):
             "require_2fa_for_heads",
             "retention_years",
         ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.regional_office_id:
+            province = self.instance.regional_office.province_id
+            cast(RegionMultipleField, self.fields["work_area"]).set_scope(near=[province])
 
     def clean_retention_years(self) -> int:
         value = self.cleaned_data["retention_years"]

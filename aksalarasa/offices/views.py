@@ -60,10 +60,11 @@ def region_children(request: AuthedRequest) -> HttpResponse:
 def region_search(request: HttpRequest) -> JsonResponse:
     """The region picker's options: places whose name matches `q` (public reference data, so the
     residents' registration form may ask too). `level` is village or regency; `near` lists the
-    region codes to rank first."""
+    region codes to rank first; `within` (a province code) keeps only the places inside it."""
     level = request.GET.get("level", "village")
     if level not in regions.LEVELS:
         return JsonResponse({"detail": _("Unknown level.")}, status=422)
     near = [c for c in request.GET.get("near", "").split(",") if c][:20]
-    places = regions.region_search(request.GET.get("q", ""), level=level, near=near)  # type: ignore[arg-type]
+    within = request.GET.get("within", "")[:13]
+    places = regions.region_search(request.GET.get("q", ""), level=level, near=near, within=within)  # type: ignore[arg-type]
     return JsonResponse({"results": [{"code": p.code, "name": p.name, "label": p.label} for p in places]})

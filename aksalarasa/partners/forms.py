@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from aksalarasa.accounts.models import User
 from aksalarasa.guidance.models import ATTENDED_OUTCOMES, Engagement, Outcome
 from aksalarasa.offices.models import Region
+from aksalarasa.offices.regions import RegionMultipleField
 from aksalarasa.partners.models import (
     GoalRating,
     Partner,
@@ -32,11 +33,14 @@ CERTIFICATE_MAX_BYTES = 5 * 1024 * 1024
 
 class PartnerForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    regions = forms.ModelMultipleChoiceField(
+    regions = RegionMultipleField(
         label=_("Regencies/cities served"),
         queryset=Region.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Type a regency's or city's name (in the office's province) and choose it from the list; "
+            "untick one to remove it."
+        ),
     )
     agreement_start = forms.DateField(
         label=_("Agreement start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -72,9 +76,9 @@ class PartnerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.office = office
         province_id = office.regional_office.province_id
-        cast(forms.ModelChoiceField, self.fields["regions"]).queryset = Region.objects.filter(
-            level=Region.Level.REGENCY, parent_id=province_id
-        )
+        regions = cast(RegionMultipleField, self.fields["regions"])
+        regions.queryset = Region.objects.filter(level=Region.Level.REGENCY, parent_id=province_id)
+        regions.set_scope(within=province_id)
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

@@ -29,6 +29,7 @@ from aksalarasa.accounts.permissions import (
     own_region,
     reach_filter,
 )
+from aksalarasa.core.visibility import VisibleThroughQuerySet
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
@@ -152,6 +153,9 @@ class PartnerService(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords()
 
+    visible_through = "partner"  # visible when its partner is
+    objects = VisibleThroughQuerySet.as_manager()
+
     class Meta:
         ordering = ["partner__name", "name"]
         verbose_name = _("partner service")
@@ -182,6 +186,9 @@ class PartnerMembership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     history = HistoricalRecords()
+
+    visible_through = "partner"  # visible when its partner is
+    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partner staff membership")
@@ -355,6 +362,9 @@ class ReferralEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     reason = models.TextField(_("reason"), blank=True)
 
+    visible_through = "referral"  # visible when its referral is
+    objects = VisibleThroughQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "pk"]
 
@@ -366,6 +376,9 @@ class ReferralSession(models.Model):
     session = models.OneToOneField(
         "guidance.GuidanceSession", on_delete=models.CASCADE, related_name="referral_link"
     )
+
+    visible_through = "referral"  # visible when its referral is
+    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         ordering = ["-session__scheduled_at"]
@@ -380,6 +393,8 @@ class ServiceReport(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
+    visible_through = "referral"  # visible when its referral is
+    objects = VisibleThroughQuerySet.as_manager()
 
 
 class GoalRating(models.TextChoices):
@@ -394,6 +409,9 @@ class ServiceReportOutcome(models.Model):
     rating = models.CharField(_("rating"), max_length=12, choices=GoalRating.choices)
     evidence = models.TextField(_("evidence"), blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    visible_through = "report"  # visible when its report is
+    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         ordering = ["position"]

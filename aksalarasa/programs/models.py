@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aksalarasa.accounts.permissions import MEMBER, OFFICE, REGION, own_office, own_region, reach_filter
+from aksalarasa.core.visibility import VisibleThroughQuerySet
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
@@ -125,6 +126,9 @@ class ProgramMember(models.Model):
     role = models.CharField(_("role in the team"), max_length=100)
     can_edit = models.BooleanField(_("can edit"), default=True)
 
+    visible_through = "program"  # visible when its program is
+    objects = VisibleThroughQuerySet.as_manager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["program", "user"], name="program_member_unique")]
 
@@ -139,6 +143,9 @@ class StageChange(models.Model):
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(blank=True)
+
+    visible_through = "program"  # visible when its program is
+    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         ordering = ["at"]
@@ -298,6 +305,9 @@ class AssessmentParticipant(models.Model):
     ballot_token = models.CharField(max_length=40, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    visible_through = "assessment"  # visible when its assessment is
+    objects = VisibleThroughQuerySet.as_manager()
+
     class Meta:
         ordering = ["group", "name", "pk"]
 
@@ -318,6 +328,9 @@ class AssessmentItem(models.Model):
     rank = models.PositiveSmallIntegerField(_("rank when priorities were chosen"), null=True, blank=True)
     votes_at_choice = models.PositiveIntegerField(null=True, blank=True)
 
+    visible_through = "assessment"  # visible when its assessment is
+    objects = VisibleThroughQuerySet.as_manager()
+
     class Meta:
         ordering = ["kind", "pk"]
 
@@ -332,6 +345,9 @@ class Vote(models.Model):
     item = models.ForeignKey(AssessmentItem, on_delete=models.CASCADE, related_name="votes")
     count = models.PositiveSmallIntegerField(default=1)
 
+    visible_through = "participant"  # visible when its participant is
+    objects = VisibleThroughQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["participant", "item"], name="vote_one_row_per_item"),
@@ -345,6 +361,9 @@ class Tally(models.Model):
     item = models.ForeignKey(AssessmentItem, on_delete=models.CASCADE, related_name="tallies")
     group = models.CharField(_("group"), max_length=10, choices=ParticipantGroup.choices)
     count = models.PositiveIntegerField(_("votes"), default=0)
+
+    visible_through = "item"  # visible when its item is
+    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "group"], name="tally_one_per_item_group")]
@@ -378,6 +397,9 @@ class Cluster(models.Model):
     symbol = models.CharField(max_length=3)
     name = models.CharField(_("name"), max_length=200, blank=True)
 
+    visible_through = "workshop"  # visible when its workshop is
+    objects = VisibleThroughQuerySet.as_manager()
+
     class Meta:
         ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["workshop", "symbol"], name="cluster_symbol_unique")]
@@ -391,6 +413,9 @@ class Card(models.Model):
         Cluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="cards"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    visible_through = "workshop"  # visible when its workshop is
+    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
@@ -419,6 +444,9 @@ class PlanAction(models.Model):
     resources = models.CharField(_("resources"), max_length=300, blank=True)
     cost = models.PositiveBigIntegerField(_("cost (rupiah)"), default=0)
     hours = models.DecimalField(_("time (hours)"), max_digits=7, decimal_places=1, default=0)
+
+    visible_through = "plan"  # visible when its plan is
+    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         ordering = ["due", "pk"]

@@ -1,6 +1,8 @@
 // Region picker: a combobox over offices:region_search (ARIA 1.2 combobox with a listbox popup).
 // Type part of a name; ArrowDown/ArrowUp move through the places, Enter chooses, Escape closes.
 // The text box keeps the place's name, the hidden "<name>_code" input the Kemendagri code.
+// A picker marked data-multiple (several regions, offices/regions.py RegionMultiPicker) adds the
+// chosen place as a ticked checkbox to its list instead, and empties the text box for the next one.
 (function () {
   "use strict";
 
@@ -15,6 +17,7 @@
     var timer = null;
     var asked = "";
     var chosenLabel = input.value;
+    var multiple = root.hasAttribute("data-multiple");
 
     function options() { return list.querySelectorAll("[role=option]"); }
 
@@ -34,7 +37,38 @@
       items[active].scrollIntoView({ block: "nearest" });
     }
 
+    function add(item) {
+      var chosen = root.querySelector(".region-chosen");
+      var box = null;
+      chosen.querySelectorAll("input[type=checkbox]").forEach(function (each) {
+        if (each.value === item.dataset.code) { box = each; }
+      });
+      if (!box) {
+        var row = document.createElement("li");
+        box = document.createElement("input");
+        box.type = "checkbox";
+        box.name = root.dataset.name;
+        box.value = item.dataset.code;
+        box.id = input.id + "_" + item.dataset.code.replace(/\./g, "_");
+        var text = document.createElement("label");
+        text.className = "inline";
+        text.htmlFor = box.id;
+        text.textContent = item.dataset.label;
+        row.appendChild(box);
+        row.appendChild(document.createTextNode(" "));
+        row.appendChild(text);
+        chosen.appendChild(row);
+      }
+      box.checked = true;
+      input.value = "";
+      chosenLabel = "";
+      asked = "";
+      status.textContent = (root.dataset.added || "%(place)s").replace("%(place)s", item.dataset.label);
+      close();
+    }
+
     function choose(item) {
+      if (multiple) { add(item); return; }
       input.value = item.dataset.label;
       code.value = item.dataset.code;
       chosenLabel = input.value;
@@ -75,7 +109,8 @@
       if (q === asked) { return; }
       asked = q;
       var url = root.dataset.searchUrl + "?level=" + encodeURIComponent(root.dataset.level) +
-        "&near=" + encodeURIComponent(root.dataset.near || "") + "&q=" + encodeURIComponent(q);
+        "&near=" + encodeURIComponent(root.dataset.near || "") +
+        "&within=" + encodeURIComponent(root.dataset.within || "") + "&q=" + encodeURIComponent(q);
       fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : { results: [] }; })
         .then(function (data) { if (asked === q && input.value.trim() === q) { show(data.results || []); } })
@@ -83,7 +118,7 @@
     }
 
     input.addEventListener("input", function () {
-      if (input.value !== chosenLabel) { code.value = ""; }
+      if (code && input.value !== chosenLabel) { code.value = ""; }
       clearTimeout(timer);
       timer = setTimeout(search, 200);
     });
