@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aksalarasa.accounts.permissions import SUPERVISES, reach_filter
+from aksalarasa.core.visibility import VisibleThroughQuerySet
 from aksalarasa.sentences.models import ServiceSite, order_scope
 
 if TYPE_CHECKING:
@@ -156,9 +157,12 @@ class PlacementPin(models.Model):
     Only its hash is kept (Django's password hasher); the PK sees the digits once, when issued."""
 
     order = models.OneToOneField("sentences.SentenceOrder", on_delete=models.CASCADE, related_name="pin")
+    visible_through = "order"  # the order's guidance staff (core/visibility.py)
     pin_hash = models.CharField(max_length=200)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(default=timezone.now)
+
+    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("placement PIN")
