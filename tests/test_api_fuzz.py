@@ -19,6 +19,10 @@ What it does
   service_id, session_id, item_ids, program, ...) are aimed the same way, and a body's `version`
   is often set to the target's current version, so the requests get past "not found" and "stale"
   into validation, saving and scoping.
+* Seeds: before its generated cases, each of the partner's three referral operations (accept,
+  record a session, report) is sent valid, with the legal next state and the current version, for
+  the partner staff's own referrals, as every actor (a property test's explicit examples): random
+  bodies almost never hit that one legal combination, and the fuzz had saved nothing as partner staff.
 * Checks for every answer: no 5xx, a status code the operation documents, the documented content
   type, a body matching the documented schema. After each actor's run: no row of an office the
   actor may not see changed, appeared or disappeared (a hash of every row of every table that
@@ -40,7 +44,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,7 +96,7 @@ ACTORS: dict[str, str] = {
 }
 # Write operations that must have saved something at least once in a run (a floor that catches an
 # aiming that stopped working; measured with the default FUZZ_EXAMPLES, minus a margin).
-REACH = {"office_head": 15, "officer_adult": 3}
+REACH = {"office_head": 15, "officer_adult": 3, "partner_staff": 2}
 READ_ONLY = {"national": ("A", "B"), "regional": ("A",)}  # offices a viewer reads but never changes
 
 
@@ -457,7 +461,21 @@ def _world() -> World:
         for key, office in offices.items():
             w.ids[(kind, key)] = _rows(kind, office)
         assert w.ids[(kind, "A")] or w.ids[(kind, "B")], f"the fuzz world has no {kind}"
+    w.ids[("partner_referral", "A")] = _partner_referrals(users["partner_staff"])
     return w
+
+
+def _partner_referrals(user: User) -> list[dict[str, Any]]:
+    """Referrals to the partner staff's own organisation, two in each state it acts in (sent: accept
+    or decline; accepted and in progress: sessions, the report): the seeds' targets."""
+    from aksalarasa.partners.models import Referral
+
+    mine = Referral.objects.filter(service__partner__memberships__user=user)
+    rows = []
+    for status in ("sent", "accepted", "in_progress"):
+        rows += list(mine.filter(status=status).order_by("pk").values_list("pk", flat=True)[:2])
+    assert rows, "the partner staff of the fuzz world has no referral to act on"
+    return [{"referral_id": pk} for pk in rows]
 
 
 # --- Aiming a generated case at real rows ------------------------------------------------------
@@ -582,6 +600,48 @@ def wsgi_in_test_transaction():
     signals.request_finished.connect(close_old_connections)
 
 
+def _seeds() -> dict[tuple[str, str], Callable[[Any], dict[str, Any]]]:
+    """Valid requests sent before the generated ones, like a property test's explicit examples: the
+    partner's side of a referral is three operations on a few rows, each needing the one legal next
+    state and the current version, which random bodies almost never hit (the fuzz saved nothing as
+    partner staff). Sent as every actor: only the partner's own staff may save them."""
+    from django.utils import timezone
+
+    nxt = {"sent": "accepted", "accepted": "in_progress", "in_progress": "completed"}
+    return {
+        ("POST", "/api/v1/referrals/{referral_id}/transition"): lambda r: {
+            "target": nxt.get(r.status, "accepted"), "version": r.version, "reason": "",
+        },
+        ("POST", "/api/v1/referrals/{referral_id}/sessions"): lambda r: {
+            "scheduled_at": timezone.now().isoformat(), "outcome": "attended", "engagement": 3, "version": r.version,
+        },
+        ("POST", "/api/v1/referrals/{referral_id}/report"): lambda r: {
+            "recommendation": "Lanjutkan", "ratings": [], "version": r.version,
+        },
+    }  # fmt: skip
+
+
+SEEDS = _seeds()
+
+
+def _seed(operation, token: str, world: World, reached: dict[str, set[int]]) -> None:
+    body_for = SEEDS.get((operation.method.upper(), operation.path))
+    if body_for is None:
+        return
+    from aksalarasa.partners.models import Referral
+
+    for row in world.ids[("partner_referral", "A")]:
+        referral = Referral._base_manager.get(pk=row["referral_id"])
+        case = operation.Case(
+            path_parameters={"referral_id": referral.pk},
+            body=body_for(referral),
+            media_type="application/json",
+        )
+        response = case.call(headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"})
+        reached.setdefault(operation.label, set()).add(response.status_code)
+        case.validate_response(response, checks=CHECKS)
+
+
 def _fuzz(operation, token: str, world: World, reached: dict[str, set[int]]) -> None:
     strategy = operation.as_strategy()
 
@@ -633,6 +693,7 @@ def test_api_fuzzed_as_every_role(actor: str, world: World):
     reached: dict[str, set[int]] = {}
     for operation in OPERATIONS:
         try:
+            _seed(operation, world.tokens[actor], world, reached)
             _fuzz(operation, world.tokens[actor], world, reached)
         except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - every failing operation is reported, not just the first
             failures.append(f"{operation.label}: {type(exc).__name__}: {_short(exc)}")

@@ -18,9 +18,10 @@ from aksalarasa.audit.models import AccessLog
 from aksalarasa.audit.services import access_record, access_record_many
 from aksalarasa.clients.models import Client
 from aksalarasa.core.forms import form_errors, json_form_data
+from aksalarasa.guidance.models import Outcome
 from aksalarasa.partners import selectors, services
 from aksalarasa.partners.forms import PartnerSessionForm, ReferralForm, ServiceReportForm, TransitionForm
-from aksalarasa.partners.models import Partner, PartnerService, Referral, Side
+from aksalarasa.partners.models import Partner, PartnerService, Referral, Side, Status
 
 router = Router(tags=["partners"])
 
@@ -345,7 +346,7 @@ def referral_create(request: AuthedRequest, payload: ReferralIn) -> tuple[int, R
 
 
 class TransitionIn(Schema):
-    target: str = Field(..., max_length=12)
+    target: Status = Field(..., description="The state to move to (the transition table decides)")
     version: int = Field(
         ..., ge=0, le=2_000_000_000, description="The version you read; a newer one answers 409."
     )
@@ -379,7 +380,7 @@ def referral_transition(request: AuthedRequest, referral_id: int, payload: Trans
 
 class SessionIn(Schema):
     scheduled_at: datetime
-    outcome: str = Field(..., max_length=12)
+    outcome: Outcome
     engagement: int | None = Field(None, ge=1, le=4)
     response: str = Field("", max_length=4000)
     concern: bool = False
