@@ -235,6 +235,7 @@ def _aim_tables() -> dict[str, tuple[str, dict[str, str]]]:
         "staff": ("accounts.User", {"user_id": "pk"}),
         "order": ("sentences.SentenceOrder", {"order_id": "pk"}),
         "site": ("sentences.ServiceSite", {"site_id": "pk"}),
+        "visit": ("sentences.SiteVisit", {"visit_id": "client_uuid"}),
         "invitation": ("events.Invitation", {"invitation_id": "pk"}),
     }
 
@@ -399,7 +400,18 @@ def _extras(office: Office) -> None:
     from tests.factories import make_order, make_site
 
     site = make_site(office, actor=head)
-    make_order(Client.objects.get(pk=clients[0]), actor=head, site=site)
+    order = make_order(Client.objects.get(pk=clients[0]), actor=head, site=site)
+    # An entry from the site's phone app (a conflict: no PIN), for the photo upload to aim at.
+    import datetime
+    import uuid
+
+    from aksalarasa.sentences.supervisor import services as supervisor_services
+
+    supervisor_services.visit_sync_one(
+        actor=head, order=order,
+        item={"id": uuid.uuid4(), "order_id": order.pk, "site_id": site.pk, "work_date": order.start_date,
+              "attendance": "arrived", "start": datetime.time(8), "end": datetime.time(10), "break_minutes": 0},
+    )  # fmt: skip
     instrument = Instrument.objects.create(
         key=f"fuzz-{office.pk}", office=office, name_id="Angket", name_en="Form", audience="client"
     )

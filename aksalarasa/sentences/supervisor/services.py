@@ -212,7 +212,9 @@ def visit_sync_one(*, actor: User, order: SentenceOrder, item: dict[str, Any]) -
     try:
         with transaction.atomic():
             locked = (
-                SentenceOrder.objects.select_for_update().select_related("office", "site").get(pk=order.pk)
+                SentenceOrder.objects.select_for_update(of=("self",))
+                .select_related("office", "site")
+                .get(pk=order.pk)
             )
             existing = SiteVisit.objects.filter(client_uuid=item["id"]).select_related("entry").first()
             if existing is None:
