@@ -6,10 +6,12 @@ PY := .venv/bin/python
 UV := $(shell command -v uv 2>/dev/null || echo var/uv-bootstrap/bin/uv)
 APP_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
 TEST_PACKAGES := $(APP_PACKAGES) postgresql chromium chromium-driver
+# make bench: the load tool, and PgBouncer in front of the primary and its streaming replica.
+BENCH_PACKAGES := $(TEST_PACKAGES) hey pgbouncer
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench venv system-deps system-deps-test migrate demo serve clean
+.PHONY: run test bench venv system-deps system-deps-test system-deps-bench migrate demo serve clean
 
 $(UV):
 	@echo ">> uv not found: installing it with pip into var/uv-bootstrap"
@@ -23,6 +25,9 @@ system-deps:
 
 system-deps-test:
 	@scripts/system-deps.sh $(TEST_PACKAGES)
+
+system-deps-bench:
+	@scripts/system-deps.sh $(BENCH_PACKAGES)
 
 var/secret_key:
 	@mkdir -p var && python3 -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key && chmod 600 var/secret_key
@@ -48,7 +53,7 @@ run: system-deps venv var/secret_key
 test: system-deps-test venv
 	@scripts/test.sh
 
-bench: system-deps-test venv
+bench: system-deps-bench venv
 	@bench/run.sh
 
 clean:

@@ -48,7 +48,7 @@ case "$cmd" in
     as_owner "'$bindir/pg_basebackup' -h 127.0.0.1 -p $primary_port -U aks -D '$dir/data' -R -X stream -c fast \
       >'$dir/basebackup.log' 2>&1" || fail_with_log "pg_basebackup from port $primary_port failed" "$dir/basebackup.log"
     as_owner "'$bindir/pg_ctl' -D '$dir/data' -l '$dir/server.log' -w -t 60 \
-      -o \"-h 127.0.0.1 -p $port -k '$dir' -c fsync=off -c full_page_writes=off -c max_connections=200 -c hot_standby=on\" start >/dev/null" \
+      -o \"-h 127.0.0.1 -p $port -k '$dir' -c fsync=off -c full_page_writes=off -c max_connections=200 -c hot_standby=on -c hot_standby_feedback=on\" start >/dev/null" \
       || fail_with_log "the replica did not start on port $port" "$dir/server.log"
     as_owner "'$bindir/psql' -h 127.0.0.1 -p $port -U aks -d postgres -Atc 'select pg_is_in_recovery()'" | grep -q t \
       || fail_with_log "the server on port $port is not a standby" "$dir/server.log"

@@ -164,6 +164,24 @@ def test_duplicate_register_number_is_refused_with_a_message(office_a, staff, cl
     assert Client.objects.count() == 1
 
 
+def test_a_taken_register_number_says_the_same_whoever_holds_it(office_a, staff, client):
+    """A register number is one file per person in the office, so a number in use is refused even
+    when the person may not see its client (a child, to the adult section); the answer is the one
+    given for a client they can see, and names nothing of the child."""
+    make_client(office_a, staff["pk"], register_number="N-SEEN", full_name="I Made Terlihat")
+    make_client(
+        office_a, staff["pk_child"], register_number="N-HIDDEN", full_name="Ni Luh Anak", category="child"
+    )
+    client.force_login(staff["bkd"])
+    pages = {}
+    for number in ("N-SEEN", "N-HIDDEN"):
+        response = client.post(reverse("clients:create"), _post_data(register_number=number))
+        pages[number] = response.context["form"].errors["register_number"]
+        assert "Ni Luh Anak" not in response.content.decode()
+    assert pages["N-SEEN"] == pages["N-HIDDEN"]
+    assert Client.objects.count() == 2
+
+
 def test_child_section_head_cannot_register_an_adult(office_a, staff, client):
     client.force_login(staff["bka"])
     response = client.post(reverse("clients:create"), _post_data())

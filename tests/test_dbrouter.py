@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import copy
+import socket
 import subprocess
 import time
 import uuid
@@ -325,10 +326,11 @@ def test_a_real_standby_is_used_until_it_lags_then_until_it_stops(standby, users
             assert dbrouter.replica_health().lag_seconds > 0.5
 
             # Replay resumed: caught up again, back to the replica.
+            # (a replica that was behind is asked again off the request path: wait for that)
             replica.execute("SELECT pg_wal_replay_resume()")
-            _wait_for(lambda: dbrouter.measure_lag() == 0.0)
             with read_only_page():
-                assert router.db_for_read(Client) == "replica"
+                _wait_for(lambda: router.db_for_read(Client) == "replica")
+            assert dbrouter.replica_health().lag_seconds == 0.0
 
         # Stopped while the router still believes it healthy: the page's replica read fails
         # half-way, the page runs again on the primary, and the replica is marked down.
@@ -351,3 +353,25 @@ def test_a_real_standby_is_used_until_it_lags_then_until_it_stops(standby, users
                 assert router.db_for_read(Client) == "default"
             assert time.monotonic() - started < 5
             assert not dbrouter.replica_health().usable
+
+
+def test_a_hanging_replica_is_asked_again_off_the_request_path(tmp_path):
+    """A server that accepts connections and never answers (as PgBouncer does for a replica that
+    went down, until its query_wait_timeout): only the first check waits; later pages do not."""
+    if connections["default"].vendor != "postgresql":
+        hung = unreachable_database(tmp_path)  # SQLite has no server to hang: a missing file
+    else:
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        hung = {**same_database(), "HOST": "127.0.0.1", "PORT": str(listener.getsockname()[1])}
+        hung["OPTIONS"] = {**hung.get("OPTIONS", {}), "connect_timeout": 2}
+    with replica_alias(hung), override_settings(REPLICA_RETRY_SECONDS=0):
+        first = dbrouter.replica_health()
+        assert not first.usable
+        for _ in range(3):
+            started = time.monotonic()
+            with read_only_page():
+                assert router.db_for_read(Client) == "default"
+            assert time.monotonic() - started < 0.5  # the re-check runs in the background
+        _wait_for(lambda: dbrouter.replica_health().checked_at > first.checked_at)

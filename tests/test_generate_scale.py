@@ -6,6 +6,7 @@ import dataclasses
 from collections import Counter, defaultdict
 from io import StringIO
 
+import lokal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
@@ -63,6 +64,8 @@ from aksalarasa.programs.models import (
     Tally,
 )
 from aksalarasa.seeding import scale
+from aksalarasa.sentences import ledger, rules
+from aksalarasa.sentences.models import HoursEntry, SentenceOrder, ServiceSite
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +78,7 @@ GENERATED = [
     ProgramHandover, ProgramReferral,
     Event, ChecklistItem, EventRole, AgendaItem, HandedItem, Registration, CheckIn,
     Administration, Response, Answer,
+    ServiceSite, SentenceOrder, HoursEntry,
 ]  # fmt: skip
 
 
@@ -428,9 +432,45 @@ def test_sizes_follow_the_clients():
         "programs_per_office": 32,
         "registrations_per_office": 3_192,
         "responses_per_office": 4_256,
+        "orders_per_office": 107,
     }
     national = scale.PRESETS["national"]
     assert national.offices * national.referrals_per_office >= 50_000
     assert national.offices * national.programs_per_office >= 3_000
     assert national.offices * national.registrations_per_office >= 300_000
     assert national.offices * national.responses_per_office >= 400_000
+    assert national.offices * national.orders_per_office >= 10_000  # issue #18: 10,000 orders
+
+
+def test_community_sentence_orders_keep_the_law_and_their_ledgers_verify():
+    """Generated orders and hours: within the legal limits, every ledger's hash chain verifies, no
+    order is credited more than ordered, no day more than 8 hours, nothing before the start or
+    after today or the period's end, on a Sunday or a national holiday."""
+    run(preset="tiny", seed=3)
+    orders = list(SentenceOrder.objects.all())
+    assert len(orders) == 8 and ServiceSite.objects.count() == 8
+    assert ServiceSite.supervisors.through.objects.exists()
+    for order in orders:
+        assert order.client.office_id == order.office_id and order.client.category == "adult"
+        if order.sentence_type == rules.COMMUNITY_SERVICE:
+            assert rules.MIN_HOURS <= order.hours_ordered <= rules.MAX_HOURS
+            assert order.period_months <= rules.MAX_PERIOD_MONTHS and order.site.office_id == order.office_id
+        entries = list(HoursEntry.objects.filter(order=order).order_by("sequence"))
+        assert ledger.verify(entries) == [], order.decision_number
+        credited = sum(e.credited_minutes for e in entries)
+        assert credited <= order.minutes_ordered
+        if order.status == "completed":
+            assert credited >= order.minutes_ordered - 15 * len(
+                [e for e in entries if e.kind == "correction"]
+            )
+        per_day = Counter()
+        for e in entries:
+            assert order.start_date <= e.work_date < scale.TODAY and e.work_date <= order.end_date
+            assert e.work_date.isoweekday() != 7
+            if e.work_date.year in lokal.HOLIDAY_YEARS:
+                assert lokal.is_working_day(e.work_date, cuti_bersama=False, weekend=(0,)), e.work_date
+            per_day[e.work_date] += e.credited_minutes
+            if e.kind == "correction":
+                assert e.corrects.order_id == order.pk and e.reason
+        assert all(m <= rules.MAX_HOURS_PER_DAY * 60 for m in per_day.values())
+    assert HoursEntry.objects.filter(kind="correction").exists() or HoursEntry.objects.count() < 40

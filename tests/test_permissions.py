@@ -90,6 +90,7 @@ from aksalarasa.programs.models import (
     ProgramMember,
     ProgramPartner,
 )
+from aksalarasa.sentences import compliance_services
 from aksalarasa.sentences import services as sentence_services
 from aksalarasa.sentences.models import SiteVisit
 from aksalarasa.sentences.supervisor import services as supervisor_services
@@ -230,6 +231,7 @@ ROUTES: dict[str, R] = {
     "audit:access_log": ro(None, "audit"),
     "dashboards:office": ro(None, "office_dashboard"),
     "dashboards:aggregate": ro(None, "aggregates"),
+    "dashboards:sentences": ro(None, "sentence_dashboard"),
     # clients
     "clients:list": ro(None, "list"),
     "clients:export": ro(None, "client_list"),
@@ -329,6 +331,16 @@ ROUTES: dict[str, R] = {
     "sentences:site_create": rw(None, "site", "create"),
     "sentences:site_detail": ro("site", "site"),
     "sentences:site_edit": rw("site", "site"),
+    "sentences:event_create": rw("order", "sentence_order"),
+    "sentences:event_evidence": R(
+        "compliance_event", get="sentence_order:read", absent="the event's evidence is a note, not a file"
+    ),
+    "sentences:warning_create": wo("order", "sentence_order"),
+    "sentences:breach_report": rw("order", "sentence_order"),
+    "sentences:order_complete": rw("order", "sentence_order"),
+    "sentences:check_create": rw("sv_order", "sentence_order"),
+    "sentences:advice_create": rw("sv_order", "sentence_order"),
+    "sentences:letter_download": ro("letter", "sentence_order"),
     # the site supervisor's phone app (sentences/supervisor)
     "sentences:supervisor_app": ro(None, "site_visit"),
     "sentences:supervisor_sw": ro(None, "public"),  # no data; the browser fetches it like a static file
@@ -427,6 +439,12 @@ API: dict[str, tuple[str | None, str]] = {
     "/api/v1/sentences/orders/{order_id}/corrections": ("order", "sentence_order"),
     "/api/v1/sentences/sites": (None, "site_list"),
     "/api/v1/sentences/sites/{site_id}": ("site", "site"),
+    "/api/v1/sentences/orders/{order_id}/compliance": ("order", "sentence_order"),
+    "/api/v1/sentences/orders/{order_id}/compliance-events": ("order", "sentence_order"),
+    "/api/v1/sentences/orders/{order_id}/condition-checks": ("order", "sentence_order"),
+    "/api/v1/sentences/orders/{order_id}/letters": ("order", "sentence_order"),
+    "/api/v1/sentences/orders/{order_id}/completion": ("order", "sentence_order"),
+    "/api/v1/sentences/letters/{letter_id}/document": ("letter", "sentence_order"),
     "/api/v1/sentences/supervisor/day": (None, "site_visit"),
     "/api/v1/sentences/supervisor/sync": (None, "site_visit"),
     "/api/v1/sentences/supervisor/visits/{visit_id}/photo": ("visit_uuid", "site_visit"),
@@ -546,6 +564,18 @@ def _bundle(
         PartnerMembership.objects.create(partner=partner, user=supervisor, created_by=head)
         site.supervisors.add(supervisor)
     order = sentence_services.order_create(actor=head, client=client, data=order_data(site=site))
+    sv_order = sentence_services.order_create(
+        actor=head, client=client, data=order_data(
+            sentence_type="supervision", hours_ordered=None, hours_per_day=None, replaced_prison_days=None,
+            period_months=12, general_conditions="Tidak melakukan tindak pidana lagi",
+        ),
+    )  # fmt: skip
+    cs_event = compliance_services.compliance_event_record(
+        actor=head, order=order, data={
+            "kind": "absence", "occurred_on": order.start_date, "valid_reason": False, "evidence_note": "uji",
+        },
+    )  # fmt: skip
+    letter = compliance_services.warning_letter_create(actor=head, order=order, event=cs_event)
     # An entry from the site without the person's PIN: a conflict waiting for the PK.
     visit = supervisor_services.visit_sync_one(
         actor=supervisor or partner_staff, order=order,
@@ -618,6 +648,9 @@ def _bundle(
         "token": token,
         "site": site,
         "order": order,
+        "sv_order": sv_order,
+        "compliance_event": cs_event,
+        "letter": letter,
         "cs_litmas": cs_litmas,
         "visit": visit_row,
         "visit_uuid": str(visit_row.client_uuid),
@@ -701,6 +734,7 @@ def _world() -> World:
     )
     own = {actor: (b if actor == "other_office" else a) for actor in ACTORS}
     other = {actor: (a if actor == "other_office" else b) for actor in ACTORS}
+    # Sessions and the look-up rate-limit counters (core.LookupCount) change on any request, refused or not.
     # Not state: the session, and the look-up rate counters (core.LookupCount), which count every
     # look-up by a key, refused or not.
     tables = sorted(
@@ -763,6 +797,7 @@ PARAMS: dict[str, str] = {
     "instrument_version": "default_version",
     "order_id": "order",
     "site_id": "site",
+    "letter_id": "letter",
     "visit_id": "visit_uuid",
 }
 FIXED = {"fmt": "csv", "part": "agenda"}
@@ -774,6 +809,7 @@ BY_ROUTE = {  # parameters whose meaning depends on the route
     ("events:registration_qr", "code"): "registration_code",
     ("events:public_registered", "code"): "registration_code",
     ("clients:subject_export", "fmt"): "=json",
+    ("sentences:letter_download", "fmt"): "=docx",
 }
 
 
@@ -1036,7 +1072,8 @@ READS = {
     "client": "client", "session": "session", "group": "group", "litmas": "litmas", "partner": "partner",
     "service": "partner", "referral": "referral", "program": "program", "event": "event",
     "administration": "evidence", "office": "office", "staff": "staff",
-    "order": "sentence_order", "site": "site", "cs_litmas": "litmas",
+    "order": "sentence_order", "site": "site", "cs_litmas": "litmas", "sv_order": "sentence_order",
+    "compliance_event": "sentence_order", "letter": "sentence_order",
     "visit": "visit_photo", "visit_uuid": "site_visit",
 }  # fmt: skip
 

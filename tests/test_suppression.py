@@ -227,3 +227,65 @@ def test_referral_counts_api_hides_small_cells(client, bali):
     rows = client.get("/api/v1/referrals/counts").json()
     (row,) = [r for r in rows if r["office"] == "Bapas Denpasar"]
     assert row["counts"] == {Status.SENT: None, Status.ACCEPTED: 6}  # no total printed beside them
+
+
+# --- community-sentence figures: three nested tables (office > partner > site) -------------------
+
+from tests.test_sentence_dashboard import sentences_world  # noqa: E402,F401  (the fixture)
+
+
+@pytest.mark.parametrize("role", ["national", "regional"])
+def test_sentence_figures_give_no_hidden_cell_away_within_or_across_tables(client, sentences_world, role):  # noqa: F811
+    """Rows: each row's orders = active + completed + in breach; columns: every table's total row is
+    the sum of its rows; nesting: an office is the sum of its partners and of its sites, a partner
+    the sum of its sites; hours ordered and done add up the same way. Nothing can be worked out."""
+    client.force_login(make_user(role, sentences_world["denpasar"]))
+    html = client.get(reverse("dashboards:sentences")).content.decode()
+    offices = _table(html, table_id="sentence-offices")[1:]
+    partners = _table(html, table_id="sentence-partners")[1:]
+    sites = _table(html, table_id="sentence-sites")[1:]
+    # Numeric columns: active, completed, breach, orders, hours ordered, hours done.
+    grid: dict = {}
+    office_keys, partner_keys, site_keys = [], [], []
+    partner_of: dict = {}
+    for r in offices[:-1]:
+        office_keys.append(("o", r[0]))
+    for r in partners[:-1]:
+        partner_keys.append(("p", r[0], r[1]))
+    for r in sites[:-1]:
+        key = ("s", r[0], r[1])
+        site_keys.append(key)
+        partner_of[key] = ("p", r[2] or r[0], r[1])  # the "not placed" row is its own partner row
+    for table, first in ((offices, 1), (partners, 2), (sites, 3)):
+        for r in table:
+            key = (
+                ("total",)
+                if r is table[-1]
+                else (
+                    ("o", r[0])
+                    if table is offices
+                    else ("p", r[0], r[1])
+                    if table is partners
+                    else ("s", r[0], r[1])
+                )
+            )
+            for j in range(6):
+                grid[(key, j, id(table))] = _number(r[first + j])
+    assert grid[(("s", "Pura Desa", "Bapas Denpasar"), 0, id(sites))] is None  # 3 orders: hidden
+    assert grid[(("total",), 3, id(sites))] == (51 if role == "national" else 46)  # exact totals
+    lines = []
+    for (key, j, t), _v in list(grid.items()):
+        if j == 3:
+            lines.append(((key, 3, t), [(key, k, t) for k in (0, 1, 2)]))
+    for j in range(6):
+        for keys, table in ((office_keys, offices), (partner_keys, partners), (site_keys, sites)):
+            lines.append(((("total",), j, id(table)), [(k, j, id(table)) for k in keys]))
+        for o in office_keys:
+            lines.append(((o, j, id(offices)), [(p, j, id(partners)) for p in partner_keys if p[2] == o[1]]))
+            lines.append(((o, j, id(offices)), [(s, j, id(sites)) for s in site_keys if s[2] == o[1]]))
+        for p in partner_keys:
+            lines.append(((p, j, id(partners)), [(s, j, id(sites)) for s in site_keys if partner_of[s] == p]))
+        # The three total rows print the same totals.
+        lines.append(((("total",), j, id(offices)), [(("total",), j, id(sites))]))
+    assert {partner_of[s] for s in site_keys} <= set(partner_keys)
+    assert solve_grid(grid, lines) == {}

@@ -183,6 +183,17 @@ RULES: dict[str, dict[str, Rule]] = {
         "read": {"office_head": OFFICE, "section_head": OFFICE, "admin": OFFICE, "superuser": NONE}
     },
     "aggregates": {"read": {"national": ALL, "regional": REGION}},
+    # Community-sentence figures (dashboards/sentences.py): an office's heads their office, a Kanwil
+    # its region, national viewers every office; counts beyond one office are suppressed.
+    "sentence_dashboard": {
+        "read": {
+            "national": ALL,
+            "regional": REGION,
+            "office_head": OFFICE,
+            "section_head": OFFICE,
+            "admin": OFFICE,
+        }
+    },
     # Community sentences: the order is the case file (the client's guidance staff); service sites are
     # read like partners (partner staff: their organisation's sites and the sites they supervise);
     # the names at a site: its supervisors and the office's guidance staff (sentences.scoping).

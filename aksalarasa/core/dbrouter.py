@@ -115,8 +115,12 @@ def measure_lag() -> float | None:
 
 def replica_health(*, force: bool = False) -> ReplicaHealth:
     """The replica's state, asked at most every REPLICA_CHECK_SECONDS (REPLICA_RETRY_SECONDS after a
-    failure) per process."""
-    global _health
+    failure) per process, by one thread at a time; the others go on with the last answer.
+
+    A replica that is down or behind is asked again off the request path (a background thread), so
+    no page waits for a server that may take seconds to refuse (through PgBouncer, a client waits
+    up to its query_wait_timeout); until that thread says it is back, reads stay on the primary.
+    """
     now = time.monotonic()
     current = _health
     if current is not None and not force:
@@ -126,30 +130,63 @@ def replica_health(*, force: bool = False) -> ReplicaHealth:
             ttl = _setting("REPLICA_CHECK_SECONDS", 1.0)
         if now - current.checked_at < ttl:
             return current
-    with _health_lock:
-        current = _health
-        if current is not None and not force and current.checked_at > now:
-            return current  # another thread checked while this one waited for the lock
-        max_lag = _setting("REPLICA_MAX_LAG_SECONDS", 2.0)
+        if not current.usable:
+            _check_in_background()
+            return current
+    if not _health_lock.acquire(blocking=False):
+        if current is not None:
+            return current  # another thread is asking right now
+        _health_lock.acquire()  # the very first check of the process: wait for its answer
+        _health_lock.release()
+        return _health or ReplicaHealth(usable=False, lag_seconds=None, checked_at=now, error="unknown")
+    try:
+        return _check()
+    finally:
+        _health_lock.release()
+
+
+def _check() -> ReplicaHealth:
+    """Ask the replica now (the caller holds _health_lock)."""
+    global _health
+    current = _health
+    max_lag = _setting("REPLICA_MAX_LAG_SECONDS", 2.0)
+    try:
+        lag = measure_lag()
+    except Exception as exc:  # noqa: BLE001 - any failure means "do not use it now"
+        _close_quietly()
+        fresh = ReplicaHealth(
+            usable=False,
+            lag_seconds=None,
+            checked_at=time.monotonic(),
+            error=f"{type(exc).__name__}: {exc}",
+        )
+        if current is None or current.usable:
+            log.warning("read replica unavailable, reading the primary: %s", exc)
+    else:
+        usable = lag is not None and lag <= max_lag
+        fresh = ReplicaHealth(usable=usable, lag_seconds=lag, checked_at=time.monotonic())
+        if not usable and (current is None or current.usable):
+            log.warning("read replica lags %s s (limit %s s): reading the primary", lag, max_lag)
+    _health = fresh
+    return fresh
+
+
+def _check_in_background() -> None:
+    if not _health_lock.acquire(blocking=False):
+        return  # a check is already running
+
+    def run() -> None:
         try:
-            lag = measure_lag()
-        except Exception as exc:  # noqa: BLE001 - any failure means "do not use it now"
-            _close_quietly()
-            fresh = ReplicaHealth(
-                usable=False,
-                lag_seconds=None,
-                checked_at=time.monotonic(),
-                error=f"{type(exc).__name__}: {exc}",
-            )
-            if current is None or current.usable:
-                log.warning("read replica unavailable, reading the primary: %s", exc)
-        else:
-            usable = lag is not None and lag <= max_lag
-            fresh = ReplicaHealth(usable=usable, lag_seconds=lag, checked_at=time.monotonic())
-            if not usable and (current is None or current.usable):
-                log.warning("read replica lags %s s (limit %s s): reading the primary", lag, max_lag)
-        _health = fresh
-        return fresh
+            _check()
+        finally:
+            _health_lock.release()
+            _close_quietly()  # this thread's own connection to the replica
+
+    try:
+        threading.Thread(target=run, name="replica-health", daemon=True).start()
+    except Exception:
+        _health_lock.release()
+        raise
 
 
 def mark_replica_down(reason: str) -> None:

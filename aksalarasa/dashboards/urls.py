@@ -6,4 +6,5 @@ app_name = "dashboards"
 urlpatterns = [
     path("office/", views.office, name="office"),
     path("aggregates/", views.aggregate, name="aggregate"),
+    path("sentences/", views.sentence_figures, name="sentences"),
 ]

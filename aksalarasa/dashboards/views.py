@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.clients.models import Client, Supervision
-from aksalarasa.dashboards import exports, selectors, services
+from aksalarasa.dashboards import exports, selectors, sentence_exports, sentences, services
 from aksalarasa.partners.models import Status
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -83,3 +83,17 @@ def aggregate(request: AuthedRequest) -> HttpResponse:
             "charts": charts,
         },
     )
+
+
+@login_required
+def sentence_figures(request: AuthedRequest) -> HttpResponse:
+    """Community sentences: orders, hours, completion and breach by office, partner and site."""
+    if not sentences.can_see_sentence_dashboard(request.user):
+        raise Http404
+    data = sentences.sentence_dashboard(viewer=request.user)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(sentence_exports.sentence_xlsx(data), "community-sentences.xlsx")
+    charts = sentence_exports.sentence_charts(data)
+    if request.GET.get("format") == "csv":
+        return _chart_csv(charts, request.GET.get("chart", ""), "community-sentences")
+    return render(request, "dashboards/sentences.html", {"d": data, "charts": charts, "as_of": data.as_of})

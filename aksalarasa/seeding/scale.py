@@ -96,6 +96,7 @@ from aksalarasa.programs.models import (
     StakeholderGroup,
     Tally,
 )
+from aksalarasa.seeding.scale_sentences import generate_sentences, orders_per_office
 
 CODE_PREFIX = "scale-"
 BATCH = 5_000
@@ -114,6 +115,7 @@ class Preset:
     programs_per_office: int
     registrations_per_office: int
     responses_per_office: int
+    orders_per_office: int
 
 
 # Per client, as in `national`: 1 referral per 6 clients, 1 program per 100, 1 registration per client
@@ -129,17 +131,19 @@ def derived(clients_per_office: int) -> dict[str, int]:
         "programs_per_office": max(4, round(clients_per_office * PER_CLIENT["programs"])),
         "registrations_per_office": round(clients_per_office * PER_CLIENT["registrations"]),
         "responses_per_office": round(clients_per_office * PER_CLIENT["responses"]),
+        "orders_per_office": orders_per_office(clients_per_office),
     }
 
 
 PRESETS = {
     # tiny: every state, stage and table at least once across its two offices (the tests use it).
     "tiny": Preset(2, 12, 4, partners_per_office=2, referrals_per_office=6, programs_per_office=4,
-                   registrations_per_office=16, responses_per_office=20),
+                   registrations_per_office=16, responses_per_office=20, orders_per_office=4),
     "small": Preset(4, 500, 13.3, **derived(500)),
     "medium": Preset(10, 2_000, 13.3, **derived(2_000)),
     # 94 x 3,192 = 300,048 clients; x 13.3 = ~4,000,000 sessions; 94 x 532 = 50,008 referrals;
-    # 94 x 32 = 3,008 programs; 94 x 3,192 = 300,048 registrations; 94 x 4,256 = 400,064 responses.
+    # 94 x 32 = 3,008 programs; 94 x 3,192 = 300,048 registrations; 94 x 4,256 = 400,064 responses;
+    # 94 x 106 = 9,964 community-sentence orders with about 1,000,000 ledger lines.
     "national": Preset(94, 3_192, 13.3, **derived(3_192)),
 }  # fmt: skip
 
@@ -1166,6 +1170,7 @@ def generate(
     programs_per_office: int | None = None,
     registrations_per_office: int | None = None,
     responses_per_office: int | None = None,
+    orders_per_office: int | None = None,
     resume: bool = False,
     log=None,
 ) -> Report:
@@ -1188,6 +1193,7 @@ def generate(
         else sizes["registrations_per_office"]
     )
     n_responses = responses_per_office if responses_per_office is not None else sizes["responses_per_office"]
+    n_orders = orders_per_office if orders_per_office is not None else sizes["orders_per_office"]
     n_partners = max(1, n_partners)
     log = log or (lambda msg: None)
     run_started = perf_counter()
@@ -1367,6 +1373,7 @@ def generate(
             programs = generate_programs(ins, seed, od, n_programs, offices)
             registrations = generate_events(ins, seed, od, programs, n_regs)
             generate_evidence(ins, seed, od, registrations, n_responses, instruments)
+            generate_sentences(ins, seed, od, n_orders, TODAY)
             started = perf_counter()  # the roll-ups read these (guidance.summaries)
             report.add(
                 "guidance summaries", client_summaries_refresh(clients=Client.objects.filter(office=office))
@@ -1377,7 +1384,8 @@ def generate(
         log(
             f"office {i + 1}/{offices}: {report['clients']:,} clients, {report['sessions']:,} sessions, "
             f"{report['referrals']:,} referrals, {report['registrations']:,} registrations, "
-            f"{report['responses']:,} responses ({perf_counter() - run_started:.0f} s)"
+            f"{report['responses']:,} responses, {report['sentence orders']:,} sentence orders, "
+            f"{report['hours entries']:,} hours entries ({perf_counter() - run_started:.0f} s)"
         )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

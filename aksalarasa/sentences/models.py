@@ -226,6 +226,7 @@ class SentenceOrder(models.Model):
         verbose_name=_("service site"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -434,6 +435,13 @@ class HoursEntry(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnly("hours entries are never deleted; add a correction")
 
+
+# Non-compliance, condition checks and letters (their own module; imported here so Django finds them).
+from aksalarasa.sentences.models_compliance import (  # noqa: E402, F401
+    ComplianceEvent,
+    ConditionCheck,
+    SentenceLetter,
+)
 
 # The site supervisor's phone app keeps its models in its own module (registered with this app).
 from aksalarasa.sentences.supervisor.models import PlacementPin, SiteVisit  # noqa: E402, F401

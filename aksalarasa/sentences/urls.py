@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aksalarasa.sentences import views
+from aksalarasa.sentences import compliance_views, views
 from aksalarasa.sentences.supervisor import urls as supervisor_urls
 
 app_name = "sentences"
@@ -18,5 +18,17 @@ urlpatterns = [
     path("sites/new/", views.site_create, name="site_create"),
     path("sites/<int:pk>/", views.site_detail, name="site_detail"),
     path("sites/<int:pk>/edit/", views.site_edit, name="site_edit"),
+]
+
+# Non-compliance, condition checks, letters and completion (compliance_views.py).
+urlpatterns += [
+    path("<int:pk>/compliance/new/", compliance_views.event_create, name="event_create"),
+    path("compliance/<int:pk>/evidence/", compliance_views.event_evidence, name="event_evidence"),
+    path("<int:pk>/letters/warning/", compliance_views.warning_create, name="warning_create"),
+    path("<int:pk>/letters/breach/", compliance_views.breach_report, name="breach_report"),
+    path("<int:pk>/complete/", compliance_views.order_complete, name="order_complete"),
+    path("<int:pk>/checks/new/", compliance_views.check_create, name="check_create"),
+    path("<int:pk>/letters/advice/", compliance_views.advice_create, name="advice_create"),
+    path("letters/<int:pk>.<str:fmt>", compliance_views.letter_download, name="letter_download"),
 ]
 urlpatterns += supervisor_urls.urlpatterns

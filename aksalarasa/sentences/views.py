@@ -20,7 +20,8 @@ from aksalarasa.clients.selectors import office_work_area, officer_choices_for, 
 from aksalarasa.core.concurrency import StaleVersion, save_versioned_form
 from aksalarasa.core.forms import apply_errors
 from aksalarasa.core.history import history_for
-from aksalarasa.sentences import scoping, selectors, services
+from aksalarasa.sentences import compliance_selectors, scoping, selectors, services
+from aksalarasa.sentences.compliance_forms import WarningForm
 from aksalarasa.sentences.forms import (
     CorrectionForm,
     HoursForm,
@@ -130,6 +131,9 @@ def _detail_context(request: AuthedRequest, order: SentenceOrder, can_manage: bo
         "hours_form": extra.get("hours_form") or HoursForm(),
         "correction_form": extra.get("correction_form") or CorrectionForm(order=order),
         "history": history_for(order) if can_manage else None,
+        # Non-compliance, condition checks, letters (compliance_views.py, _compliance.html).
+        "panel": compliance_selectors.compliance_panel(order=order, credited=credited),
+        "warning_form": WarningForm(order=order, prefix="warning") if can_manage else None,
     }
 
 

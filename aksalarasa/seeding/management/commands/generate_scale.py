@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from aksalarasa.core.scoping import unscoped
 from aksalarasa.seeding import scale
 
-PER_OFFICE = ("partners", "referrals", "programs", "registrations", "responses")
+PER_OFFICE = ("partners", "referrals", "programs", "registrations", "responses", "orders")
 
 
 class Command(BaseCommand):

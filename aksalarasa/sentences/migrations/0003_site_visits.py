@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('offices', '0002_load_regions'),
-        ('sentences', '0001_initial'),
+        ('sentences', '0002_compliance'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
