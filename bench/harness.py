@@ -177,12 +177,17 @@ def hey(url: str, headers: list[str]) -> dict:
         check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = float(re.search(r"50%+ in ([\d.]+) secs", out).group(1)) * 1000
-    p95 = float(re.search(r"95%+ in ([\d.]+) secs", out).group(1)) * 1000
+
+    def latency(q: str) -> float:  # hey prints no distribution when no request got an answer
+        found = re.search(q + r"%+ in ([\d.]+) secs", out)
+        return float(found.group(1)) * 1000 if found else float("nan")
+
+    p50, p95 = latency("50"), latency("95")
     codes = dict(re.findall(r"\[(\d{3})\]\s+(\d+) responses", out))
     errors = sum(int(n) for n in re.findall(r"\[(\d+)\]\s+Get ", out))
     if errors:
         codes["errors"] = str(errors)
+        codes["first error"] = out.split("Error distribution:", 1)[-1].strip().splitlines()[0][:160]
     return {"rps": rps, "p50": p50, "p95": p95, "codes": codes}
 
 

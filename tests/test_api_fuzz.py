@@ -52,7 +52,7 @@ import pytest
 import schemathesis
 from django.apps import apps
 from django.core import signals
-from django.db import close_old_connections, models, transaction
+from django.db import close_old_connections, models
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -66,6 +66,7 @@ from aksalarasa.accounts import services as account_services
 from aksalarasa.accounts.models import User
 from aksalarasa.offices.models import Office
 from config.wsgi import application
+from tests.scale_world import tiny_world
 
 pytestmark = pytest.mark.django_db  # each actor's run in a savepoint of the module's world transaction
 
@@ -235,6 +236,8 @@ def _aim_tables() -> dict[str, tuple[str, dict[str, str]]]:
         "staff": ("accounts.User", {"user_id": "pk"}),
         "order": ("sentences.SentenceOrder", {"order_id": "pk"}),
         "site": ("sentences.ServiceSite", {"site_id": "pk"}),
+        "compliance_event": ("sentences.ComplianceEvent", {"compliance_event_id": "pk"}),
+        "sentence_letter": ("sentences.SentenceLetter", {"letter_id": "pk"}),
         "visit": ("sentences.SiteVisit", {"visit_id": "client_uuid"}),
         "invitation": ("events.Invitation", {"invitation_id": "pk"}),
     }
@@ -401,6 +404,14 @@ def _extras(office: Office) -> None:
 
     site = make_site(office, actor=head)
     order = make_order(Client.objects.get(pk=clients[0]), actor=head, site=site)
+    # A non-compliance event and a warning letter about it (compliance_api.py aims at both).
+    from aksalarasa.sentences import compliance_services
+
+    event = compliance_services.compliance_event_record(
+        actor=head, order=order,
+        data={"kind": "absence", "occurred_on": order.start_date, "valid_reason": False, "evidence_note": "Fuzz"},
+    )  # fmt: skip
+    compliance_services.warning_letter_create(actor=head, order=order, event=event)
     # An entry from the site's phone app (a conflict: no PIN), for the photo upload to aim at.
     import datetime
     import uuid
@@ -430,18 +441,7 @@ def _extras(office: Office) -> None:
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> Iterator[World]:
     """Built unscoped (conftest's runtest wrapper covers fixture setup); requests run scoped."""
-    from aksalarasa.seeding import scale
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            sizes = scale.PRESETS["tiny"]
-            scale.generate(**{k: getattr(sizes, k) for k in sizes.__dataclass_fields__}, seed=11)
-            yield _world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    yield from tiny_world(django_db_blocker, 11, _world)
 
 
 def _world() -> World:

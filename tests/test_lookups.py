@@ -26,7 +26,6 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.test import Client as HttpClient
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -39,6 +38,7 @@ from aksalarasa.guidance.models import GuidanceSession
 from aksalarasa.offices.models import Office
 from aksalarasa.partners.models import Referral
 from aksalarasa.programs.models import Assessment, PlanningWorkshop, Program
+from tests.scale_world import tiny_world
 
 pytestmark = pytest.mark.django_db
 
@@ -62,18 +62,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> Iterator[World]:
-    from aksalarasa.seeding import scale
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            sizes = scale.PRESETS["tiny"]
-            scale.generate(**{k: getattr(sizes, k) for k in sizes.__dataclass_fields__}, seed=23)
-            yield _world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    yield from tiny_world(django_db_blocker, 23, _world)
 
 
 def _world() -> World:

@@ -95,6 +95,7 @@ from aksalarasa.sentences import services as sentence_services
 from aksalarasa.sentences.models import SiteVisit
 from aksalarasa.sentences.supervisor import services as supervisor_services
 from tests.factories import order_data
+from tests.scale_world import tiny_world
 
 pytestmark = pytest.mark.django_db  # each test in a savepoint of the module's world transaction
 
@@ -445,6 +446,7 @@ API: dict[str, tuple[str | None, str]] = {
     "/api/v1/sentences/orders/{order_id}/letters": ("order", "sentence_order"),
     "/api/v1/sentences/orders/{order_id}/completion": ("order", "sentence_order"),
     "/api/v1/sentences/letters/{letter_id}/document": ("letter", "sentence_order"),
+    "/api/v1/sentences/compliance-events/{compliance_event_id}": ("compliance_event", "sentence_order"),
     "/api/v1/sentences/supervisor/day": (None, "site_visit"),
     "/api/v1/sentences/supervisor/sync": (None, "site_visit"),
     "/api/v1/sentences/supervisor/visits/{visit_id}/photo": ("visit_uuid", "site_visit"),
@@ -672,18 +674,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> Iterator[World]:
-    from aksalarasa.seeding import scale
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            sizes = scale.PRESETS["tiny"]
-            scale.generate(**{k: getattr(sizes, k) for k in sizes.__dataclass_fields__}, seed=11)
-            yield _world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    yield from tiny_world(django_db_blocker, 11, _world)
 
 
 def _world() -> World:
@@ -798,6 +789,7 @@ PARAMS: dict[str, str] = {
     "order_id": "order",
     "site_id": "site",
     "letter_id": "letter",
+    "compliance_event_id": "compliance_event",
     "visit_id": "visit_uuid",
 }
 FIXED = {"fmt": "csv", "part": "agenda"}

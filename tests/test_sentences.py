@@ -208,6 +208,31 @@ def test_the_site_form_refuses_a_missing_declaration_in_indonesian(w, client):
     assert not ServiceSite.objects.filter(name="Tanpa Deklarasi").exists()
 
 
+def test_the_site_form_picks_regency_and_village_by_name_inside_the_province(w, client):
+    """Issue 17 item 8 on the site form: places are typed by name and stored as Kemendagri codes; a
+    regency outside the office's province is refused with a message, and nothing is saved."""
+    client.force_login(w["head"])
+    data = {
+        "name": "Pantai Sanur", "kind": "public_place", "address": "Jl. Pantai", "regency": "Kota Denpasar",
+        "village_code": "Sanur Kauh", "work_kinds": "menyapu", "capacity_per_day": 3, "opening_days": ["1"],
+        "opens_at": "08:00", "closes_at": "12:00", "non_commercial": "on", "active": "on",
+    }  # fmt: skip
+    response = client.post("/sentences/sites/new/", {**data, "regency": "Surabaya"})
+    assert (
+        response.status_code == 422
+        and "Pilih kabupaten/kota di provinsi kantor ini." in response.content.decode()
+    )
+    assert not ServiceSite.objects.filter(name="Pantai Sanur").exists()
+    response = client.post("/sentences/sites/new/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    site = ServiceSite.objects.get(name="Pantai Sanur")
+    assert (
+        site.regency_id == "51.71"
+        and site.village_code.startswith("51.71.")
+        and site.village_code.count(".") == 3
+    )
+
+
 # --- suitability --------------------------------------------------------------------------------
 
 

@@ -597,3 +597,84 @@ def test_the_order_page_reads_compliance_in_a_fixed_number_of_queries(client, w)
     with CaptureQueriesContext(connection) as five:
         assert client.get(url).status_code == 200
     assert len(five.captured_queries) == len(one.captured_queries)
+
+
+def test_a_valid_reason_can_be_recorded_later_and_a_stale_version_is_refused(client, w):
+    event = _event(w, days_ago=2)
+    client.force_login(w["officer"])
+    url = f"/api/v1/sentences/compliance-events/{event.pk}"
+    missing_reason = client.patch(url, {"valid_reason": True, "version": 1}, content_type="application/json")
+    assert missing_reason.status_code == 422 and "reason" in missing_reason.json()["errors"]
+    done = client.patch(
+        url, {"valid_reason": True, "reason": "Surat dokter", "version": 1}, content_type="application/json"
+    )
+    assert done.status_code == 200 and done.json()["valid_reason"] and done.json()["version"] == 2
+    stale = client.patch(url, {"valid_reason": False, "version": 1}, content_type="application/json")
+    assert stale.status_code == 409
+    event.refresh_from_db()
+    assert event.valid_reason and event.history.count() == 2
+    assert compliance_services.unexcused_count(w["order"]) == 0
+    client.force_login(make_user("officer", w["office"]))  # not the client's PK
+    assert (
+        client.patch(url, {"valid_reason": False, "version": 2}, content_type="application/json").status_code
+        == 404
+    )
+
+
+def test_option_b_needs_a_replaced_prison_term(w):
+    fine_only = make_order(
+        w["client"], actor=w["officer"], replaced_prison_days=None, replaced_fine=5_000_000
+    )
+    for days_ago in (3, 2, 1):
+        compliance_services.compliance_event_record(
+            actor=w["officer"],
+            order=fine_only,
+            data={
+                "kind": "refusal",
+                "occurred_on": w["today"] - timedelta(days=days_ago),
+                "valid_reason": False,
+                "evidence_note": "Menolak bekerja",
+            },
+        )
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        compliance_services.breach_report_create(actor=w["officer"], order=fine_only, data=_breach_data())
+    assert "option b of Art. 85(7) does not apply" in caught.value.message_dict["option"][0]
+    letter = compliance_services.breach_report_create(
+        actor=w["officer"], order=fine_only, data=_breach_data(option="fine")
+    )
+    with translation.override("id"):
+        text = " ".join(docx_text(letter_docx(compliance_selectors.letter_document(letter=letter))).split())
+    # Nothing credited: the whole fine is the part left, in rupiah.
+    assert "dari pidana denda yang diganti sebesar Rp5.000.000 = Rp5.000.000" in text
+
+
+def test_the_supervision_pages_record_checks_and_draft_the_advice(client, w):
+    order = _supervision(w, period=30)
+    client.force_login(w["officer"])
+    check_url = reverse("sentences:check_create", args=[order.pk])
+    assert client.get(reverse("sentences:check_create", args=[w["order"].pk])).status_code == 404
+    response = client.post(
+        check_url,
+        {
+            "condition": "special",
+            "condition_text": "Wajib lapor ke Bapas setiap bulan",
+            "checked_on": (w["today"] - timedelta(days=1)).isoformat(),
+            "result": "violated",
+            "note": "Tidak datang melapor",
+        },
+    )
+    assert response.status_code == 302
+    advice_url = reverse("sentences:advice_create", args=[order.pk])
+    refused = client.post(
+        advice_url, {"advice": "extend", "advice_months": "7", "recommendation": "Perlu waktu"}
+    )
+    assert refused.status_code == 422 and "36 bulan" in refused.content.decode()
+    assert not SentenceLetter.objects.filter(order=order).exists()
+    done = client.post(
+        advice_url, {"advice": "extend", "advice_months": "6", "recommendation": "Perlu waktu"}
+    )
+    assert done.status_code == 302
+    page = client.get(reverse("sentences:order_detail", args=[order.pk])).content.decode()
+    assert (
+        "Tidak datang melapor" in page and "Saran memperpanjang atau memperpendek pidana pengawasan" in page
+    )

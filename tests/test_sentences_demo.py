@@ -38,3 +38,20 @@ def test_demo_sites_orders_and_ledgers():
     first = _snapshot()
     load_demo()
     assert _snapshot() == first
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_breach_report_a_completion_letter_and_condition_checks():
+    from aksalarasa.sentences.models import ComplianceEvent, ConditionCheck, SentenceLetter
+
+    load_demo()
+    completed = SentenceOrder.objects.get(status="completed")
+    assert completed.closed_on is not None
+    assert SentenceLetter.objects.filter(order=completed, kind="completion").exists()
+    breach = SentenceOrder.objects.get(status="breach")
+    assert ComplianceEvent.objects.filter(order=breach, valid_reason=False).count() == 3
+    assert set(SentenceLetter.objects.filter(order=breach).values_list("kind", flat=True)) == {
+        "warning",
+        "breach_report",
+    }
+    assert ConditionCheck.objects.filter(order__sentence_type="supervision", result="met").exists()

@@ -23,13 +23,14 @@ from collections.abc import Iterator
 
 import pytest
 from django.apps import apps
-from django.db import models, transaction
+from django.db import models
 
 from aksalarasa.accounts.apps import office_rule
 from aksalarasa.clients.models import Client
 from aksalarasa.core.scoping import SCOPED_MODELS
 from aksalarasa.offices.models import Office
 from aksalarasa.partners.models import Partner, Referral
+from tests.scale_world import tiny_world
 from tests.test_api_fuzz import ACTORS, World, _world
 
 pytestmark = pytest.mark.django_db
@@ -56,18 +57,7 @@ def test_every_office_owned_model_has_its_visible_to() -> None:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> Iterator[World]:
-    from aksalarasa.seeding import scale
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            sizes = scale.PRESETS["tiny"]
-            scale.generate(**{k: getattr(sizes, k) for k in sizes.__dataclass_fields__}, seed=11)
-            yield _world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    yield from tiny_world(django_db_blocker, 11, _world)
 
 
 def _allowed_offices(user) -> set[int]:

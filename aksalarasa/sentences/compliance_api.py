@@ -32,7 +32,7 @@ from aksalarasa.sentences.models import ComplianceEvent, ConditionCheck, Sentenc
 router = Router(tags=["community sentences"])
 
 
-class EventOut(Schema):
+class ComplianceEventOut(Schema):
     id: int
     kind: str
     occurred_on: date
@@ -44,7 +44,7 @@ class EventOut(Schema):
     version: int
 
 
-class CheckOut(Schema):
+class ConditionCheckOut(Schema):
     id: int
     condition: str
     condition_text: str
@@ -54,7 +54,7 @@ class CheckOut(Schema):
     note: str
 
 
-class LetterOut(Schema):
+class SentenceLetterOut(Schema):
     id: int
     kind: str
     number: str
@@ -71,7 +71,7 @@ class LetterOut(Schema):
     pdf_url: str
 
 
-class PartLeftOut(Schema):
+class CompliancePartLeftOut(Schema):
     minutes_ordered: int
     minutes_credited: int
     minutes_missing: int
@@ -91,13 +91,13 @@ class ComplianceOut(Schema):
     breach_threshold: int
     breach_report_allowed: bool
     completion_allowed: bool
-    part_left: PartLeftOut
-    events: list[EventOut]
-    condition_checks: list[CheckOut]
-    letters: list[LetterOut]
+    part_left: CompliancePartLeftOut
+    events: list[ComplianceEventOut]
+    condition_checks: list[ConditionCheckOut]
+    letters: list[SentenceLetterOut]
 
 
-class EventIn(Schema):
+class ComplianceEventIn(Schema):
     kind: Literal["absence", "lateness", "refusal"]
     occurred_on: date
     minutes_late: int | None = None
@@ -106,7 +106,7 @@ class EventIn(Schema):
     evidence_note: str = Field(..., description="the evidence (a file can be added on the page)")
 
 
-class CheckIn(Schema):
+class ConditionCheckIn(Schema):
     condition: Literal["general", "special"]
     condition_text: str = ""
     checked_on: date
@@ -115,7 +115,7 @@ class CheckIn(Schema):
     note: str = ""
 
 
-class LetterIn(Schema):
+class SentenceLetterIn(Schema):
     kind: Literal["warning", "breach_report", "supervision_advice"]
     number: str = ""
     event_id: int | None = Field(None, description="warning: the event without a valid reason")
@@ -127,7 +127,7 @@ class LetterIn(Schema):
     advice_months: int | None = None
 
 
-class CompletionIn(Schema):
+class OrderCompletionIn(Schema):
     number: str = ""
 
 
@@ -138,8 +138,8 @@ def _managed(request: AuthedRequest, order_id: int) -> SentenceOrder:
     return order
 
 
-def _event_out(e: ComplianceEvent) -> EventOut:
-    return EventOut(
+def _event_out(e: ComplianceEvent) -> ComplianceEventOut:
+    return ComplianceEventOut(
         id=e.pk,
         kind=e.kind,
         occurred_on=e.occurred_on,
@@ -152,8 +152,8 @@ def _event_out(e: ComplianceEvent) -> EventOut:
     )
 
 
-def _check_out(c: ConditionCheck) -> CheckOut:
-    return CheckOut(
+def _check_out(c: ConditionCheck) -> ConditionCheckOut:
+    return ConditionCheckOut(
         id=c.pk,
         condition=c.condition,
         condition_text=c.condition_text,
@@ -164,9 +164,9 @@ def _check_out(c: ConditionCheck) -> CheckOut:
     )
 
 
-def _letter_out(letter: SentenceLetter) -> LetterOut:
+def _letter_out(letter: SentenceLetter) -> SentenceLetterOut:
     base = f"/api/v1/sentences/letters/{letter.pk}/document"
-    return LetterOut(
+    return SentenceLetterOut(
         id=letter.pk,
         kind=letter.kind,
         number=letter.number,
@@ -203,7 +203,7 @@ def compliance_detail(request: AuthedRequest, order_id: int) -> ComplianceOut:
         breach_threshold=panel.threshold,
         breach_report_allowed=panel.breach_allowed,
         completion_allowed=panel.complete_allowed,
-        part_left=PartLeftOut(
+        part_left=CompliancePartLeftOut(
             minutes_ordered=part.minutes_ordered,
             minutes_credited=part.minutes_credited,
             minutes_missing=part.minutes_missing,
@@ -222,10 +222,12 @@ def compliance_detail(request: AuthedRequest, order_id: int) -> ComplianceOut:
 
 @router.post(
     "/sentences/orders/{order_id}/compliance-events",
-    response={201: EventOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: ComplianceEventOut, 404: ErrorOut, 422: ErrorOut},
     summary="Record an absence, lateness or refusal, with whether the reason is valid (UU 1/2023 Art. 85(7))",
 )
-def compliance_event_create(request: AuthedRequest, order_id: int, payload: EventIn) -> tuple[int, EventOut]:
+def compliance_event_create(
+    request: AuthedRequest, order_id: int, payload: ComplianceEventIn
+) -> tuple[int, ComplianceEventOut]:
     order = _managed(request, order_id)
     values: dict[str, Any] = payload.dict()
     values["valid_reason"] = "yes" if values["valid_reason"] else "no"
@@ -240,10 +242,12 @@ def compliance_event_create(request: AuthedRequest, order_id: int, payload: Even
 
 @router.post(
     "/sentences/orders/{order_id}/condition-checks",
-    response={201: CheckOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: ConditionCheckOut, 404: ErrorOut, 422: ErrorOut},
     summary="Check a condition of a supervision order on a date (UU 1/2023 Art. 76(2)-(3))",
 )
-def condition_check_create(request: AuthedRequest, order_id: int, payload: CheckIn) -> tuple[int, CheckOut]:
+def condition_check_create(
+    request: AuthedRequest, order_id: int, payload: ConditionCheckIn
+) -> tuple[int, ConditionCheckOut]:
     order = _managed(request, order_id)
     values: dict[str, Any] = payload.dict()
     values["valid_reason"] = "on" if values["valid_reason"] else None
@@ -258,10 +262,12 @@ def condition_check_create(request: AuthedRequest, order_id: int, payload: Check
 
 @router.post(
     "/sentences/orders/{order_id}/letters",
-    response={201: LetterOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: SentenceLetterOut, 404: ErrorOut, 422: ErrorOut},
     summary="Draft a warning letter, the breach report to the prosecutor, or the advice to extend or shorten",
 )
-def letter_create(request: AuthedRequest, order_id: int, payload: LetterIn) -> tuple[int, LetterOut]:
+def letter_create(
+    request: AuthedRequest, order_id: int, payload: SentenceLetterIn
+) -> tuple[int, SentenceLetterOut]:
     order = _managed(request, order_id)
     user = request.user
     values = payload.dict()
@@ -295,11 +301,13 @@ def letter_create(request: AuthedRequest, order_id: int, payload: LetterIn) -> t
 
 @router.post(
     "/sentences/orders/{order_id}/completion",
-    response={201: LetterOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: SentenceLetterOut, 404: ErrorOut, 422: ErrorOut},
     summary="Close the order as completed (every hour in the ledger, or the supervision's period over) "
     "and draft the completion letter to the prosecutor and the court",
 )
-def order_completion(request: AuthedRequest, order_id: int, payload: CompletionIn) -> tuple[int, LetterOut]:
+def order_completion(
+    request: AuthedRequest, order_id: int, payload: OrderCompletionIn
+) -> tuple[int, SentenceLetterOut]:
     order = _managed(request, order_id)
     form = CompletionForm(_form_data(payload.dict()))
     if not form.is_valid():
@@ -321,3 +329,29 @@ def letter_document(
     response["Content-Disposition"] = f'attachment; filename="{_filename(letter)}.{fmt}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class ComplianceEventReasonIn(Schema):
+    valid_reason: bool
+    reason: str = ""
+    version: int = Field(..., description="the version read; a changed event answers 409")
+
+
+@router.patch(
+    "/sentences/compliance-events/{compliance_event_id}",
+    response={200: ComplianceEventOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Change whether an event's reason is valid (a doctor's letter arrives later); history keeps the earlier answer",
+)
+def compliance_event_reason(
+    request: AuthedRequest, compliance_event_id: int, payload: ComplianceEventReasonIn
+) -> ComplianceEventOut:
+    event = compliance_selectors.event_get_for_viewer(viewer=request.user, pk=compliance_event_id)
+    _managed(request, event.order_id)
+    event = compliance_services.compliance_event_reason(
+        actor=request.user,
+        event=event,
+        valid_reason=payload.valid_reason,
+        reason=payload.reason[:300],
+        expected_version=payload.version,
+    )
+    return _event_out(event)

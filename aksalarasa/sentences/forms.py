@@ -13,6 +13,7 @@ from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.models import Client
 from aksalarasa.core.forms import label_options
 from aksalarasa.offices.models import Office, Region
+from aksalarasa.offices.regions import RegionField
 from aksalarasa.offices.validators import validate_village_code
 from aksalarasa.partners.models import Partner, PartnerMembership
 from aksalarasa.sentences.models import Factor, HoursEntry, SentenceOrder, ServiceSite, Suitability
@@ -41,6 +42,16 @@ class SiteForm(FieldsOnly, forms.ModelForm):
                 "A site is accepted only with its declaration that the work is not commercial (UU 1/2023 Art. 85(3))."
             )
         },
+    )
+    regency = RegionField(
+        level="regency",
+        label=_("regency/city"),
+        help_text=_("Type the name, e.g. Denpasar, and choose from the list."),
+    )
+    village_code = RegionField(
+        label=_("village (desa/kelurahan)"),
+        required=False,
+        help_text=_("Type the village's name, e.g. Sanur Kauh, and choose from the list."),
     )
     supervisors = forms.ModelMultipleChoiceField(
         label=_("site supervisors"),
@@ -92,13 +103,22 @@ class SiteForm(FieldsOnly, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.office = office
         cast(forms.ModelChoiceField, self.fields["partner"]).queryset = Partner.objects.filter(office=office)
-        cast(forms.ModelChoiceField, self.fields["regency"]).queryset = Region.objects.filter(
-            level=Region.Level.REGENCY, parent_id=office.regional_office.province_id
-        )
+        self.province_id = office.regional_office.province_id
+        near = sorted(office.work_area.values_list("code", flat=True)) if office.pk else []
+        for name in ("regency", "village_code"):
+            cast(RegionField, self.fields[name]).set_near(near)
         members = PartnerMembership.objects.filter(partner__office=office).values("user_id")
         supervisors = cast(forms.ModelMultipleChoiceField, self.fields["supervisors"])
         supervisors.queryset = User.objects.filter(pk__in=members, is_active=True).order_by("full_name")
         label_options(supervisors, lambda u: u.full_name)
+
+    def clean_regency(self) -> Region:
+        """The regency picked by name, inside the office's province (the sites it places people at)."""
+        code = self.cleaned_data["regency"]
+        regency = Region.objects.filter(pk=code, level=Region.Level.REGENCY).first()
+        if regency is None or regency.parent_id != self.province_id:
+            raise forms.ValidationError(_("Choose a regency/city in this office's province."))
+        return regency
 
     def clean_village_code(self) -> str:
         value = self.cleaned_data["village_code"].strip()

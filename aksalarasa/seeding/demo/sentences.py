@@ -3,8 +3,9 @@
 Three service sites of Bapas Kelas I Denpasar: the beach at Mertasari, Sanur Kauh, kept with a
 Pokmas Lipas (the place of the AKSALARASA clean-up); the office's Griya Abhipraya; and the
 garden and kitchen of Yayasan Gerasa. Twelve fictional court decisions for the demo's adult
-clients: community service at the three sites (one completed, one in breach) and supervision
-sentences. Decision numbers, people, hours and the Pokmas are invented.
+clients: community service at the three sites (one completed and closed with its completion
+letter; one in breach: three absences without a valid reason, a warning letter and the breach
+report) and supervision sentences with monthly condition checks. Decision numbers, people, hours and the Pokmas are invented.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from aksalarasa.offices.models import Region
 from aksalarasa.partners import services as partner_services
 from aksalarasa.partners.models import Partner, PartnerMembership
 from aksalarasa.seeding.demo import DEMO_PASSWORD, DemoContext
-from aksalarasa.sentences import services
+from aksalarasa.sentences import compliance_services, services
 from aksalarasa.sentences.models import HoursEntry, PlacementPin, SentenceOrder, ServiceSite, Suitability
 
 POKMAS = "Pokmas Lipas Segara Kauh"
@@ -255,10 +256,60 @@ def _order(ctx: DemoContext, index: int, plan: tuple, client: Client, sites: lis
                 "corrects": first,
             },
         )
-    if status != "active":
-        values = {name: getattr(order, name) for name in services.ORDER_FIELDS}
-        values.update(site=order.site, status=status)
-        services.order_update(actor=officer, order=order, data=values, expected_version=order.version)
+    if status == "completed":  # every hour in the ledger: closed, with the completion letter
+        compliance_services.order_complete(
+            actor=officer, order=order, number=f"W20.PAS.PK-{101 + index}/2026"
+        )
+        ctx.count("sentence letters", True)
+    elif status == "breach":  # three absences without a valid reason, a warning, the breach report
+        _breach(ctx, order, officer, start, index)
+    elif kind == "supervision":
+        _checks(ctx, order, officer, start, today)
+
+
+def _breach(ctx: DemoContext, order: SentenceOrder, officer: User, start: date, index: int) -> None:
+    notes = ["Tidak datang, tanpa kabar", "Tidak datang; keluarga tidak tahu keberadaannya", "Tidak datang"]
+    events = []
+    for offset, note in zip((2, 5, 8), notes, strict=True):
+        event = compliance_services.compliance_event_record(
+            actor=officer,
+            order=order,
+            data={"kind": "absence", "occurred_on": start + timedelta(days=offset), "valid_reason": False,
+                  "evidence_note": f"{note} (laporan pengawas lokasi)"},
+        )  # fmt: skip
+        events.append(event)
+        ctx.count("non-compliance events", True)
+    compliance_services.compliance_event_record(
+        actor=officer,
+        order=order,
+        data={"kind": "lateness", "occurred_on": start + timedelta(days=11), "minutes_late": 40,
+              "valid_reason": True, "reason": "Ban motor bocor", "evidence_note": "Foto ban dikirim ke PK"},
+    )  # fmt: skip
+    compliance_services.warning_letter_create(
+        actor=officer, order=order, event=events[0], number=f"W20.PAS.SP-{101 + index}/2026"
+    )
+    compliance_services.breach_report_create(
+        actor=officer,
+        order=order,
+        data={"option": "repeat", "number": f"W20.PAS.LP-{101 + index}/2026",
+              "recommendation": "Klien masih bekerja harian; disarankan mengulangi sisa jam kerja sosial "
+                                "dengan jadwal akhir pekan."},
+    )  # fmt: skip
+    ctx.count("sentence letters", True)
+
+
+def _checks(ctx: DemoContext, order: SentenceOrder, officer: User, start: date, today: date) -> None:
+    """Monthly checks of the general and the special condition, all met, up to today."""
+    day = start + timedelta(days=28)
+    while day <= today:
+        for condition, text in (("general", ""), ("special", order.special_conditions)):
+            compliance_services.condition_check_record(
+                actor=officer,
+                order=order,
+                data={"condition": condition, "condition_text": text, "checked_on": day, "result": "met"},
+            )
+            ctx.count("condition checks", True)
+        day += timedelta(days=30)
 
 
 def _suitability(ctx: DemoContext, client: Client | None, today: date) -> None:
