@@ -241,6 +241,7 @@ def _aim_tables() -> dict[str, tuple[str, dict[str, str]]]:
         "unavailable": ("sentences.UnavailableTime", {"unavailable_id": "pk"}),
         "compliance_event": ("sentences.ComplianceEvent", {"compliance_event_id": "pk"}),
         "sentence_letter": ("sentences.SentenceLetter", {"letter_id": "pk"}),
+        "visit": ("sentences.SiteVisit", {"visit_id": "client_uuid"}),
         "invitation": ("events.Invitation", {"invitation_id": "pk"}),
     }
 
@@ -424,6 +425,17 @@ def _extras(office: Office) -> None:
         data={"kind": "absence", "occurred_on": order.start_date, "valid_reason": False, "evidence_note": "Fuzz"},
     )  # fmt: skip
     compliance_services.warning_letter_create(actor=head, order=order, event=event)
+    # An entry from the site's phone app (a conflict: no PIN), for the photo upload to aim at.
+    import datetime
+    import uuid
+
+    from aksalarasa.sentences.supervisor import services as supervisor_services
+
+    supervisor_services.visit_sync_one(
+        actor=head, order=order,
+        item={"id": uuid.uuid4(), "order_id": order.pk, "site_id": site.pk, "work_date": order.start_date,
+              "attendance": "arrived", "start": datetime.time(8), "end": datetime.time(10), "break_minutes": 0},
+    )  # fmt: skip
     instrument = Instrument.objects.create(
         key=f"fuzz-{office.pk}", office=office, name_id="Angket", name_en="Form", audience="client"
     )

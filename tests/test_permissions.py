@@ -41,6 +41,7 @@ action per method; add a rule to RULES (aksalarasa/accounts/permissions.py) if t
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import time
@@ -69,6 +70,7 @@ from aksalarasa.accounts.permissions import (
     REGION,
     RULES,
     SECTION,
+    SUPERVISES,
     TAKES_PART,
 )
 from aksalarasa.clients.models import Client, ImportRun, Litmas, NoContact, Supervision
@@ -91,7 +93,8 @@ from aksalarasa.programs.models import (
 from aksalarasa.sentences import compliance_services
 from aksalarasa.sentences import person as sentence_person
 from aksalarasa.sentences import services as sentence_services
-from aksalarasa.sentences.models import PlacementComplaint, PlannedSession, UnavailableTime
+from aksalarasa.sentences.models import PlacementComplaint, PlannedSession, SiteVisit, UnavailableTime
+from aksalarasa.sentences.supervisor import services as supervisor_services
 from tests.factories import order_data
 from tests.scale_world import tiny_world
 
@@ -115,6 +118,7 @@ ACTORS = [
     "program_team",
     "partner_staff",
     "admin",
+    "site_supervisor",
     "superuser",
     "other_office",
 ]
@@ -130,7 +134,8 @@ FACTS = {
     "program_team": {OFFICE, MEMBER},
     "partner_staff": {OFFICE, PARTNER, TAKES_PART},
     "admin": {OFFICE},
-    "superuser": {OFFICE, SECTION, MINE, MEMBER, PARTNER, TAKES_PART},
+    "site_supervisor": {OFFICE, SUPERVISES},  # supervises the own office's site (Bundle)
+    "superuser": {OFFICE, SECTION, MINE, MEMBER, PARTNER, TAKES_PART, SUPERVISES},
     "other_office": {OFFICE, SECTION, MINE, OWNER},
 }
 # Who may see the child client's full name (everyone else sees initials).
@@ -349,6 +354,13 @@ ROUTES: dict[str, R] = {
     "sentences:check_create": rw("sv_order", "sentence_order"),
     "sentences:advice_create": rw("sv_order", "sentence_order"),
     "sentences:letter_download": ro("letter", "sentence_order"),
+    # the site supervisor's phone app (sentences/supervisor)
+    "sentences:supervisor_app": ro(None, "site_visit"),
+    "sentences:supervisor_sw": ro(None, "public"),  # no data; the browser fetches it like a static file
+    "sentences:supervisor_manifest": ro(None, "public"),  # browsers fetch manifests without cookies
+    "sentences:pin_issue": wo("order", "sentence_order"),
+    "sentences:visit_decide": wo("visit", "sentence_order"),
+    "sentences:visit_photo": R("visit", get="visit_photo:read", absent="the entry has no photo"),
     # Django's admin (every other admin: pattern is "admin:read"/"admin:edit": superusers only)
     "admin:login": R(get="public:read", post="public:submit"),
     "admin:logout": R(post="public:submit"),
@@ -453,6 +465,9 @@ API: dict[str, tuple[str | None, str]] = {
     "/api/v1/sentences/orders/{order_id}/completion": ("order", "sentence_order"),
     "/api/v1/sentences/letters/{letter_id}/document": ("letter", "sentence_order"),
     "/api/v1/sentences/compliance-events/{compliance_event_id}": ("compliance_event", "sentence_order"),
+    "/api/v1/sentences/supervisor/day": (None, "site_visit"),
+    "/api/v1/sentences/supervisor/sync": (None, "site_visit"),
+    "/api/v1/sentences/supervisor/visits/{visit_id}/photo": ("visit_uuid", "site_visit"),
 }
 for _path in (
     "{program_id} /stage /members /records/{kind} /records/{kind}/{record_id} /assessments "
@@ -495,7 +510,9 @@ def _first(qs):
     return obj
 
 
-def _bundle(office: Office, officer: User, partner_staff: User, team: User) -> Bundle:
+def _bundle(
+    office: Office, officer: User, partner_staff: User, team: User, supervisor: User | None = None
+) -> Bundle:
     from aksalarasa.evidence.models import Instrument, InstrumentVersion, Item, Subscale
 
     client = _first(Client.objects.filter(office=office, category="adult", officer=officer))
@@ -563,6 +580,9 @@ def _bundle(office: Office, officer: User, partner_staff: User, team: User) -> B
             "non_commercial": True, "supervisors": [partner_staff], "active": True,
         },
     )  # fmt: skip
+    if supervisor is not None:  # the site supervisor actor: a person of the partner, on the site
+        PartnerMembership.objects.create(partner=partner, user=supervisor, created_by=head)
+        site.supervisors.add(supervisor)
     order = sentence_services.order_create(actor=head, client=client, data=order_data(site=site))
     sv_order = sentence_services.order_create(
         actor=head, client=client, data=order_data(
@@ -577,6 +597,13 @@ def _bundle(office: Office, officer: User, partner_staff: User, team: User) -> B
     )  # fmt: skip
     letter = compliance_services.warning_letter_create(actor=head, order=order, event=cs_event)
     own_token = sentence_person.link_issue(actor=head, order=order)
+    # An entry from the site without the person's PIN: a conflict waiting for the PK.
+    visit = supervisor_services.visit_sync_one(
+        actor=supervisor or partner_staff, order=order,
+        item={"id": uuid.uuid4(), "order_id": order.pk, "site_id": site.pk, "work_date": order.start_date,
+              "attendance": "arrived", "start": time(8), "end": time(10), "break_minutes": 0},
+    )  # fmt: skip
+    visit_row = SiteVisit.objects.get(client_uuid=visit.id)
     cs_litmas = Litmas.objects.create(
         office=office, client=client, purpose="community_sentence", requested_on=order.decision_date,
         due_date=order.decision_date, officer=officer,
@@ -662,6 +689,8 @@ def _bundle(office: Office, officer: User, partner_staff: User, team: User) -> B
         "compliance_event": cs_event,
         "letter": letter,
         "cs_litmas": cs_litmas,
+        "visit": visit_row,
+        "visit_uuid": str(visit_row.client_uuid),
         "import_run": ImportRun.objects.create(
             token=f"matrix-run-{office.pk}", office=office, user=head, kind="clients", filename="uji.csv"
         ).token,
@@ -704,6 +733,13 @@ def _world() -> World:
         "program_team": staff_a.get(username="s000.tim"),
         "partner_staff": staff_a.get(username="s000.mitra"),
         "admin": staff_a.get(username="s000.admin"),
+        "site_supervisor": User.objects.create(
+            username="matrix.pengawas",
+            full_name="Pengawas Lokasi",
+            office=office_a,
+            role_site_supervisor=True,
+            password=make_password(None),
+        ),  # fmt: skip
         "superuser": User.objects.create(
             username="matrix.root", is_superuser=True, is_staff=True, full_name="Root"
         ),
@@ -716,13 +752,17 @@ def _world() -> World:
     b_officer = (
         User.objects.filter(office=office_b, role_officer=True, section="adult").order_by("username").first()
     )
-    a = _bundle(office_a, users["officer"], users["partner_staff"], users["program_team"])
+    a = _bundle(
+        office_a, users["officer"], users["partner_staff"], users["program_team"], users["site_supervisor"]
+    )
     b = _bundle(
         office_b, b_officer, User.objects.get(username="s001.mitra"), User.objects.get(username="s001.tim")
     )
     own = {actor: (b if actor == "other_office" else a) for actor in ACTORS}
     other = {actor: (a if actor == "other_office" else b) for actor in ACTORS}
     # Sessions and the look-up rate-limit counters (core.LookupCount) change on any request, refused or not.
+    # Not state: the session, and the look-up rate counters (core.LookupCount), which count every
+    # look-up by a key, refused or not.
     tables = sorted(
         t for t in connection.introspection.table_names() if t not in ("django_session", "core_lookup_count")
     )
@@ -787,6 +827,7 @@ PARAMS: dict[str, str] = {
     "unavailable_id": "unavailable",
     "letter_id": "letter",
     "compliance_event_id": "compliance_event",
+    "visit_id": "visit_uuid",
 }
 FIXED = {"fmt": "csv", "part": "agenda"}
 BY_ROUTE = {  # parameters whose meaning depends on the route
@@ -1072,6 +1113,7 @@ READS = {
     "planned": "work_plan", "unavailable": "work_plan", "complaint": "placement_complaint",
     "order": "sentence_order", "site": "site", "cs_litmas": "litmas", "sv_order": "sentence_order",
     "compliance_event": "sentence_order", "letter": "sentence_order",
+    "visit": "visit_photo", "visit_uuid": "site_visit",
 }  # fmt: skip
 
 

@@ -31,6 +31,7 @@ class StaffAdmin(SimpleHistoryAdmin, UserAdmin):
                     "role_program_team",
                     "role_partner_staff",
                     "role_admin",
+                    "role_site_supervisor",
                 )
             },
         ),

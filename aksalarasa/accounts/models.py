@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aksalarasa.accounts.permissions import can
-from aksalarasa.accounts.roles import HEAD_ROLES, OFFICE_ROLES, Role, role_field
+from aksalarasa.accounts.roles import HEAD_ROLES, OFFICE_ROLES, PARTNER_SIDE_ROLES, Role, role_field
 
 
 class UserQuerySet(models.QuerySet["User"]):
@@ -95,6 +95,7 @@ class User(AbstractUser):
     role_program_team = models.BooleanField(Role.PROGRAM_TEAM.label, default=False)
     role_partner_staff = models.BooleanField(Role.PARTNER_STAFF.label, default=False)
     role_admin = models.BooleanField(Role.ADMIN.label, default=False)
+    role_site_supervisor = models.BooleanField(Role.SITE_SUPERVISOR.label, default=False)
 
     must_change_password = models.BooleanField(_("must change password at next login"), default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -133,9 +134,14 @@ class User(AbstractUser):
         return self.has_role(*OFFICE_ROLES)
 
     @property
+    def is_partner_side(self) -> bool:
+        """Partner staff or a site supervisor: a person of a partner organisation."""
+        return self.has_role(*PARTNER_SIDE_ROLES)
+
+    @property
     def is_partner_only(self) -> bool:
-        return self.role_partner_staff and not self.has_role(
-            *(r for r in OFFICE_ROLES if r != Role.PARTNER_STAFF)
+        return self.has_role(*PARTNER_SIDE_ROLES) and not self.has_role(
+            *(r for r in OFFICE_ROLES if r not in PARTNER_SIDE_ROLES)
         )
 
     @property

@@ -8,7 +8,8 @@ Reaches, from the widest: ALL (every office), REGION (the offices of the viewer'
 OFFICE (own office), SECTION (own office, clients of the viewer's section: BKD adults, BKA
 children), MINE (the officer's own clients), MEMBER (programs the user is on the team of),
 PARTNER (the partner staff's own organisation and what it was sent), TAKES_PART (programs the
-partner staff's organisation takes part in), OWNER (the person the record belongs to). NONE is
+partner staff's organisation takes part in), OWNER (the person the record belongs to), SUPERVISES
+(the sites a site supervisor supervises and the people placed there). NONE is
 an explicit nobody (a superuser override for office-bound pages: a superuser has no office);
 EVERYONE is any signed-in person; PUBLIC also anonymous visitors.
 
@@ -39,6 +40,7 @@ ALL, REGION, OFFICE, SECTION, MINE, MEMBER, PARTNER = (
     "partner",
 )
 OWNER = "owner"
+SUPERVISES = "supervises"
 TAKES_PART = "takes_part"
 NONE = "none"
 EVERYONE = "everyone"
@@ -211,6 +213,17 @@ RULES: dict[str, dict[str, Rule]] = {
         "edit": {"office_head": OFFICE, "section_head": OFFICE, "admin": OFFICE},
         "create": {"office_head": OFFICE, "section_head": OFFICE, "admin": OFFICE, "superuser": NONE},
     },
+    # The site supervisor's phone app (sentences/supervisor): the day list of their own sites' people
+    # (name, masked for children; hours), arrived/absent, times, work done, photo, location, the
+    # person's PIN. Never the order, the case or the client record. What they send goes to the ledger
+    # or, on a conflict, to the order's PK ("sentence_order: edit").
+    "site_visit": {
+        "read": {"site_supervisor": SUPERVISES},
+        "create": {"site_supervisor": SUPERVISES, "superuser": NONE},
+        "edit": {"site_supervisor": SUPERVISES, "superuser": NONE},
+    },
+    # A work photo: the supervisor who may see the site and the order's guidance staff.
+    "visit_photo": {"read": {**GUIDANCE, "site_supervisor": SUPERVISES}},
     "admin": {"read": {}, "edit": {}},  # Django's admin: superusers only
 }
 

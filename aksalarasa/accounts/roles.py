@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     PROGRAM_TEAM = "program_team", _("Program team")
     PARTNER_STAFF = "partner_staff", _("Partner staff")
     ADMIN = "admin", _("Office administrator")
+    # A partner's person at a community-service site (pengawas lokasi): the phone app only.
+    SITE_SUPERVISOR = "site_supervisor", _("Site supervisor (partner)")
 
 
 # Roles that belong to one office (as opposed to the regional and national viewers).
@@ -25,7 +27,10 @@ OFFICE_ROLES = (
     Role.PROGRAM_TEAM,
     Role.PARTNER_STAFF,
     Role.ADMIN,
+    Role.SITE_SUPERVISOR,
 )
+# Roles held by people of a partner organisation, not of the office.
+PARTNER_SIDE_ROLES = (Role.PARTNER_STAFF, Role.SITE_SUPERVISOR)
 # Roles an office head or administrator may grant; national and regional are granted centrally.
 GRANTABLE_BY_OFFICE = OFFICE_ROLES
 # Roles for which an office may require two-factor login.

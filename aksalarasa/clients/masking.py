@@ -65,7 +65,7 @@ def client_label(client: Client, viewer: User, *, name_shared: bool = True) -> s
     """
     if can_see_identity(viewer, client):
         return client.full_name
-    if name_shared and viewer.is_authenticated and viewer.role_partner_staff:
+    if name_shared and viewer.is_authenticated and viewer.is_partner_side:
         name_shared = any(rule(viewer, client) for rule in PARTNER_NAME_RULES)
     if client.is_child or not name_shared:
         return client.initials

@@ -68,6 +68,9 @@ def photo_clean(upload) -> CleanPhoto:
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         raise PhotoError(_("The photo must be a JPEG, PNG or WebP image.")) from exc
     image.thumbnail((MAX_SIDE, MAX_SIDE))
+    # Pillow carries some metadata from the decoded file into a new encoding (a JPEG comment, an
+    # XMP packet, an ICC profile): the encoder gets none of it.
+    image.info = {}
     extension, content_type = FORMATS[fmt]
     out = io.BytesIO()
     if fmt == "JPEG":

@@ -104,10 +104,13 @@ def membership_list(*, partner: Partner) -> QuerySet[PartnerMembership]:
 
 
 def membership_candidates(*, partner: Partner) -> QuerySet:
-    """Partner-staff accounts of the partner's office that belong to no partner yet."""
+    """Partner-staff and site-supervisor accounts of the partner's office that belong to no partner yet."""
 
     return User.objects.filter(
-        office_id=partner.office_id, role_partner_staff=True, is_active=True, partner_membership__isnull=True
+        Q(role_partner_staff=True) | Q(role_site_supervisor=True),
+        office_id=partner.office_id,
+        is_active=True,
+        partner_membership__isnull=True,
     ).order_by("full_name")
 
 

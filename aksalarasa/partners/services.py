@@ -116,7 +116,7 @@ def service_update(
 
 @transaction.atomic
 def membership_link(*, partner: Partner, user: User, actor: User) -> PartnerMembership:
-    if not user.role_partner_staff or user.office_id != partner.office_id:
+    if not user.is_partner_side or user.office_id != partner.office_id:
         raise ValidationError(_("Only partner-staff accounts of the partner's office can be linked."))
     if PartnerMembership.objects.filter(user=user).exists():
         raise ValidationError(_("This account already belongs to a partner."))

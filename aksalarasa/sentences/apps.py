@@ -37,6 +37,11 @@ class SentencesConfig(AppConfig):
                 order=35,
             )
         )
+        from aksalarasa.sentences.supervisor.selectors import is_site_supervisor
+
+        nav_register(
+            NavItem("site_app", _("Site app"), "sentences:supervisor_app", is_site_supervisor, order=30)
+        )
         nav_register(
             NavItem(
                 "service_sites", _("Service sites"), "sentences:site_list", scoping.can_browse_sites, order=45

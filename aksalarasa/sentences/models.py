@@ -448,3 +448,6 @@ from aksalarasa.sentences.person_models import PersonLink as PersonLink  # noqa:
 from aksalarasa.sentences.person_models import PlacementComplaint as PlacementComplaint  # noqa: E402
 from aksalarasa.sentences.plan_models import PlannedSession as PlannedSession  # noqa: E402
 from aksalarasa.sentences.plan_models import UnavailableTime as UnavailableTime  # noqa: E402
+
+# The site supervisor's phone app keeps its models in its own module (registered with this app).
+from aksalarasa.sentences.supervisor.models import PlacementPin, SiteVisit  # noqa: E402, F401

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from aksalarasa.sentences import compliance_views, views
+from aksalarasa.sentences.supervisor import urls as supervisor_urls
 
 app_name = "sentences"
 urlpatterns = [
@@ -33,3 +34,4 @@ urlpatterns += [
     path("<int:pk>/letters/advice/", compliance_views.advice_create, name="advice_create"),
     path("letters/<int:pk>.<str:fmt>", compliance_views.letter_download, name="letter_download"),
 ]
+urlpatterns += supervisor_urls.urlpatterns

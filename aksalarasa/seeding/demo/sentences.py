@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from aksalarasa.accounts.models import User
@@ -24,10 +25,12 @@ from aksalarasa.partners import services as partner_services
 from aksalarasa.partners.models import Partner, PartnerMembership
 from aksalarasa.seeding.demo import DEMO_PASSWORD, DemoContext
 from aksalarasa.sentences import compliance_services, services
-from aksalarasa.sentences.models import HoursEntry, SentenceOrder, ServiceSite, Suitability
+from aksalarasa.sentences.models import HoursEntry, PlacementPin, SentenceOrder, ServiceSite, Suitability
 
 POKMAS = "Pokmas Lipas Segara Kauh"
 SUPERVISOR = ("pengawas.segara", "Wayan Segara Putra")
+# The placement PIN of every demo person at a site (the site app asks for it; fiction, like the demo).
+DEMO_PIN = "246810"
 
 # name, kind, partner, address, village, lat, lon, work, capacity, days, opens, closes, safety, equipment, MoU
 SITES = [
@@ -187,15 +190,18 @@ def _supervisor(ctx: DemoContext, office, pokmas: Partner, head: User) -> User:
     if user is None:
         user = User(
             username=username, full_name=full_name, email=f"{username}@demo.aksalarasa.invalid",
-            office=office, role_partner_staff=True,
+            office=office, role_partner_staff=True, role_site_supervisor=True,
         )  # fmt: skip
         user.set_password(DEMO_PASSWORD)
         user.save()
         ctx.count("staff accounts", True)
+    elif not user.role_site_supervisor:  # a demo loaded before the site app: the role it now needs
+        user.role_site_supervisor = True
+        user.save(update_fields=["role_site_supervisor"])
     if not PartnerMembership.objects.filter(user=user).exists():
         partner_services.membership_link(partner=pokmas, user=user, actor=head)
     ctx.objects[f"user:{username}"] = user
-    ctx.accounts.append((username, str(Role.PARTNER_STAFF.label), office.name))
+    ctx.accounts.append((username, f"{Role.PARTNER_STAFF.label}, {Role.SITE_SUPERVISOR.label}", office.name))
     return user
 
 
@@ -221,6 +227,8 @@ def _order(ctx: DemoContext, index: int, plan: tuple, client: Client, sites: lis
         "site": sites[site_index] if site_index is not None else None,
     }  # fmt: skip
     order = services.order_create(actor=officer, client=client, data=data)
+    if order.site_id is not None:  # the person's PIN for the site app, the same for every demo person
+        PlacementPin.objects.create(order=order, pin_hash=make_password(DEMO_PIN), issued_by=officer)
     # Hours in sessions of `per_day` hours, every third day from the start, none in the future.
     day, left = start + timedelta(days=1), credit * 60
     while left > 0 and day < today:

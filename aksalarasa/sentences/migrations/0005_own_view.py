@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('offices', '0002_load_regions'),
-        ('sentences', '0003_work_plan'),
+        ('sentences', '0004_work_plan'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

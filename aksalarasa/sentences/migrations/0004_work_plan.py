@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('offices', '0002_load_regions'),
-        ('sentences', '0002_compliance'),
+        ('sentences', '0003_site_visits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
