@@ -29,6 +29,7 @@ from aksalarasa.accounts.permissions import (
 from aksalarasa.clients.models import client_scope, through_client
 from aksalarasa.partners.models import own_partner_ids
 from aksalarasa.sentences import rules
+from aksalarasa.sentences.choices import Weekday
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
@@ -80,14 +81,7 @@ class ServiceSite(models.Model):
         PUBLIC_PLACE = "public_place", _("Public place (beach, village, park)")
         GRIYA_ABHIPRAYA = "griya_abhipraya", _("Griya Abhipraya (the office's guidance house)")
 
-    class Weekday(models.TextChoices):
-        MON = "1", _("Monday")
-        TUE = "2", _("Tuesday")
-        WED = "3", _("Wednesday")
-        THU = "4", _("Thursday")
-        FRI = "5", _("Friday")
-        SAT = "6", _("Saturday")
-        SUN = "7", _("Sunday")
+    Weekday = Weekday
 
     office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
     partner = models.ForeignKey(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aksalarasa.accounts.permissions import reach_filter
+from aksalarasa.sentences.choices import Weekday
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
@@ -99,14 +100,7 @@ class UnavailableTime(models.Model):
         WORSHIP = "worship", _("Worship")
         OTHER = "other", _("Other")
 
-    class Weekday(models.TextChoices):
-        MON = "1", _("Monday")
-        TUE = "2", _("Tuesday")
-        WED = "3", _("Wednesday")
-        THU = "4", _("Thursday")
-        FRI = "5", _("Friday")
-        SAT = "6", _("Saturday")
-        SUN = "7", _("Sunday")
+    Weekday = Weekday
 
     office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
     order = models.ForeignKey(
