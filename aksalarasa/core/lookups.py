@@ -74,7 +74,8 @@ def _upsert(key: str, window_end: datetime) -> int:
     for attempt in range(100):
         try:
             with connection.cursor() as cursor:
-                cursor.execute(_UPSERT, [key, window_end])
+                # As the ORM stores it (SQLite: naive UTC text), so the clean-up's filter compares alike.
+                cursor.execute(_UPSERT, [key, connection.ops.adapt_datetimefield_value(window_end)])
                 return int(cursor.fetchone()[0])
         except OperationalError as exc:
             if connection.vendor != "sqlite" or "locked" not in str(exc) or attempt == 99:
