@@ -456,7 +456,9 @@ def test_office_admin_cannot_grant_national_or_regional_roles(client, office_a, 
 def test_office_admin_sees_only_office_roles_in_the_form(client, office_admin):
     form = client.get("/accounts/staff/new/").context["form"]
     offered = {value for value, _label in form.fields["roles"].choices}
-    assert offered == {"office_head", "section_head", "officer", "program_team", "partner_staff", "admin"}
+    assert offered == {
+        "office_head", "section_head", "officer", "program_team", "partner_staff", "site_supervisor", "admin"
+    }  # fmt: skip
 
 
 def test_editing_keeps_roles_the_office_cannot_grant(client, office_a, office_admin):

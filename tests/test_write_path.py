@@ -957,6 +957,23 @@ def _invitation_accept(office, actor):
     return invitation
 
 
+def _invitation_accept_many(office, actor):
+    from aksalarasa.events.services import ClientConsent, invitation_accept_many, invitation_request
+
+    first = _invitation_world(office, actor)  # makes `actor` an adult-section PK with an event
+    invitation = invitation_request(event=first.event, actor=actor, officer=actor)
+    clients = [make_client(office, actor, consent_community=True) for _ in range(2)]
+    invitation_accept_many(
+        invitation=invitation,
+        actor=actor,
+        choices=[
+            ClientConsent(client=c, consent_given_by="Klien", consent_at=timezone.now()) for c in clients
+        ],
+        expected_version=invitation.version,
+    )
+    return invitation
+
+
 def _invitation_decline(office, actor):
     from aksalarasa.events.services import invitation_decline
 
@@ -970,6 +987,7 @@ def _invitation_decline(office, actor):
 WALKS: dict[str, Callable[[Any, Any], Any]] = {
     "events.invitation_request": _invitation_request,
     "events.invitation_accept": _invitation_accept,
+    "events.invitation_accept_many": _invitation_accept_many,
     "events.invitation_decline": _invitation_decline,
     "sentences.site_create": _site_create,
     "sentences.site_update": _site_update,

@@ -27,6 +27,9 @@ from tests.factories import PASSWORD, OfficeFactory, make_user
 ANONYMOUS = "anonymous"
 STAFF = frozenset(role.value for role in Role)
 HEADS = frozenset({Role.OFFICE_HEAD.value, Role.ADMIN.value})
+# The partner's side: partner staff and the site supervisor (whose one page is the site app) read
+# no program, evidence, event or partner page of the office.
+PARTNER_SIDE = frozenset({Role.PARTNER_STAFF.value, Role.SITE_SUPERVISOR.value})
 STAFF_BROWSERS = HEADS | {Role.SECTION_HEAD.value, Role.NATIONAL.value, Role.REGIONAL.value}
 
 
@@ -145,7 +148,7 @@ def _setup_access_log(world: World) -> None:
 
 
 # Programs: one program of the office with the program-team user as an editing member.
-PROGRAM_READERS = STAFF - {Role.PARTNER_STAFF.value}
+PROGRAM_READERS = STAFF - PARTNER_SIDE
 
 
 def _setup_program(world: World) -> None:
@@ -187,7 +190,7 @@ def _program_url(world: World, name: str, *args) -> str:
     return reverse(name, args=[world.extra["program"].pk, *args])
 
 
-EVIDENCE_READERS = STAFF - {Role.PARTNER_STAFF.value}
+EVIDENCE_READERS = STAFF - PARTNER_SIDE
 EVIDENCE_MANAGERS = frozenset(
     {
         Role.OFFICE_HEAD.value,
@@ -420,17 +423,19 @@ NAVIGATION: dict[str, frozenset[str]] = {
     "clients:counts": frozenset({_R.NATIONAL, _R.REGIONAL}),
     "clients:litmas_list": frozenset({_R.OFFICE_HEAD, _R.SECTION_HEAD, _R.OFFICER}),
     "partners:referral_list": frozenset({_R.OFFICE_HEAD, _R.SECTION_HEAD, _R.OFFICER, _R.PARTNER_STAFF}),
-    "partners:partner_list": STAFF - {_R.PARTNER_STAFF},
-    "programs:list": STAFF - {_R.PARTNER_STAFF},
+    "partners:partner_list": STAFF - PARTNER_SIDE,
+    "programs:list": STAFF - PARTNER_SIDE,
     "events:list": frozenset({_R.OFFICE_HEAD, _R.SECTION_HEAD, _R.OFFICER, _R.ADMIN, _R.PROGRAM_TEAM}),
-    "evidence:home": STAFF - {_R.PARTNER_STAFF},
+    "evidence:home": STAFF - PARTNER_SIDE,
     "offices:list": frozenset({_R.NATIONAL, _R.REGIONAL}),
     "accounts:staff_list": STAFF_BROWSERS,
     "audit:access_log": frozenset({_R.OFFICE_HEAD}),
     # Community sentences: the orders (the case file) for the guidance staff; the service sites for
     # every staff role (partner staff: the sites of their organisation and those they supervise).
     "sentences:order_list": frozenset({_R.OFFICE_HEAD, _R.SECTION_HEAD, _R.OFFICER}),
-    "sentences:site_list": STAFF,
+    "sentences:site_list": STAFF - {_R.SITE_SUPERVISOR},
+    # The site supervisor's offline phone app.
+    "sentences:supervisor_app": frozenset({_R.SITE_SUPERVISOR}),
 }
 
 
@@ -500,7 +505,7 @@ def _setup_partners(world: World) -> None:
     world.extra.update(partner=partner, partner_service=service, referral=referral, referred_client=client)
 
 
-_PARTNER_READERS = STAFF - {Role.PARTNER_STAFF.value}
+_PARTNER_READERS = STAFF - PARTNER_SIDE
 _PARTNER_KEEPERS = frozenset(
     {Role.OFFICE_HEAD.value, Role.SECTION_HEAD.value, Role.PROGRAM_TEAM.value, Role.ADMIN.value}
 )
@@ -516,7 +521,9 @@ PAGES[-1:-1] = [
         "partners", _PARTNER_READERS, url=lambda w: reverse("partners:partner_list"), setup=_setup_partners
     ),
     PageCase(
-        "partner", STAFF, url=lambda w: reverse("partners:partner_detail", args=[w.extra["partner"].pk])
+        "partner",
+        STAFF - {Role.SITE_SUPERVISOR.value},
+        url=lambda w: reverse("partners:partner_detail", args=[w.extra["partner"].pk]),
     ),
     PageCase("new partner", _PARTNER_KEEPERS, url=lambda w: reverse("partners:partner_create")),
     PageCase(
@@ -562,7 +569,7 @@ PAGES[-1:-1] = [
 
 # --- events app: event pages for staff, the public page and registration ------------------------
 
-_EVENT_READERS = STAFF - {Role.PARTNER_STAFF.value}
+_EVENT_READERS = STAFF - PARTNER_SIDE
 _EVENT_EDITORS = frozenset(
     {
         Role.OFFICE_HEAD.value,

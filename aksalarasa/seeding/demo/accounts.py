@@ -36,6 +36,8 @@ DEMO_STAFF = [
     ),
     ("tim.program", "Gede Arya Darmawan", "denpasar", [Role.PROGRAM_TEAM], {}),
     ("mitra.gerasa", "Kadek Dwi Astuti", "denpasar", [Role.PARTNER_STAFF], {}),
+    # The Pokmas Lipas member who supervises the beach site (the sentences demo links the membership).
+    ("pengawas.segara", "Wayan Segara Putra", "denpasar", [Role.PARTNER_STAFF, Role.SITE_SUPERVISOR], {}),
     ("admin.dps", "Made Sri Utami", "denpasar", [Role.ADMIN], {}),
     ("kabapas.sby", "Bambang Wicaksono", "surabaya", [Role.OFFICE_HEAD], {}),
     (

@@ -17,13 +17,12 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from aksalarasa.accounts.models import User
-from aksalarasa.accounts.roles import Role
 from aksalarasa.clients.models import Client, Litmas
 from aksalarasa.clients.services import litmas_request
 from aksalarasa.offices.models import Region
 from aksalarasa.partners import services as partner_services
 from aksalarasa.partners.models import Partner, PartnerMembership
-from aksalarasa.seeding.demo import DEMO_PASSWORD, DemoContext
+from aksalarasa.seeding.demo import DemoContext
 from aksalarasa.sentences import compliance_services, services
 from aksalarasa.sentences.models import HoursEntry, PlacementPin, SentenceOrder, ServiceSite, Suitability
 
@@ -185,23 +184,14 @@ def _pokmas(ctx: DemoContext, office, head: User, today: date) -> Partner:
 
 
 def _supervisor(ctx: DemoContext, office, pokmas: Partner, head: User) -> User:
-    username, full_name = SUPERVISOR
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User(
-            username=username, full_name=full_name, email=f"{username}@demo.aksalarasa.invalid",
-            office=office, role_partner_staff=True, role_site_supervisor=True,
-        )  # fmt: skip
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        ctx.count("staff accounts", True)
-    elif not user.role_site_supervisor:  # a demo loaded before the site app: the role it now needs
+    """The site supervisor's account (made with the other demo accounts) joins the Pokmas."""
+    username, _full_name = SUPERVISOR
+    user = ctx.objects[f"user:{username}"]
+    if not user.role_site_supervisor:  # a demo loaded before the site app: the role it now needs
         user.role_site_supervisor = True
         user.save(update_fields=["role_site_supervisor"])
     if not PartnerMembership.objects.filter(user=user).exists():
         partner_services.membership_link(partner=pokmas, user=user, actor=head)
-    ctx.objects[f"user:{username}"] = user
-    ctx.accounts.append((username, f"{Role.PARTNER_STAFF.label}, {Role.SITE_SUPERVISOR.label}", office.name))
     return user
 
 
