@@ -147,23 +147,29 @@ def order_complete(request: AuthedRequest, pk: int) -> HttpResponse:
     return _page(request, order, "sentences/compliance_letter_form.html", form, title=_("Completion letter"))
 
 
+def _supervision_form(request, order, form, save, done, template: str, title) -> HttpResponse:
+    """A supervision form of the order page: saved by `save(actor, order, data)`, or shown again
+    with the service's refusals."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(actor=request.user, order=order, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("sentences:order_detail", pk=order.pk)
+    return _page(request, order, template, form, title=title)
+
+
 @login_required
 def check_create(request: AuthedRequest, pk: int) -> HttpResponse:
     order = _managed(request, pk)
     if order.is_community_service:
         raise Http404
-    form = ConditionCheckForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            compliance_services.condition_check_record(
-                actor=request.user, order=order, data=form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Condition check recorded."))
-            return redirect("sentences:order_detail", pk=order.pk)
-    return _page(request, order, "sentences/compliance_event_form.html", form, title=_("Check a condition"))
+    return _supervision_form(
+        request, order, ConditionCheckForm(request.POST or None), compliance_services.condition_check_record,
+        _("Condition check recorded."), "sentences/compliance_event_form.html", _("Check a condition"),
+    )  # fmt: skip
 
 
 @login_required
@@ -171,20 +177,10 @@ def advice_create(request: AuthedRequest, pk: int) -> HttpResponse:
     order = _managed(request, pk)
     if order.is_community_service:
         raise Http404
-    form = AdviceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            compliance_services.supervision_advice_create(
-                actor=request.user, order=order, data=form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Advice letter drafted."))
-            return redirect("sentences:order_detail", pk=order.pk)
-    return _page(
-        request, order, "sentences/compliance_letter_form.html", form, title=_("Advice to extend or shorten")
-    )
+    return _supervision_form(
+        request, order, AdviceForm(request.POST or None), compliance_services.supervision_advice_create,
+        _("Advice letter drafted."), "sentences/compliance_letter_form.html", _("Advice to extend or shorten"),
+    )  # fmt: skip
 
 
 @login_required
