@@ -68,20 +68,27 @@ _UPSERT = (
 )
 
 
-def _upsert(key: str, window_end: datetime) -> int:
-    """The upsert; SQLite (one writer at a time) may answer "locked" to a writer that arrives at
-    the same instant as another: it waits a moment and tries again, as its busy timeout would."""
+R = TypeVar("R")
+
+
+def _retrying(write: Callable[[], R]) -> R:
+    """SQLite (one writer at a time) may answer "locked" to a writer that arrives at the same
+    instant as another: wait a moment and try again, as its busy timeout would."""
     for attempt in range(100):
         try:
-            with connection.cursor() as cursor:
-                # As the ORM stores it (SQLite: naive UTC text), so the clean-up's filter compares alike.
-                cursor.execute(_UPSERT, [key, connection.ops.adapt_datetimefield_value(window_end)])
-                return int(cursor.fetchone()[0])
+            return write()
         except OperationalError as exc:
             if connection.vendor != "sqlite" or "locked" not in str(exc) or attempt == 99:
                 raise
             time.sleep(0.005)
     raise AssertionError("unreachable")
+
+
+def _upsert(key: str, window_end: datetime) -> int:
+    with connection.cursor() as cursor:
+        # As the ORM stores it (SQLite: naive UTC text), so the clean-up's filter compares alike.
+        cursor.execute(_UPSERT, [key, connection.ops.adapt_datetimefield_value(window_end)])
+        return int(cursor.fetchone()[0])
 
 
 def count_lookup(key: str, seconds: int, now: float | None = None) -> int:
@@ -93,9 +100,10 @@ def count_lookup(key: str, seconds: int, now: float | None = None) -> int:
     now = time.time() if now is None else now
     window = int(now // seconds)
     window_end = datetime.fromtimestamp((window + 1) * seconds, tz=UTC)
-    count = _upsert(f"{key}:{seconds}:{window}", window_end)
+    count = _retrying(lambda: _upsert(f"{key}:{seconds}:{window}", window_end))
     if count == 1:
-        LookupCount.objects.filter(window_end__lte=datetime.fromtimestamp(now, tz=UTC)).delete()
+        ended = LookupCount.objects.filter(window_end__lte=datetime.fromtimestamp(now, tz=UTC))
+        _retrying(ended.delete)
     return count
 
 
