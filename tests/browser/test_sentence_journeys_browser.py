@@ -238,3 +238,89 @@ def test_an_order_runs_from_the_court_decision_to_the_breach_report(page, tmp_pa
         assert "Menjalani sebagian pidana penjara yang diganti." in text
     assert "☒ b." in docx
     assert_no_serious_axe_violations(page, context="order in breach")
+
+
+def test_a_supervision_order_runs_to_the_advice_to_extend(page):
+    """Pidana pengawasan (UU 1/2023 Art. 75-76): the decision with its general and special conditions,
+    a check that finds a special condition violated without a valid reason, and the PK's advice to
+    extend, downloaded as DOCX and read back."""
+    from aksalarasa.sentences.models import ConditionCheck
+
+    office, officer, head, _site = _world("Pantai Uji Serangan")
+    client = make_client(office, officer, full_name="Wayan Uji Pengawasan")
+    today = timezone.localdate()
+    start = today - timedelta(days=40)
+
+    browser_login(page, officer.username, PASSWORD)
+    page.goto(f"/sentences/new/?client={client.pk}")
+    page.select_option("#id_sentence_type", "supervision")
+    page.fill("#id_court", "Pengadilan Negeri Denpasar")
+    page.fill("#id_case_number", "31/Pid.B/2026/PN Dps")
+    page.fill("#id_case_registered_on", (today - timedelta(days=90)).isoformat())
+    page.fill("#id_decision_number", "31/Pid.B/2026/PN Dps/Put")
+    page.fill("#id_decision_date", (start - timedelta(days=3)).isoformat())
+    page.fill("#id_article", "Pasal 492 UU 1/2023")
+    page.fill("#id_threatened_months", "30")
+    page.fill("#id_period_months", "12")
+    page.fill("#id_start_date", start.isoformat())
+    page.fill("#id_prosecutor_office", "Kejaksaan Negeri Denpasar")
+    page.fill("#id_general_conditions", "Tidak melakukan tindak pidana lagi selama masa pengawasan")
+    page.fill("#id_special_conditions", "Wajib lapor ke Bapas setiap bulan\nMengikuti konseling mingguan")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    expect(page.locator(".messages .msg-success")).to_contain_text("Putusan pengadilan dicatat")
+    order = SentenceOrder.objects.get(decision_number="31/Pid.B/2026/PN Dps/Put")
+    assert order.sentence_type == "supervision" and order.hours_ordered is None
+    assert order.special_conditions.splitlines() == [
+        "Wajib lapor ke Bapas setiap bulan",
+        "Mengikuti konseling mingguan",
+    ]
+
+    # A check of the special condition: violated, without a valid reason.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Periksa syarat").click()
+    page.select_option("#id_condition", "special")
+    page.fill("#id_condition_text", "Wajib lapor ke Bapas setiap bulan")
+    page.fill("#id_checked_on", (today - timedelta(days=5)).isoformat())
+    page.select_option("#id_result", "violated")
+    page.fill("#id_note", "Tidak datang lapor bulan ini tanpa kabar")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    expect(page.locator(".messages .msg-success")).to_contain_text("Pemeriksaan syarat dicatat")
+    expect(page.locator("#compliance")).to_contain_text("Wajib lapor ke Bapas setiap bulan")
+    expect(page.locator("#compliance")).to_contain_text("Dilanggar")
+    check = ConditionCheck.objects.get(order=order)
+    assert check.condition == "special" and check.result == "violated" and not check.valid_reason
+
+    # The advice: an extension longer than the sentence imposed is refused with the article.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Sarankan memperpanjang atau memperpendek").click()
+    page.check("input[name=advice][value=extend]")
+    page.fill("#id_advice_months", "30")
+    page.fill("#id_recommendation", "Klien dua kali tidak melapor; perlu waktu pembimbingan lebih panjang.")
+    page.fill("#id_number", "W20.PAS.7/2026")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    expect(page.locator("main")).to_contain_text("paling lama 12 bulan")
+    assert not SentenceLetter.objects.filter(order=order).exists()
+    page.fill("#id_advice_months", "6")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    expect(page.locator(".messages .msg-success")).to_contain_text("Surat saran disusun")
+    letter = SentenceLetter.objects.get(order=order)
+    assert (letter.kind, letter.advice, letter.advice_months) == ("supervision_advice", "extend", 6)
+    order.refresh_from_db()
+    assert order.period_months == 12 and order.status == "active"  # advice to the prosecutor, not a change
+
+    row = page.locator("#letters tr", has_text="Saran memperpanjang atau memperpendek pidana pengawasan")
+    docx = _docx_text(_download(page, row.get_by_role("link", name="DOCX")))
+    assert "Saran memperpanjang pidana pengawasan Wayan Uji Pengawasan" in docx
+    assert "Kejaksaan Negeri Denpasar" in docx and "W20.PAS.7/2026" in docx
+    assert (
+        "Pasal 76 ayat (5)" in docx
+        and "memperpanjang masa pengawasan 6 bulan, dari 12 menjadi 18 bulan" in docx
+    )
+    assert "Syarat khusus (Pasal 76 ayat (3)): Wajib lapor ke Bapas setiap bulan | Dilanggar | Tidak" in docx
+    assert "Tidak datang lapor bulan ini tanpa kabar" in docx
+    assert "Klien dua kali tidak melapor; perlu waktu pembimbingan lebih panjang." in docx
+    assert "Kepala Bapas Uji" in docx
