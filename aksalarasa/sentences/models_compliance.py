@@ -28,7 +28,32 @@ def evidence_path(instance: ComplianceEvent, filename: str) -> str:
     return f"private/sentences/evidence/{instance.office_id}/{uuid.uuid4().hex}.{extension}"
 
 
-class ComplianceEvent(models.Model):
+class OrderRecord(models.Model):
+    """What every record about an order shares: its office, the version an editor read, its history,
+    and its scope: whoever may see the order (order_scope) sees these."""
+
+    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(inherit=True)
+
+    visible_through = "order"
+    objects = VisibleThroughQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class RecordedOrderRecord(OrderRecord):
+    """A record about an order that someone recorded (who and when)."""
+
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class ComplianceEvent(RecordedOrderRecord):
     """One failure to comply with a community-service order: an absence, lateness or a refusal to
     work, with whether the reason is valid ("alasan yang sah", UU 1/2023 Art. 85(7)) and its
     evidence (a privately stored file, or a note)."""
@@ -38,7 +63,6 @@ class ComplianceEvent(models.Model):
         LATENESS = "lateness", _("Lateness")
         REFUSAL = "refusal", _("Refusal to work")
 
-    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
     order = models.ForeignKey(SentenceOrder, on_delete=models.PROTECT, related_name="compliance_events")
     kind = models.CharField(_("outcome"), max_length=10, choices=Kind.choices)
     occurred_on = models.DateField(_("date"))
@@ -49,13 +73,6 @@ class ComplianceEvent(models.Model):
     evidence_file = models.FileField(
         _("evidence (file)"), upload_to=evidence_path, blank=True, max_length=200
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords()
-
-    visible_through = "order"  # who may see the order (order_scope) sees these
-    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "occurred_on", "pk"]
@@ -71,7 +88,7 @@ class ComplianceEvent(models.Model):
         return f"{self.get_kind_display()} {self.occurred_on:%Y-%m-%d}"
 
 
-class ConditionCheck(models.Model):
+class ConditionCheck(RecordedOrderRecord):
     """A check of one condition of a supervision order (UU 1/2023 Art. 76(2)-(3)) on a date: met, or
     violated (with or without a valid reason; a violation of a special condition without one is what
     Art. 76(5) speaks of)."""
@@ -84,7 +101,6 @@ class ConditionCheck(models.Model):
         MET = "met", _("Met")
         VIOLATED = "violated", _("Violated")
 
-    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
     order = models.ForeignKey(SentenceOrder, on_delete=models.PROTECT, related_name="condition_checks")
     condition = models.CharField(_("condition"), max_length=10, choices=Condition.choices)
     condition_text = models.CharField(_("which condition"), max_length=300)
@@ -92,13 +108,6 @@ class ConditionCheck(models.Model):
     result = models.CharField(_("result"), max_length=10, choices=Result.choices)
     valid_reason = models.BooleanField(_("valid reason"), default=False)
     note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords()
-
-    visible_through = "order"  # who may see the order (order_scope) sees these
-    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "checked_on", "pk"]
@@ -109,7 +118,7 @@ class ConditionCheck(models.Model):
         return f"{self.condition_text} {self.checked_on:%Y-%m-%d}"
 
 
-class SentenceLetter(models.Model):
+class SentenceLetter(OrderRecord):
     """A letter about an order: a warning to the person, the breach report to the prosecutor, the
     completion letter to the prosecutor and the court, or the PK's advice to extend or shorten a
     supervision. The figures the letter states are kept as they were when it was drafted."""
@@ -130,7 +139,6 @@ class SentenceLetter(models.Model):
         EXTEND = "extend", _("Extend the supervision (Art. 76(5))")
         SHORTEN = "shorten", _("Shorten the supervision (Art. 76(6))")
 
-    office = models.ForeignKey("offices.Office", on_delete=models.PROTECT, related_name="+")
     order = models.ForeignKey(SentenceOrder, on_delete=models.PROTECT, related_name="letters")
     kind = models.CharField(_("letter"), max_length=20, choices=Kind.choices)
     number = models.CharField(_("letter number"), max_length=100, blank=True)
@@ -151,11 +159,6 @@ class SentenceLetter(models.Model):
     recommendation = models.TextField(_("PK's recommendation"), blank=True)
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     drafted_on = models.DateField(_("date"))
-    version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords()
-
-    visible_through = "order"  # who may see the order (order_scope) sees these
-    objects = VisibleThroughQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "drafted_on", "pk"]

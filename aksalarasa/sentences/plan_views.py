@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -58,20 +61,28 @@ def plan_propose(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("sentences:plan", pk=order.pk)
 
 
-@login_required
-@require_POST
-def session_add(request: AuthedRequest, pk: int) -> HttpResponse:
+def _add(
+    request: AuthedRequest, pk: int, form: Form, create: Callable[..., object], success: str, name: str
+) -> HttpResponse:
+    """Add one row to the plan from the page's form: saved and back to the plan, or the plan page
+    again with the form's errors (its context name `name`)."""
     order = _order(request, pk, edit=True)
-    form = SessionForm(request.POST)
     if form.is_valid():
         try:
-            plan_services.session_create(actor=request.user, order=order, data=form.cleaned_data)
+            create(actor=request.user, order=order, data=form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, _("Session planned."))
+            messages.success(request, success)
             return redirect("sentences:plan", pk=order.pk)
-    return _page(request, order, 422, session_form=form)
+    return _page(request, order, 422, **{name: form})
+
+
+@login_required
+@require_POST
+def session_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    form = SessionForm(request.POST)
+    return _add(request, pk, form, plan_services.session_create, _("Session planned."), "session_form")
 
 
 @login_required
@@ -135,17 +146,15 @@ def session_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def unavailable_add(request: AuthedRequest, pk: int) -> HttpResponse:
-    order = _order(request, pk, edit=True)
     form = UnavailableForm(request.POST)
-    if form.is_valid():
-        try:
-            plan_services.unavailable_create(actor=request.user, order=order, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Unavailable time recorded."))
-            return redirect("sentences:plan", pk=order.pk)
-    return _page(request, order, 422, unavailable_form=form)
+    return _add(
+        request,
+        pk,
+        form,
+        plan_services.unavailable_create,
+        _("Unavailable time recorded."),
+        "unavailable_form",
+    )
 
 
 @login_required

@@ -26,10 +26,10 @@ def can_create_orders(user: User) -> bool:
     return bool(user.office_id) and can(user, "sentence_order", "create")
 
 
-def can_manage_order(user: User, client: Client) -> bool:
-    """The client's guidance staff ("sentence_order: edit"): office head, the client's section
-    head, the client's PK."""
-    if not can_in_office(user, "sentence_order", "edit", client.office_id):
+def _guidance_staff(user: User, client: Client, resource: str) -> bool:
+    """Whether the user is the client's guidance staff with `resource: edit`: the office head, the
+    client's section head, the client's PK."""
+    if not can_in_office(user, resource, "edit", client.office_id):
         return False
     if user.is_superuser or user.role_office_head:
         return True
@@ -37,6 +37,11 @@ def can_manage_order(user: User, client: Client) -> bool:
         (user.role_section_head and user.section == client.category)
         or (user.role_officer and client.officer_id == user.pk)
     )
+
+
+def can_manage_order(user: User, client: Client) -> bool:
+    """The client's guidance staff ("sentence_order: edit")."""
+    return _guidance_staff(user, client, "sentence_order")
 
 
 def can_browse_sites(user: User) -> bool:
@@ -59,16 +64,8 @@ def can_manage_sites(user: User, office_id: int | None) -> bool:
 
 
 def can_edit_plan(user: User, client: Client) -> bool:
-    """The client's guidance staff plan the sessions ("work_plan: edit"): office head, the client's
-    section head, the client's PK."""
-    if not can_in_office(user, "work_plan", "edit", client.office_id):
-        return False
-    if user.is_superuser or user.role_office_head:
-        return True
-    return bool(
-        (user.role_section_head and user.section == client.category)
-        or (user.role_officer and client.officer_id == user.pk)
-    )
+    """The client's guidance staff plan the sessions ("work_plan: edit")."""
+    return _guidance_staff(user, client, "work_plan")
 
 
 def can_see_complaints(user: User) -> bool:
