@@ -43,6 +43,8 @@ RATE_LIMITED = {
     ("get", "/api/v1/clients"),
     ("get", "/api/v1/litmas/{litmas_id}/document"),
     ("post", "/api/v1/events/{event_id}/checkin"),
+    ("get", "/api/v1/public/sentences/me/{token}"),
+    ("post", "/api/v1/public/sentences/me/{token}/complaints"),
 }
 WRITES = {"post", "put", "patch", "delete"}
 # Body properties naming a record by id (a missing or foreign one answers 404, like a path id).

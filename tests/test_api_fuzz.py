@@ -151,12 +151,17 @@ def office_owned_models() -> list[tuple[type[models.Model], str]]:
     return out
 
 
+# Written by whoever holds a person's private link, whatever the caller's role: a complaint raised
+# through the own view's token (no API operation of staff writes these; the Kasi answers on the page).
+PUBLIC_WRITES = frozenset({"sentences.PlacementComplaint", "sentences.HistoricalPlacementComplaint"})
+
+
 def snapshot(office: Office, *, skip: frozenset[str] = frozenset()) -> dict[str, str]:
     """A hash of every row of every office-owned table that belongs to `office`, per model."""
     digest: dict[str, str] = {}
     for model, path in office_owned_models():
         label = model._meta.label
-        if label in skip:
+        if label in skip or label in PUBLIC_WRITES:
             continue
         names = [f.attname for f in model._meta.concrete_fields]
         rows = model._base_manager.filter(**{path: office.pk}).order_by("pk").values_list(*names)
@@ -242,6 +247,9 @@ def _aim_tables() -> dict[str, tuple[str, dict[str, str]]]:
         "compliance_event": ("sentences.ComplianceEvent", {"compliance_event_id": "pk"}),
         "sentence_letter": ("sentences.SentenceLetter", {"letter_id": "pk"}),
         "visit": ("sentences.SiteVisit", {"visit_id": "client_uuid"}),
+        # The person's private link: only its hash is stored, so the world keeps the tokens it
+        # issued (_world replaces these rows with them).
+        "own_link": ("sentences.PersonLink", {"token": "token_hash"}),
         "invitation": ("events.Invitation", {"invitation_id": "pk"}),
     }
 
@@ -272,6 +280,8 @@ ID_FIELDS = {
     "instrument_version": "instrument_version",
     "site_id": "site",
     "site": "site",
+    "partner_id": "partner",
+    "supervisor_ids": "staff",
 }
 
 
@@ -292,6 +302,23 @@ TEMPLATES: dict[tuple[str, ...], dict[str, Any]] = {
     },
     ("POST", "/api/v1/events/{event_id}/agenda"): {"position": 0, "starts_at": "09:00", "title": "Sesi fuzz"},
     ("agenda",): {"position": 0, "starts_at": "09:00", "ends_at": "09:30", "title": "Sesi fuzz", "lead": ""},
+    ("POST", "/api/v1/sentences/sites"): {
+        "name": "Lokasi fuzz", "kind": "public_place", "address": "Jl. Pantai", "regency": "51.71",
+        "work_kinds": "kebersihan", "capacity_per_day": 4, "opening_days": [1, 2, 3], "opens_at": "08:00",
+        "closes_at": "15:00", "non_commercial": True,
+    },
+    ("PUT", "/api/v1/sentences/sites/{site_id}"): {
+        "name": "Lokasi fuzz", "kind": "public_place", "address": "Jl. Pantai", "regency": "51.71",
+        "work_kinds": "kebersihan", "capacity_per_day": 4, "opening_days": [1, 2, 3], "opens_at": "08:00",
+        "closes_at": "15:00", "non_commercial": True, "version": 1,
+    },
+    ("PUT", "/api/v1/sentences/orders/{order_id}"): {
+        "sentence_type": "community_service", "court": "PN Denpasar", "case_number": "1/Pid.B/2026/FZ",
+        "case_registered_on": "2026-09-01", "decision_number": "1/Pid.B/2026/FZ/Put",
+        "decision_date": "2026-10-01", "article": "Pasal 476", "threatened_months": 36, "hours_ordered": 120,
+        "hours_per_day": 4, "period_months": 6, "start_date": "2026-10-15", "replaced_prison_days": 90,
+        "prosecutor_office": "Kejari Denpasar", "status": "active", "version": 1,
+    },
     ("checklist",): {"kind": "venue", "title": "Kursi", "owner": "Tim", "done": False},
     ("roles",): {"kind": "mc", "person": "Pembawa acara"},
     ("handed",): {"item": "Kaos", "quantity": 2, "recipient": "Peserta"},
@@ -354,6 +381,9 @@ def _rows(kind: str, office: Office) -> list[dict[str, Any]]:
         qs = qs.filter(**{path: office.pk})
     values = qs.order_by("pk").values_list(*params.values())[:LIMIT]
     return [dict(zip(params, row, strict=True)) for row in values]
+
+
+OWN_TOKENS: dict[int, str] = {}  # office id -> the raw token of its person's link (_extras)
 
 
 def _extras(office: Office) -> None:
@@ -425,6 +455,10 @@ def _extras(office: Office) -> None:
         data={"kind": "absence", "occurred_on": order.start_date, "valid_reason": False, "evidence_note": "Fuzz"},
     )  # fmt: skip
     compliance_services.warning_letter_create(actor=head, order=order, event=event)
+    # The person's private link (the own-view operations aim at its token).
+    from aksalarasa.sentences import person
+
+    OWN_TOKENS[office.pk] = person.link_issue(actor=head, order=order)
     # An entry from the site's phone app (a conflict: no PIN), for the photo upload to aim at.
     import datetime
     import uuid
@@ -487,6 +521,8 @@ def _world() -> World:
             w.ids[(kind, key)] = _rows(kind, office)
         assert w.ids[(kind, "A")] or w.ids[(kind, "B")], f"the fuzz world has no {kind}"
     w.ids[("partner_referral", "A")] = _partner_referrals(users["partner_staff"])
+    for key, office in offices.items():
+        w.ids[("own_link", key)] = [{"token": OWN_TOKENS[office.pk]}]
     return w
 
 

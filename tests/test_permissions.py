@@ -450,7 +450,7 @@ API: dict[str, tuple[str | None, str]] = {
     "/api/v1/sentences/orders/{order_id}": ("order", "sentence_order"),
     "/api/v1/sentences/orders/{order_id}/hours": ("order", "sentence_order"),
     "/api/v1/sentences/orders/{order_id}/corrections": ("order", "sentence_order"),
-    "/api/v1/sentences/sites": (None, "site_list"),
+    "/api/v1/sentences/sites": (None, "site"),
     "/api/v1/sentences/sites/{site_id}": ("site", "site"),
     "/api/v1/sentences/orders/{order_id}/plan": ("order", "work_plan"),
     "/api/v1/sentences/orders/{order_id}/plan/propose": ("order", "work_plan"),
@@ -465,6 +465,8 @@ API: dict[str, tuple[str | None, str]] = {
     "/api/v1/sentences/orders/{order_id}/completion": ("order", "sentence_order"),
     "/api/v1/sentences/letters/{letter_id}/document": ("letter", "sentence_order"),
     "/api/v1/sentences/compliance-events/{compliance_event_id}": ("compliance_event", "sentence_order"),
+    "/api/v1/public/sentences/me/{token}": ("own_token", "public"),
+    "/api/v1/public/sentences/me/{token}/complaints": ("own_token", "public"),
     "/api/v1/sentences/supervisor/day": (None, "site_visit"),
     "/api/v1/sentences/supervisor/sync": (None, "site_visit"),
     "/api/v1/sentences/supervisor/visits/{visit_id}/photo": ("visit_uuid", "site_visit"),
@@ -1017,6 +1019,8 @@ def _api_bodies() -> dict[str, str]:
 API_BODIES = _api_bodies()
 # Fields whose valid values the schema does not say (checked by the form behind the operation).
 API_BODY_FIELDS = {
+    "POST /api/v1/sentences/sites": {"opens_at": "08:00", "closes_at": "15:00"},
+    "PUT /api/v1/sentences/sites/{site_id}": {"opens_at": "08:00", "closes_at": "15:00"},
     "POST /api/v1/sentences/orders/{order_id}/hours": {"start": "08:00", "end": "09:00"},
     "POST /api/v1/sentences/orders/{order_id}/plan/sessions": {"starts_at": "08:00", "ends_at": "09:00"},
     "PUT /api/v1/sentences/plan/sessions/{planned_id}": {"starts_at": "08:00", "ends_at": "09:00"},

@@ -57,6 +57,13 @@ def form_errors(form: forms.BaseForm) -> ValidationError:
     return ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
 
 
+def valid_data(form: forms.BaseForm) -> dict[str, Any]:
+    """A valid form's cleaned data; otherwise the API's 422 with the form's errors, field by field."""
+    if not form.is_valid():
+        raise form_errors(form)
+    return form.cleaned_data
+
+
 def label_options(field: forms.Field, label: Callable[[Any], str]) -> None:
     """Label each option of a model choice field with `label(obj)` rather than `str(obj)`."""
     # Django's documented way is to replace label_from_instance; the stubs see a method.

@@ -17,9 +17,10 @@ from aksalarasa.audit.services import access_record
 from aksalarasa.clients.masking import client_label
 from aksalarasa.clients.selectors import client_get_for_viewer
 from aksalarasa.core.api_types import LocalTime
-from aksalarasa.core.forms import form_errors
+from aksalarasa.core.forms import json_form_data, valid_data
+from aksalarasa.offices.models import Office
 from aksalarasa.sentences import scoping, selectors, services
-from aksalarasa.sentences.forms import CorrectionForm, HoursForm, OrderForm
+from aksalarasa.sentences.forms import CorrectionForm, HoursForm, OrderForm, OrderStatusForm, SiteForm
 from aksalarasa.sentences.models import HoursEntry, SentenceOrder, ServiceSite
 
 router = Router(tags=["community sentences"])
@@ -60,8 +61,7 @@ class OrderOut(Schema):
     version: int
 
 
-class OrderIn(Schema):
-    client_id: int
+class OrderFieldsIn(Schema):
     sentence_type: str = Field(..., description="community_service or supervision")
     court: str
     case_number: str
@@ -82,6 +82,15 @@ class OrderIn(Schema):
     special_conditions: str = ""
     site_id: int | None = None
     notes: str = ""
+
+
+class OrderIn(OrderFieldsIn):
+    client_id: int
+
+
+class OrderUpdateIn(OrderFieldsIn):
+    status: str = Field(..., description="active, completed, breach or cancelled")
+    version: int = Field(..., description="the version read; a changed order answers 409")
 
 
 class EntryOut(Schema):
@@ -148,6 +157,39 @@ class SiteOut(Schema):
     non_commercial: bool
     supervisor_ids: list[int]
     active: bool
+    version: int
+
+
+class SiteIn(Schema):
+    name: str
+    kind: str = Field(..., description="partner, public_place or griya_abhipraya")
+    partner_id: int | None = Field(
+        None, description="a partner of the office (required for a partner's site)"
+    )
+    address: str
+    regency: str = Field(
+        ..., description="Kemendagri code or name of a regency/city in the office's province"
+    )
+    village_code: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    work_kinds: str
+    capacity_per_day: int
+    opening_days: list[int] = Field(..., description="ISO weekdays, 1 = Monday ... 7 = Sunday")
+    opens_at: LocalTime
+    closes_at: LocalTime
+    safety_notes: str = ""
+    equipment: str = ""
+    mou_number: str = ""
+    mou_start: date | None = None
+    mou_end: date | None = None
+    non_commercial: bool = Field(..., description="the site's declaration (UU 1/2023 Art. 85(3)); required")
+    supervisor_ids: list[int] = Field([], description="staff accounts of the site's partner")
+    active: bool = True
+
+
+class SiteUpdateIn(SiteIn):
+    version: int = Field(..., description="the version read; a changed site answers 409")
 
 
 def _form_data(values: dict[str, Any]) -> QueryDict:
@@ -216,6 +258,7 @@ def site_out(site: ServiceSite) -> SiteOut:
         non_commercial=site.non_commercial,
         supervisor_ids=[u.pk for u in site.supervisors.all()],
         active=site.active,
+        version=site.version,
     )
 
 
@@ -232,7 +275,8 @@ def _ledger(order: SentenceOrder) -> LedgerOut:
     )
 
 
-def _managed(request: AuthedRequest, order_id: int) -> SentenceOrder:
+def managed_order(request: AuthedRequest, order_id: int) -> SentenceOrder:
+    """An order the caller may edit (its guidance staff), else 404 (compliance_api.py shares it)."""
     order = selectors.order_get_for_viewer(viewer=request.user, pk=order_id)
     if not scoping.can_manage_order(request.user, order.client):
         raise Http404
@@ -258,14 +302,14 @@ def orders_create(request: AuthedRequest, payload: OrderIn) -> tuple[int, OrderO
     values = payload.dict()
     values["client"] = values.pop("client_id")
     values["site"] = values.pop("site_id")
-    form = OrderForm(
-        _form_data(values),
-        clients=selectors.order_client_choices(viewer=viewer),
-        sites=selectors.site_list(viewer=viewer).filter(office_id=client.office_id),
+    data = valid_data(
+        OrderForm(
+            _form_data(values),
+            clients=selectors.order_client_choices(viewer=viewer),
+            sites=selectors.site_list(viewer=viewer).filter(office_id=client.office_id),
+        )
     )
-    if not form.is_valid():
-        raise form_errors(form)
-    order = services.order_create(actor=viewer, client=client, data=form.cleaned_data)
+    order = services.order_create(actor=viewer, client=client, data=data)
     return 201, order_out(order, viewer, credited=0)
 
 
@@ -274,6 +318,28 @@ def orders_detail(request: AuthedRequest, order_id: int) -> OrderOut:
     order = selectors.order_get_for_viewer(viewer=request.user, pk=order_id)
     access_record(user=request.user, obj=order.client, office_id=order.office_id, request=request)
     return order_out(order, request.user, credited=selectors.order_balance(order=order))
+
+
+@router.put(
+    "/sentences/orders/{order_id}",
+    response={200: OrderOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Edit an order (the legal limits are checked again; give the version read: 409 when "
+    "someone changed it since, and nothing is saved)",
+)
+def orders_update(request: AuthedRequest, order_id: int, payload: OrderUpdateIn) -> OrderOut:
+    viewer = request.user
+    order = managed_order(request, order_id)
+    values = payload.dict()
+    values["site"] = values.pop("site_id")
+    data = valid_data(
+        OrderStatusForm(
+            _form_data(values),
+            instance=order,
+            sites=selectors.site_list(viewer=viewer).filter(office_id=order.office_id),
+        )
+    )
+    order = services.order_update(actor=viewer, order=order, data=data, expected_version=payload.version)
+    return order_out(order, viewer, credited=selectors.order_balance(order=order))
 
 
 @router.get(
@@ -291,11 +357,9 @@ def hours_list(request: AuthedRequest, order_id: int) -> LedgerOut:
     summary="Credit hours worked (at most 8 a day, within the order's period)",
 )
 def hours_create(request: AuthedRequest, order_id: int, payload: HoursIn) -> tuple[int, Any]:
-    order = _managed(request, order_id)
-    form = HoursForm(_form_data(payload.dict()))
-    if not form.is_valid():
-        raise form_errors(form)
-    entry = services.hours_work_add(actor=request.user, order=order, data=form.cleaned_data)
+    order = managed_order(request, order_id)
+    data = valid_data(HoursForm(_form_data(payload.dict())))
+    entry = services.hours_work_add(actor=request.user, order=order, data=data)
     return 201, EntryOut.from_orm(entry)
 
 
@@ -305,13 +369,11 @@ def hours_create(request: AuthedRequest, order_id: int, payload: HoursIn) -> tup
     summary="Correct the hours: a new entry with a reason (entries are never changed)",
 )
 def hours_correction(request: AuthedRequest, order_id: int, payload: CorrectionIn) -> tuple[int, Any]:
-    order = _managed(request, order_id)
+    order = managed_order(request, order_id)
     values = payload.dict()
     values["corrects"] = values.pop("corrects_id")
-    form = CorrectionForm(_form_data(values), order=order)
-    if not form.is_valid():
-        raise form_errors(form)
-    entry = services.hours_correction_add(actor=request.user, order=order, data=form.cleaned_data)
+    data = valid_data(CorrectionForm(_form_data(values), order=order))
+    entry = services.hours_correction_add(actor=request.user, order=order, data=data)
     return 201, EntryOut.from_orm(entry)
 
 
@@ -323,3 +385,43 @@ def sites_list(request: AuthedRequest) -> list[SiteOut]:
 @router.get("/sentences/sites/{site_id}", response={200: SiteOut, 404: ErrorOut}, summary="One service site")
 def sites_detail(request: AuthedRequest, site_id: int) -> SiteOut:
     return site_out(selectors.site_get_for_viewer(viewer=request.user, pk=site_id))
+
+
+def _site_data(payload: SiteIn, office: Office, site: ServiceSite | None = None) -> dict[str, Any]:
+    """The payload validated by the page's form (ids under the form's field names)."""
+    values = payload.dict(exclude={"version"})
+    values["partner"] = values.pop("partner_id")
+    values["supervisors"] = values.pop("supervisor_ids")
+    return valid_data(SiteForm(json_form_data(values), instance=site, office=office))
+
+
+@router.post(
+    "/sentences/sites",
+    response={201: SiteOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Add a service site of the caller's office (the non-commercial declaration is required, "
+    "UU 1/2023 Art. 85(3))",
+)
+def sites_create(request: AuthedRequest, payload: SiteIn) -> tuple[int, SiteOut]:
+    viewer = request.user
+    office = viewer.office
+    if office is None or not scoping.can_manage_sites(viewer, office.pk):
+        raise Http404
+    data = _site_data(payload, office)
+    site = services.site_create(actor=viewer, office=office, data=data)
+    return 201, site_out(site)
+
+
+@router.put(
+    "/sentences/sites/{site_id}",
+    response={200: SiteOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Edit a service site (give the version read: 409 when someone changed it since, and "
+    "nothing is saved)",
+)
+def sites_update(request: AuthedRequest, site_id: int, payload: SiteUpdateIn) -> SiteOut:
+    viewer = request.user
+    site = selectors.site_get_for_viewer(viewer=viewer, pk=site_id)
+    if not scoping.can_manage_sites(viewer, site.office_id):
+        raise Http404
+    data = _site_data(payload, site.office, site)
+    site = services.site_update(actor=viewer, site=site, data=data, expected_version=payload.version)
+    return site_out(site)

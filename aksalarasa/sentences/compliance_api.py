@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
 from aksalarasa.accounts.http import AuthedRequest
-from aksalarasa.core.forms import form_errors
-from aksalarasa.sentences import compliance_selectors, compliance_services, scoping, selectors
-from aksalarasa.sentences.api import ErrorOut, _form_data
+from aksalarasa.core.forms import valid_data
+from aksalarasa.sentences import compliance_selectors, compliance_services, selectors
+from aksalarasa.sentences.api import ErrorOut, _form_data, managed_order
 from aksalarasa.sentences.compliance_forms import (
     AdviceForm,
     BreachReportForm,
@@ -27,7 +27,7 @@ from aksalarasa.sentences.compliance_forms import (
 )
 from aksalarasa.sentences.compliance_views import CONTENT_TYPES, _filename
 from aksalarasa.sentences.letters import arithmetic_lines, letter_docx, letter_pdf
-from aksalarasa.sentences.models import ComplianceEvent, ConditionCheck, SentenceLetter, SentenceOrder
+from aksalarasa.sentences.models import ComplianceEvent, ConditionCheck, SentenceLetter
 
 router = Router(tags=["community sentences"])
 
@@ -131,13 +131,6 @@ class OrderCompletionIn(Schema):
     number: str = ""
 
 
-def _managed(request: AuthedRequest, order_id: int) -> SentenceOrder:
-    order = selectors.order_get_for_viewer(viewer=request.user, pk=order_id)
-    if not scoping.can_manage_order(request.user, order.client):
-        raise Http404
-    return order
-
-
 def _event_out(e: ComplianceEvent) -> ComplianceEventOut:
     return ComplianceEventOut(
         id=e.pk,
@@ -228,15 +221,11 @@ def compliance_detail(request: AuthedRequest, order_id: int) -> ComplianceOut:
 def compliance_event_create(
     request: AuthedRequest, order_id: int, payload: ComplianceEventIn
 ) -> tuple[int, ComplianceEventOut]:
-    order = _managed(request, order_id)
+    order = managed_order(request, order_id)
     values: dict[str, Any] = payload.dict()
     values["valid_reason"] = "yes" if values["valid_reason"] else "no"
-    form = ComplianceEventForm(_form_data(values))
-    if not form.is_valid():
-        raise form_errors(form)
-    event = compliance_services.compliance_event_record(
-        actor=request.user, order=order, data=form.cleaned_data
-    )
+    data = valid_data(ComplianceEventForm(_form_data(values)))
+    event = compliance_services.compliance_event_record(actor=request.user, order=order, data=data)
     return 201, _event_out(event)
 
 
@@ -248,15 +237,11 @@ def compliance_event_create(
 def condition_check_create(
     request: AuthedRequest, order_id: int, payload: ConditionCheckIn
 ) -> tuple[int, ConditionCheckOut]:
-    order = _managed(request, order_id)
+    order = managed_order(request, order_id)
     values: dict[str, Any] = payload.dict()
     values["valid_reason"] = "on" if values["valid_reason"] else None
-    form = ConditionCheckForm(_form_data(values))
-    if not form.is_valid():
-        raise form_errors(form)
-    check = compliance_services.condition_check_record(
-        actor=request.user, order=order, data=form.cleaned_data
-    )
+    data = valid_data(ConditionCheckForm(_form_data(values)))
+    check = compliance_services.condition_check_record(actor=request.user, order=order, data=data)
     return 201, _check_out(check)
 
 
@@ -268,34 +253,26 @@ def condition_check_create(
 def letter_create(
     request: AuthedRequest, order_id: int, payload: SentenceLetterIn
 ) -> tuple[int, SentenceLetterOut]:
-    order = _managed(request, order_id)
+    order = managed_order(request, order_id)
     user = request.user
     values = payload.dict()
     letter: SentenceLetter
     if payload.kind == "warning":
-        warning = WarningForm(
-            _form_data({"event": values["event_id"], "number": values["number"]}), order=order
+        data = valid_data(
+            WarningForm(_form_data({"event": values["event_id"], "number": values["number"]}), order=order)
         )
-        if not warning.is_valid():
-            raise form_errors(warning)
         letter = compliance_services.warning_letter_create(
             actor=user,
             order=order,
-            event=warning.cleaned_data["event"],
-            number=warning.cleaned_data["number"],
+            event=data["event"],
+            number=data["number"],
         )
     elif payload.kind == "breach_report":
-        breach = BreachReportForm(_form_data(values))
-        if not breach.is_valid():
-            raise form_errors(breach)
-        letter = compliance_services.breach_report_create(actor=user, order=order, data=breach.cleaned_data)
+        data = valid_data(BreachReportForm(_form_data(values)))
+        letter = compliance_services.breach_report_create(actor=user, order=order, data=data)
     else:
-        form = AdviceForm(_form_data(values))
-        if not form.is_valid():
-            raise form_errors(form)
-        letter = compliance_services.supervision_advice_create(
-            actor=user, order=order, data=form.cleaned_data
-        )
+        data = valid_data(AdviceForm(_form_data(values)))
+        letter = compliance_services.supervision_advice_create(actor=user, order=order, data=data)
     return 201, _letter_out(letter)
 
 
@@ -308,13 +285,9 @@ def letter_create(
 def order_completion(
     request: AuthedRequest, order_id: int, payload: OrderCompletionIn
 ) -> tuple[int, SentenceLetterOut]:
-    order = _managed(request, order_id)
-    form = CompletionForm(_form_data(payload.dict()))
-    if not form.is_valid():
-        raise form_errors(form)
-    letter = compliance_services.order_complete(
-        actor=request.user, order=order, number=form.cleaned_data["number"]
-    )
+    order = managed_order(request, order_id)
+    data = valid_data(CompletionForm(_form_data(payload.dict())))
+    letter = compliance_services.order_complete(actor=request.user, order=order, number=data["number"])
     return 201, _letter_out(letter)
 
 
@@ -346,7 +319,7 @@ def compliance_event_reason(
     request: AuthedRequest, compliance_event_id: int, payload: ComplianceEventReasonIn
 ) -> ComplianceEventOut:
     event = compliance_selectors.event_get_for_viewer(viewer=request.user, pk=compliance_event_id)
-    _managed(request, event.order_id)
+    managed_order(request, event.order_id)
     event = compliance_services.compliance_event_reason(
         actor=request.user,
         event=event,

@@ -14,7 +14,7 @@ from ninja import Router, Schema
 
 from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.core.api_types import LocalTime
-from aksalarasa.core.forms import form_errors, json_form_data
+from aksalarasa.core.forms import json_form_data, valid_data
 from aksalarasa.sentences import plan_selectors, plan_services, scoping, selectors
 from aksalarasa.sentences.api import ErrorOut
 from aksalarasa.sentences.models import SentenceOrder
@@ -156,10 +156,8 @@ def session_create(
     request: AuthedRequest, order_id: int, payload: PlannedSessionIn
 ) -> tuple[int, PlannedSessionOut]:
     order = _order(request, order_id, edit=True)
-    form = SessionForm(json_form_data(payload.dict()))
-    if not form.is_valid():
-        raise form_errors(form)
-    session = plan_services.session_create(actor=request.user, order=order, data=form.cleaned_data)
+    data = valid_data(SessionForm(json_form_data(payload.dict())))
+    session = plan_services.session_create(actor=request.user, order=order, data=data)
     return 201, _session_out(session)
 
 
@@ -172,11 +170,9 @@ def session_update(
     request: AuthedRequest, planned_id: int, payload: PlannedSessionUpdateIn
 ) -> PlannedSessionOut:
     session = _session(request, planned_id)
-    form = SessionForm(json_form_data(payload.dict()))
-    if not form.is_valid():
-        raise form_errors(form)
+    data = valid_data(SessionForm(json_form_data(payload.dict())))
     session = plan_services.session_update(
-        actor=request.user, session=session, data=form.cleaned_data, expected_version=payload.version
+        actor=request.user, session=session, data=data, expected_version=payload.version
     )
     return _session_out(session)
 
@@ -201,10 +197,8 @@ def unavailable_create(
     request: AuthedRequest, order_id: int, payload: UnavailableTimeIn
 ) -> tuple[int, UnavailableTimeOut]:
     order = _order(request, order_id, edit=True)
-    form = UnavailableForm(json_form_data(payload.dict()))
-    if not form.is_valid():
-        raise form_errors(form)
-    item = plan_services.unavailable_create(actor=request.user, order=order, data=form.cleaned_data)
+    data = valid_data(UnavailableForm(json_form_data(payload.dict())))
+    item = plan_services.unavailable_create(actor=request.user, order=order, data=data)
     return 201, _unavailable_out(item)
 
 
