@@ -298,3 +298,33 @@ def test_the_token_look_ups_share_the_pages_rate_limit(w, client, settings):
     complaint = _send(client, "POST", f"/api/v1/public/sentences/me/{token}/complaints",
                       {"kind": "safety", "text": "Tidak ada helm."})  # fmt: skip
     assert complaint.status_code == 429 and not PlacementComplaint.objects.exists()
+
+
+def test_the_plan_and_condition_checks_read_back_through_the_schemas(w, client):
+    """The work plan's and the condition checks' answers are read from the rows by their schemas:
+    the stored weekday "1" reads as the number 1."""
+    from aksalarasa.sentences import compliance_services
+    from aksalarasa.sentences.models import UnavailableTime
+
+    order = w["order"]
+    UnavailableTime.objects.create(
+        office=w["office"], order=order, weekday="1", starts_at=time(7), ends_at=time(8), reason="work"
+    )
+    plan_services.plan_propose(actor=w["officer"], order=order)
+    client.force_login(w["officer"])
+    plan = client.get(f"/api/v1/sentences/orders/{order.pk}/plan").json()
+    assert plan["unavailable"][0]["weekday"] == 1 and plan["unavailable"][0]["starts_at"] == "07:00:00"
+    first = plan["sessions"][0]
+    assert first["order_id"] == order.pk and first["site_id"] == w["site"].pk and first["minutes"] > 0
+    supervision = make_order(
+        w["client"], actor=w["officer"], sentence_type="supervision", hours_ordered=None, hours_per_day=None,
+        replaced_prison_days=None, period_months=12, general_conditions="Tidak melakukan tindak pidana lagi",
+    )  # fmt: skip
+    compliance_services.condition_check_record(
+        actor=w["officer"], order=supervision,
+        data={"condition": "general", "checked_on": supervision.start_date, "result": "met"},
+    )  # fmt: skip
+    checks = client.get(f"/api/v1/sentences/orders/{supervision.pk}/compliance").json()["condition_checks"]
+    assert (
+        checks[0]["condition_text"] == "Tidak melakukan tindak pidana lagi" and checks[0]["result"] == "met"
+    )

@@ -146,15 +146,7 @@ def _event_out(e: ComplianceEvent) -> ComplianceEventOut:
 
 
 def _check_out(c: ConditionCheck) -> ConditionCheckOut:
-    return ConditionCheckOut(
-        id=c.pk,
-        condition=c.condition,
-        condition_text=c.condition_text,
-        checked_on=c.checked_on,
-        result=c.result,
-        valid_reason=c.valid_reason,
-        note=c.note,
-    )
+    return ConditionCheckOut.from_orm(c)
 
 
 def _letter_out(letter: SentenceLetter) -> SentenceLetterOut:

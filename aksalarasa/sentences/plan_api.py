@@ -75,28 +75,11 @@ class UnavailableTimeIn(Schema):
 
 
 def _session_out(s: PlannedSession) -> PlannedSessionOut:
-    return PlannedSessionOut(
-        id=s.pk,
-        order_id=s.order_id,
-        site_id=s.site_id,
-        day=s.day,
-        starts_at=s.starts_at,
-        ends_at=s.ends_at,
-        minutes=s.minutes,
-        version=s.version,
-    )
+    return PlannedSessionOut.from_orm(s)
 
 
 def _unavailable_out(u: UnavailableTime) -> UnavailableTimeOut:
-    return UnavailableTimeOut(
-        id=u.pk,
-        order_id=u.order_id,
-        weekday=int(u.weekday),
-        starts_at=u.starts_at,
-        ends_at=u.ends_at,
-        reason=u.reason,
-        note=u.note,
-    )
+    return UnavailableTimeOut.from_orm(u)  # the weekday's stored "1".."7" read as a number
 
 
 def _plan_out(order: SentenceOrder) -> WorkPlanOut:

@@ -52,11 +52,21 @@ def _world(hours_site_name: str):
 
 
 def _enter_decision(
-    page: Page, client_pk: int, site_pk: int, *, number: str, hours: int, start: date
+    page: Page,
+    client_pk: int,
+    site_pk: int | None,
+    *,
+    number: str,
+    hours: int | None,
+    start: date,
+    period_months: int = 6,
+    conditions: tuple[str, str] = ("", ""),
 ) -> SentenceOrder:
+    """Enter a court decision through the form: community service when `hours` are given (at the
+    site, replacing 90 days of prison), supervision otherwise (with its general and special conditions)."""
     today = timezone.localdate()
     page.goto(f"/sentences/new/?client={client_pk}")
-    page.select_option("#id_sentence_type", "community_service")
+    page.select_option("#id_sentence_type", "community_service" if hours is not None else "supervision")
     page.fill("#id_court", "Pengadilan Negeri Denpasar")
     page.fill("#id_case_number", f"{number}/Pid.B/2026/PN Dps")
     page.fill("#id_case_registered_on", (today - timedelta(days=60)).isoformat())
@@ -64,13 +74,17 @@ def _enter_decision(
     page.fill("#id_decision_date", (start - timedelta(days=3)).isoformat())
     page.fill("#id_article", "Pasal 476 UU 1/2023")
     page.fill("#id_threatened_months", "36")
-    page.fill("#id_hours_ordered", str(hours))
-    page.fill("#id_hours_per_day", "8")
-    page.fill("#id_period_months", "6")
+    if hours is not None:
+        page.fill("#id_hours_ordered", str(hours))
+        page.fill("#id_hours_per_day", "8")
+        page.fill("#id_replaced_prison_days", "90")
+    page.fill("#id_period_months", str(period_months))
     page.fill("#id_start_date", start.isoformat())
-    page.fill("#id_replaced_prison_days", "90")
     page.fill("#id_prosecutor_office", "Kejaksaan Negeri Denpasar")
-    page.select_option("#id_site", str(site_pk))
+    page.fill("#id_general_conditions", conditions[0])
+    page.fill("#id_special_conditions", conditions[1])
+    if site_pk is not None:
+        page.select_option("#id_site", str(site_pk))
     with page.expect_navigation():
         page.click("main form button[type=submit]")
     expect(page.locator(".messages .msg-success")).to_contain_text("Putusan pengadilan dicatat")
@@ -252,24 +266,13 @@ def test_a_supervision_order_runs_to_the_advice_to_extend(page):
     start = today - timedelta(days=40)
 
     browser_login(page, officer.username, PASSWORD)
-    page.goto(f"/sentences/new/?client={client.pk}")
-    page.select_option("#id_sentence_type", "supervision")
-    page.fill("#id_court", "Pengadilan Negeri Denpasar")
-    page.fill("#id_case_number", "31/Pid.B/2026/PN Dps")
-    page.fill("#id_case_registered_on", (today - timedelta(days=90)).isoformat())
-    page.fill("#id_decision_number", "31/Pid.B/2026/PN Dps/Put")
-    page.fill("#id_decision_date", (start - timedelta(days=3)).isoformat())
-    page.fill("#id_article", "Pasal 492 UU 1/2023")
-    page.fill("#id_threatened_months", "30")
-    page.fill("#id_period_months", "12")
-    page.fill("#id_start_date", start.isoformat())
-    page.fill("#id_prosecutor_office", "Kejaksaan Negeri Denpasar")
-    page.fill("#id_general_conditions", "Tidak melakukan tindak pidana lagi selama masa pengawasan")
-    page.fill("#id_special_conditions", "Wajib lapor ke Bapas setiap bulan\nMengikuti konseling mingguan")
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    expect(page.locator(".messages .msg-success")).to_contain_text("Putusan pengadilan dicatat")
-    order = SentenceOrder.objects.get(decision_number="31/Pid.B/2026/PN Dps/Put")
+    conditions = (
+        "Tidak melakukan tindak pidana lagi selama masa pengawasan",
+        "Wajib lapor ke Bapas setiap bulan\nMengikuti konseling mingguan",
+    )
+    order = _enter_decision(
+        page, client.pk, None, number="31", hours=None, start=start, period_months=12, conditions=conditions
+    )
     assert order.sentence_type == "supervision" and order.hours_ordered is None
     assert order.special_conditions.splitlines() == [
         "Wajib lapor ke Bapas setiap bulan",
