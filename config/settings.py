@@ -260,7 +260,7 @@ SECURE_HSTS_PRELOAD = AKSALARASA_HTTPS
 # Content-Security-Policy (django-csp): scripts and styles only from our own static files, no
 # inline script, no eval (htmx runs with allowEval off, see templates/base.html), no inline style
 # element or attribute, no framing, forms post only here. docs/security.md; proved by
-# tests/test_deploy_settings.py and the browser test tests/browser/test_browser_csp.py.
+# tests/test_deploy_settings.py and the browser tests tests/browser/test_browser_accessibility.py (every page) and test_browser_csp.py.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

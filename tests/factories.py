@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import factory
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from aksalarasa.accounts.models import User
 from aksalarasa.offices.models import Office, Region, RegionalOffice
 
 PASSWORD = "Test-password-2026"
-_PASSWORD_HASH: list[str] = []
+_PASSWORD_HASH: dict[str, str] = {}
 
 
 def password_hash() -> str:
-    """Hash the shared test password once (argon2 is deliberately slow)."""
-    if not _PASSWORD_HASH:
-        _PASSWORD_HASH.append(make_password(PASSWORD))
-    return _PASSWORD_HASH[0]
+    """Hash the shared test password once per hasher in use (argon2 is deliberately slow; tests of
+    the production hashers switch to the slow one)."""
+    hasher = settings.PASSWORD_HASHERS[0]
+    if hasher not in _PASSWORD_HASH:
+        _PASSWORD_HASH[hasher] = make_password(PASSWORD)
+    return _PASSWORD_HASH[hasher]
 
 
 class RegionalOfficeFactory(factory.django.DjangoModelFactory):

@@ -7,7 +7,7 @@ import time
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth.hashers import Argon2PasswordHasher, identify_hasher, make_password
+from django.contrib.auth.hashers import identify_hasher, make_password
 from django.test import override_settings
 from django.utils import timezone, translation
 from django_otp.oath import totp
@@ -52,25 +52,19 @@ def _enrol(client, user: User) -> tuple[TOTPDevice, list[str]]:
     return device, codes
 
 
-class QuickArgon2PasswordHasher(Argon2PasswordHasher):
-    """Argon2 with tiny costs: these tests log in dozens of times; the costs are not under test."""
-
-    time_cost = 1
-    memory_cost = 256
-    parallelism = 1
-
-
 @pytest.fixture
-def production_hashers():
-    """Ask for this fixture to run a test with the real PASSWORD_HASHERS."""
+def production_hashers(settings):
+    """Ask for this fixture to run a test with the real PASSWORD_HASHERS (the suite's settings put
+    a quick argon2id first: config/test_hashers.py)."""
+    from config import settings as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)
-def quick_argon2(request, settings, monkeypatch):
+def quick_argon2(request):
     if "production_hashers" in request.fixturenames:
         return
-    settings.PASSWORD_HASHERS = [f"{__name__}.QuickArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
-    monkeypatch.setattr(factories, "_PASSWORD_HASH", [make_password(PASSWORD)])
     assert factories.password_hash().startswith("argon2$argon2id$v=19$m=256,t=1,p=1$")
 
 

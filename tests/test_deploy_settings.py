@@ -66,7 +66,7 @@ def test_cookies_and_hsts_in_production(tmp_path):
 @pytest.mark.django_db
 def test_content_security_policy_has_no_inline_script(client):
     """Every answer carries the Content-Security-Policy header: scripts and styles from the app only,
-    no 'unsafe-inline', no 'unsafe-eval', no framing (the browser side: tests/browser/test_browser_csp.py)."""
+    no 'unsafe-inline', no 'unsafe-eval', no framing (the browser side: the page walk of tests/browser/test_browser_accessibility.py and tests/browser/test_browser_csp.py)."""
     for url in ("/accounts/login/", "/api/v1/docs", "/missing-page/"):
         header = client.get(url).headers.get("Content-Security-Policy", "")
         directives = {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}

@@ -602,3 +602,23 @@ def test_hodges_lehmann_with_many_distinct_values_uses_bisection_and_matches_bru
     m = walsh.size
     qu = math.floor(m / 2 - sst.norm.ppf(0.975) * math.sqrt(d.size * (d.size + 1) * (2 * d.size + 1) / 24))
     assert (ci.low, ci.high) == (pytest.approx(walsh[qu - 1]), pytest.approx(walsh[m - qu]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=1, max_size=12))
+def test_holm_adjusted_p_values_are_statsmodels_own_in_the_order_given(p_values):
+    from statsmodels.stats.multitest import multipletests
+
+    from aksalarasa.evidence.stats import holm_adjusted
+
+    ours = holm_adjusted(p_values)
+    assert ours == pytest.approx(list(multipletests(p_values, method="holm")[1]), abs=1e-12)
+    assert all(p <= q <= 1.0 for p, q in zip(p_values, ours, strict=True))
+
+
+def test_holm_adjusted_with_ties_and_the_cap():
+    from aksalarasa.evidence.stats import holm_adjusted
+
+    # 4 tests: 0.01 * 4, 0.02 * 3, then max(0.06, 0.02 * 2) for the tie, 0.9 * 1; past 1 is capped.
+    assert holm_adjusted([0.02, 0.01, 0.02, 0.9]) == pytest.approx([0.06, 0.04, 0.06, 0.9])
+    assert holm_adjusted([0.6, 0.7]) == pytest.approx([1.0, 1.0])

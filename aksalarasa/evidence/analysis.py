@@ -239,12 +239,10 @@ def _survey_analyses(program: Program, *, seed: int) -> list[SurveyAnalysis]:
 def _adjust_holm(subscales: list[SubscaleAnalysis]) -> int:
     """Several subscales tested at once: each gets its Holm-adjusted p beside the raw one, so that the
     chance of any false alarm across the survey stays at 5 %. Returns how many were adjusted."""
-    from statsmodels.stats.multitest import multipletests
-
     tested = [s for s in subscales if s.paired and s.paired.wilcoxon.p_value is not None]
     if len(tested) < 2:
         return 0
-    adjusted = multipletests([s.paired.wilcoxon.p_value for s in tested], method="holm")[1]  # type: ignore[union-attr]
+    adjusted = stats.holm_adjusted([s.paired.wilcoxon.p_value for s in tested])  # type: ignore[union-attr,misc]
     for sub, p_holm in zip(tested, adjusted, strict=True):
         sub.p_holm = float(p_holm)
         paired = sub.paired

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from pathlib import Path
 
@@ -47,12 +48,44 @@ def nav_hrefs(page: Page) -> list[str]:
     return page.eval_on_selector_all("nav.mainnav a", "els => els.map(e => e.getAttribute('href'))")
 
 
+# Reported in the page itself too (a console message is what Chromium prints; the event says which
+# directive): both end up in the watcher's `seen`.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+    + " at " + (e.sourceFile || "") + ":" + e.lineNumber + " sample=" + (e.sample || ""));
+});
+"""
+
+
+class CspWatch:
+    """Collects every Content-Security-Policy violation a tab reports, labelled with `where` (the
+    page the walk is on): Chromium reports each blocked inline script, eval, inline style and
+    foreign source as a `securitypolicyviolation` event and a console error."""
+
+    def __init__(self, page: Page, where: str = "") -> None:
+        self.where = where
+        self.seen: list[str] = []
+        page.add_init_script(REPORT_CSP_VIOLATIONS)
+        page.on("console", self._on_console)
+
+    def _on_console(self, message) -> None:
+        text = message.text
+        if "Content Security Policy" in text or "CSP violation" in text or "Content-Security-Policy" in text:
+            self.seen.append(f"{self.where}: {text}")
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE_JS.read_text(encoding="utf-8")
+
+
 def axe_run(page: Page) -> list[dict]:
     """Run axe-core on the current page and return its violations (all impacts)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         # Evaluated through the browser's debugging protocol: the page's Content-Security-Policy
         # forbids inline scripts (add_script_tag would be one) and must stay on while axe runs.
-        page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+        page.evaluate(_axe_source())
     result = page.evaluate("async () => await window.axe.run(document, {resultTypes: ['violations']})")
     return result["violations"]
 
