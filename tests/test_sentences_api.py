@@ -105,6 +105,21 @@ def test_a_supervisor_of_another_partner_is_refused_with_the_reason(w, client):
     assert not ServiceSite.objects.filter(name="Taman Desa Sanur").exists()
 
 
+def test_a_partner_or_supervisor_of_another_office_is_refused_and_nothing_is_added(w, client):
+    partner_b = PartnerFactory(office=w["office_b"], name="Mitra Kantor Lain")
+    staff_b = make_user("partner_staff", w["office_b"], full_name="Staf Kantor Lain")
+    make_membership(staff_b, partner_b)
+    client.force_login(w["head"])
+    for extra, field in (
+        ({"partner_id": partner_b.pk}, "partner"),
+        ({"supervisor_ids": [staff_b.pk]}, "supervisors"),
+    ):
+        refused = _send(client, "POST", "/api/v1/sentences/sites", _site_body(w, **extra))
+        assert refused.status_code == 422 and field in refused.json()["errors"]
+        assert "Kantor Lain" not in refused.content.decode()
+    assert not ServiceSite.objects.filter(name="Taman Desa Sanur").exists()
+
+
 def test_only_those_who_manage_sites_add_one(w, client):
     client.force_login(w["officer"])  # a PK reads sites but does not manage them
     assert _send(client, "POST", "/api/v1/sentences/sites", _site_body(w)).status_code == 404
@@ -328,3 +343,15 @@ def test_the_plan_and_condition_checks_read_back_through_the_schemas(w, client):
     assert (
         checks[0]["condition_text"] == "Tidak melakukan tindak pidana lagi" and checks[0]["result"] == "met"
     )
+
+
+def test_the_operations_are_described_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"201", "404", "422"} <= set(paths["/api/v1/sentences/sites"]["post"]["responses"])
+    for path in ("/api/v1/sentences/sites/{site_id}", "/api/v1/sentences/orders/{order_id}"):
+        assert {"200", "404", "409", "422"} <= set(paths[path]["put"]["responses"]), path
+    for method, path in (("get", "/api/v1/public/sentences/me/{token}"),
+                         ("post", "/api/v1/public/sentences/me/{token}/complaints")):  # fmt: skip
+        operation = paths[path][method]
+        assert not operation.get("security")  # the token is the credential: no account
+        assert {"404", "429"} <= set(operation["responses"]), path

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from django.http import Http404, QueryDict
+from django.http import Http404
 from ninja import Field, Router, Schema
 
 from aksalarasa.accounts.http import AuthedRequest
@@ -192,15 +192,6 @@ class SiteUpdateIn(SiteIn):
     version: int = Field(..., description="the version read; a changed site answers 409")
 
 
-def _form_data(values: dict[str, Any]) -> QueryDict:
-    data = QueryDict(mutable=True)
-    for name, value in values.items():
-        if value is None:
-            continue
-        data[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return data
-
-
 def order_out(order: SentenceOrder, viewer: Any, credited: int | None = None) -> OrderOut:
     return OrderOut(
         id=order.pk,
@@ -304,7 +295,7 @@ def orders_create(request: AuthedRequest, payload: OrderIn) -> tuple[int, OrderO
     values["site"] = values.pop("site_id")
     data = valid_data(
         OrderForm(
-            _form_data(values),
+            json_form_data(values),
             clients=selectors.order_client_choices(viewer=viewer),
             sites=selectors.site_list(viewer=viewer).filter(office_id=client.office_id),
         )
@@ -333,7 +324,7 @@ def orders_update(request: AuthedRequest, order_id: int, payload: OrderUpdateIn)
     values["site"] = values.pop("site_id")
     data = valid_data(
         OrderStatusForm(
-            _form_data(values),
+            json_form_data(values),
             instance=order,
             sites=selectors.site_list(viewer=viewer).filter(office_id=order.office_id),
         )
@@ -358,7 +349,7 @@ def hours_list(request: AuthedRequest, order_id: int) -> LedgerOut:
 )
 def hours_create(request: AuthedRequest, order_id: int, payload: HoursIn) -> tuple[int, Any]:
     order = managed_order(request, order_id)
-    data = valid_data(HoursForm(_form_data(payload.dict())))
+    data = valid_data(HoursForm(json_form_data(payload.dict())))
     entry = services.hours_work_add(actor=request.user, order=order, data=data)
     return 201, EntryOut.from_orm(entry)
 
@@ -372,7 +363,7 @@ def hours_correction(request: AuthedRequest, order_id: int, payload: CorrectionI
     order = managed_order(request, order_id)
     values = payload.dict()
     values["corrects"] = values.pop("corrects_id")
-    data = valid_data(CorrectionForm(_form_data(values), order=order))
+    data = valid_data(CorrectionForm(json_form_data(values), order=order))
     entry = services.hours_correction_add(actor=request.user, order=order, data=data)
     return 201, EntryOut.from_orm(entry)
 

@@ -14,9 +14,9 @@ from django.http import HttpResponse
 from ninja import Field, Router, Schema
 
 from aksalarasa.accounts.http import AuthedRequest
-from aksalarasa.core.forms import valid_data
+from aksalarasa.core.forms import json_form_data, valid_data
 from aksalarasa.sentences import compliance_selectors, compliance_services, selectors
-from aksalarasa.sentences.api import ErrorOut, _form_data, managed_order
+from aksalarasa.sentences.api import ErrorOut, managed_order
 from aksalarasa.sentences.compliance_forms import (
     AdviceForm,
     BreachReportForm,
@@ -216,7 +216,7 @@ def compliance_event_create(
     order = managed_order(request, order_id)
     values: dict[str, Any] = payload.dict()
     values["valid_reason"] = "yes" if values["valid_reason"] else "no"
-    data = valid_data(ComplianceEventForm(_form_data(values)))
+    data = valid_data(ComplianceEventForm(json_form_data(values)))
     event = compliance_services.compliance_event_record(actor=request.user, order=order, data=data)
     return 201, _event_out(event)
 
@@ -232,7 +232,7 @@ def condition_check_create(
     order = managed_order(request, order_id)
     values: dict[str, Any] = payload.dict()
     values["valid_reason"] = "on" if values["valid_reason"] else None
-    data = valid_data(ConditionCheckForm(_form_data(values)))
+    data = valid_data(ConditionCheckForm(json_form_data(values)))
     check = compliance_services.condition_check_record(actor=request.user, order=order, data=data)
     return 201, _check_out(check)
 
@@ -251,7 +251,9 @@ def letter_create(
     letter: SentenceLetter
     if payload.kind == "warning":
         data = valid_data(
-            WarningForm(_form_data({"event": values["event_id"], "number": values["number"]}), order=order)
+            WarningForm(
+                json_form_data({"event": values["event_id"], "number": values["number"]}), order=order
+            )
         )
         letter = compliance_services.warning_letter_create(
             actor=user,
@@ -260,10 +262,10 @@ def letter_create(
             number=data["number"],
         )
     elif payload.kind == "breach_report":
-        data = valid_data(BreachReportForm(_form_data(values)))
+        data = valid_data(BreachReportForm(json_form_data(values)))
         letter = compliance_services.breach_report_create(actor=user, order=order, data=data)
     else:
-        data = valid_data(AdviceForm(_form_data(values)))
+        data = valid_data(AdviceForm(json_form_data(values)))
         letter = compliance_services.supervision_advice_create(actor=user, order=order, data=data)
     return 201, _letter_out(letter)
 
@@ -278,7 +280,7 @@ def order_completion(
     request: AuthedRequest, order_id: int, payload: OrderCompletionIn
 ) -> tuple[int, SentenceLetterOut]:
     order = managed_order(request, order_id)
-    data = valid_data(CompletionForm(_form_data(payload.dict())))
+    data = valid_data(CompletionForm(json_form_data(payload.dict())))
     letter = compliance_services.order_complete(actor=request.user, order=order, number=data["number"])
     return 201, _letter_out(letter)
 
