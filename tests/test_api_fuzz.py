@@ -31,9 +31,9 @@ What it does
 
 The numbers
 -----------
-106 operations x 11 actors = 1,166 runs. FUZZ_EXAMPLES (default 6) examples per operation and actor
-give about 7,000 requests; one request with its checks costs about 15-25 ms here, so each database
-pass takes about two to three minutes of the `make test` budget (the SQLite and PostgreSQL passes
+131 operations x 13 actors = 1,703 runs. FUZZ_EXAMPLES (default 6) examples per operation and actor
+give about 10,000 requests; one request with its checks costs about 10 ms here, so each database
+pass takes about one and a half to two minutes of the `make test` budget (the SQLite and PostgreSQL passes
 run side by side). Depth comes from aiming, not from numbers: six aimed examples reach more code
 than the 25 unaimed ones before. Runs are derandomized (Hypothesis derives its choices from the
 test), so a failure reproduces on the next run; raise FUZZ_EXAMPLES locally (e.g. 50) for a deeper,
