@@ -38,6 +38,8 @@ class ComplianceEventOut(Schema):
     occurred_on: date
     minutes_late: int | None
     valid_reason: bool
+    reason_pending: bool = Field(..., description="the PK has still to decide whether the reason is valid")
+    visit_id: int | None = Field(..., description="the site supervisor's entry it came from, if any")
     reason: str
     evidence_note: str
     has_evidence_file: bool
@@ -138,6 +140,8 @@ def _event_out(e: ComplianceEvent) -> ComplianceEventOut:
         occurred_on=e.occurred_on,
         minutes_late=e.minutes_late,
         valid_reason=e.valid_reason,
+        reason_pending=e.reason_pending,
+        visit_id=e.visit_id,
         reason=e.reason,
         evidence_note=e.evidence_note,
         has_evidence_file=bool(e.evidence_file),

@@ -50,9 +50,9 @@ class WarningForm(forms.Form):
     def __init__(self, *args: Any, order: SentenceOrder, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["event"])
-        field.queryset = ComplianceEvent.objects.filter(order=order, valid_reason=False).order_by(
-            "occurred_on"
-        )
+        field.queryset = ComplianceEvent.objects.filter(
+            order=order, valid_reason=False, reason_pending=False
+        ).order_by("occurred_on")
         label_options(field, lambda e: f"{e.occurred_on:%Y-%m-%d} {e.get_kind_display()}")
 
 

@@ -38,7 +38,7 @@ def compliance_panel(*, order: SentenceOrder, credited: int) -> CompliancePanel:
     events = list(order.compliance_events.select_related("recorded_by").order_by("occurred_on", "pk"))
     checks = list(order.condition_checks.select_related("recorded_by").order_by("checked_on", "pk"))
     letters = list(order.letters.select_related("drafted_by", "event").order_by("drafted_on", "pk"))
-    unexcused = sum(1 for e in events if not e.valid_reason)
+    unexcused = sum(1 for e in events if not e.valid_reason and not e.reason_pending)  # = unexcused_count
     part = compliance.PartLeft(
         order.minutes_ordered, credited, order.replaced_prison_days, order.replaced_fine
     )

@@ -190,6 +190,14 @@ def warning_letter_create(
     order = _locked(order)
     if event is not None and event.order_id != order.pk:
         event = None
+    if event is not None and event.reason_pending:
+        raise ValidationError(
+            {
+                "event": [
+                    _("Decide first whether this event's reason is valid: it still awaits your decision.")
+                ]
+            }
+        )
     compliance_problems = compliance.warning_problems(
         is_community_service=order.is_community_service,
         status=order.status,

@@ -111,17 +111,15 @@ def event_reason(request: AuthedRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Decision on the reason saved."))
                 target = f"{reverse('sentences:order_detail', args=[order.pk])}#compliance"
-                if request.headers.get("HX-Request"):
-                    return HttpResponse(status=204, headers={"HX-Redirect": target})
+                if request.headers.get("HX-Request"):  # reload the order's page (the panel, the message)
+                    return HttpResponse(status=204, headers={"HX-Refresh": "true"})
                 return redirect(target)
         status = 409 if status == 409 else 422
     context = {"event": event, "order": order, "form": form, "name": client_label(order.client, request.user)}
-    template = (
-        "sentences/_event_reason_form.html"
-        if request.headers.get("HX-Request")
-        else "sentences/event_reason_page.html"
-    )
-    return render(request, template, context, status=status)
+    if request.headers.get("HX-Request"):
+        # htmx swaps no 4xx answer: the partial with its errors comes back as 200 (the whole page, 422/409)
+        return render(request, "sentences/_event_reason_form.html", context)
+    return render(request, "sentences/event_reason_page.html", context, status=status)
 
 
 @login_required

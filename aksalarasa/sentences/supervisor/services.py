@@ -25,7 +25,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from aksalarasa.accounts.models import User
@@ -186,10 +186,11 @@ def _event_from_visit(*, actor: User, order: SentenceOrder, visit: SiteVisit) ->
     An absence always carries the supervisor's reason; whether it is valid is the PK's decision
     (UU 1/2023 Art. 85(7)), so the event waits for it (reason_pending)."""
     zone = ZoneInfo(order.office.time_zone)
-    note = _("From the site supervisor's entry of %(date)s at %(site)s.") % {
-        "date": visit.work_date.isoformat(),
-        "site": visit.site.name,
-    }
+    with translation.override(settings.LANGUAGE_CODE):  # stored text: in the office's language
+        note = _("From the site supervisor's entry of %(date)s at %(site)s.") % {
+            "date": visit.work_date.isoformat(),
+            "site": visit.site.name,
+        }
     if visit.attendance == SiteVisit.Attendance.ABSENT:
         data: dict[str, Any] = {
             "kind": "absence",
