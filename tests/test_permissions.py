@@ -348,6 +348,7 @@ ROUTES: dict[str, R] = {
     "sentences:event_evidence": R(
         "compliance_event", get="sentence_order:read", absent="the event's evidence is a note, not a file"
     ),
+    "sentences:event_reason": rw("compliance_event", "sentence_order"),
     "sentences:warning_create": wo("order", "sentence_order"),
     "sentences:breach_report": rw("order", "sentence_order"),
     "sentences:order_complete": rw("order", "sentence_order"),

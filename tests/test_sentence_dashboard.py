@@ -166,3 +166,45 @@ def test_a_fixed_number_of_queries(client, sentences_world, django_assert_max_nu
         make_site(sentences_world["surabaya"], None, name=f"Lokasi Tambahan {n}")
     with django_assert_max_num_queries(14):
         assert client.get(URL).status_code == 200
+
+
+def _complain(site_name: str, kinds: list[str]):
+    from aksalarasa.sentences.models import PlacementComplaint, ServiceSite
+
+    site = ServiceSite.objects.get(name=site_name)
+    orders = list(SentenceOrder.objects.filter(site=site).select_related("client"))
+    for i, kind in enumerate(kinds):
+        order = orders[i % len(orders)]
+        PlacementComplaint.objects.create(
+            office=site.office, order=order, site=site, kind=kind, text=f"Rahasia pengaduan {i}"
+        )
+    return orders
+
+
+def test_a_site_people_complained_about_is_flagged_with_the_count_only(client, sentences_world):
+    orders = _complain("Pantai Mertasari", ["safety", "dignity", "other"])  # "other" does not flag
+    _complain("Taman Hotel", ["commercial"] * 6)
+    head = make_user("office_head", sentences_world["denpasar"], language="en")
+    flags = {f.site.name: f.reasons for f in _dash(client, head).flagged}
+    assert flags["Pantai Mertasari"] == [
+        "People placed here complained (safety, dignity or commercial use): 2"
+    ]  # the beach had no other flag: it is flagged now
+    assert flags["Taman Hotel"][0].endswith(": 6") and "company" in flags["Taman Hotel"][1]
+    site_row = _row(_dash(client, head).sites, "Pantai Mertasari")
+    assert site_row.flags == flags["Pantai Mertasari"]
+    # Beyond one office, a small count is not printed; a count of 5 or more is.
+    national = make_user("national", None, language="en")
+    flags = {f.site.name: f.reasons for f in _dash(client, national).flagged}
+    assert flags["Pantai Mertasari"] == [
+        "People placed here complained (safety, dignity or commercial use): fewer than 5"
+    ]
+    assert flags["Taman Hotel"][0].endswith(": 6")
+    # The page never names who complained nor what they wrote.
+    client.force_login(national)
+    html = client.get(URL).content.decode()
+    assert "Pantai Mertasari" in html and "Rahasia pengaduan" not in html
+    for order in orders:
+        assert order.client.full_name not in html
+    client.force_login(make_user("office_head", sentences_world["denpasar"]))
+    html = client.get(URL).content.decode()
+    assert "mengadu" in html and "Rahasia pengaduan" not in html

@@ -55,3 +55,42 @@ def test_the_demo_has_a_breach_report_a_completion_letter_and_condition_checks()
         "breach_report",
     }
     assert ConditionCheck.objects.filter(order__sentence_type="supervision", result="met").exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_day_list_own_pages_and_an_absence_awaiting_the_pk(client):
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from aksalarasa.accounts.models import User
+    from aksalarasa.seeding.demo.sentences import own_token
+    from aksalarasa.sentences.models import ComplianceEvent, PlannedSession, SiteVisit
+    from aksalarasa.sentences.supervisor.selectors import day_list
+
+    load_demo()
+    supervisor = User.objects.get(username="pengawas.segara")
+    office = ServiceSite.objects.get(name__startswith="Pantai Mertasari").office
+    today = timezone.localdate(timezone=ZoneInfo(office.time_zone))
+    [beach] = day_list(viewer=supervisor, day=today)
+    assert len(beach.people) >= 2 and all(p.planned_start == "08:00" for p in beach.people)
+    # Past planned sessions match the ledger's days.
+    worked = HoursEntry.objects.filter(kind="work", order__status="active", order__site=beach.id)
+    for entry in worked:
+        assert PlannedSession.objects.filter(order=entry.order, day=entry.work_date).exists()
+    # Every person doing community service has an own page (the README's demo link).
+    for order in SentenceOrder.objects.filter(
+        sentence_type="community_service", status__in=["active", "completed"]
+    ):
+        page = client.get(f"/sentences/me/{own_token(order)}/")
+        assert page.status_code == 200 and order.client.full_name.split()[0] in page.content.decode()
+    # One absence from the site app waits for the PK's decision.
+    [pending] = ComplianceEvent.objects.filter(reason_pending=True)
+    assert pending.kind == "absence" and pending.visit.supervisor == supervisor
+    counts = (PlannedSession.objects.count(), SiteVisit.objects.count(), ComplianceEvent.objects.count())
+    load_demo()
+    assert (
+        PlannedSession.objects.count(),
+        SiteVisit.objects.count(),
+        ComplianceEvent.objects.count(),
+    ) == counts

@@ -250,6 +250,7 @@ def test_another_offices_supervisor_gets_404(w, login):
     make_site(w["office_b"], partner_b, supervisors=[supervisor_b])
     assert sync(login(supervisor_b), [entry(w)]).status_code == 404
     assert login(supervisor_b).get(DAY).json()["sites"][0]["people"] == []
+    assert login(supervisor_b).get(DAY).json()["sites"][0]["unplanned"] == []
 
 
 def test_an_absence_is_recorded_with_its_reason_and_no_hours(w, login):
@@ -308,7 +309,8 @@ def test_the_day_list_shows_only_what_the_site_needs(w, login, django_assert_max
         data = client.get(DAY).json()
     [site] = data["sites"]
     assert site["name"] == "Pantai Uji"
-    names = {p["name"] for p in site["people"]}
+    assert site["people"] == []  # nothing planned today: everyone is in the second group
+    names = {p["name"] for p in site["unplanned"]}
     assert "I Made Contoh" in names
     assert "Kadek Anak Contoh" not in names and "KAC" in "".join(names).replace(".", "")  # a child: initials
     assert "Wayan Lain" not in json.dumps(data)  # another site's person

@@ -18,10 +18,11 @@ the office dashboard.
 Cancelled orders are not counted. Completion and breach rates are shares of the orders that ended
 (completed or in breach), hidden under 5 such orders (`dashboards.selectors.rate`).
 
-Sites to check: the product has no complaints yet (the person's own complaint channel is item 9),
-so a site is flagged on what exists: its MoU is missing or has ended (UU 1/2023 Art. 85(3) asks for
-non-commercial work under an agreement), or it is run by a company (PT/CV), where the work may look
-commercial. A site's name names no person; the flags are shown whole to every viewer.
+Sites to check: people placed at the site complained about it through their own page (safety,
+dignity, commercial use: person_models.PlacementComplaint; only the count is shown, never who or
+what, and beyond one office a count under the small-cell threshold reads "fewer than 5"); its MoU is
+missing or has ended (UU 1/2023 Art. 85(3) asks for non-commercial work under an agreement), or it
+is run by a company (PT/CV), where the work may look commercial. A site's name names no person.
 """
 
 from __future__ import annotations
@@ -37,11 +38,11 @@ from django.utils.translation import gettext as _
 
 from aksalarasa.accounts.models import User
 from aksalarasa.accounts.permissions import can
-from aksalarasa.core.suppression import suppress_table
+from aksalarasa.core.suppression import SMALL_CELL, is_small, suppress_table
 from aksalarasa.dashboards.selectors import rate
 from aksalarasa.offices.models import Office
 from aksalarasa.partners.models import Partner
-from aksalarasa.sentences.models import HoursEntry, SentenceOrder, ServiceSite
+from aksalarasa.sentences.models import HoursEntry, PlacementComplaint, SentenceOrder, ServiceSite
 
 STATUSES = ("active", "completed", "breach")
 COLUMNS = (*STATUSES, "total")
@@ -109,9 +110,36 @@ class _Counts:
         return self.active + self.completed + self.breach
 
 
-def site_flags(site: ServiceSite, today: date) -> list[str]:
+# The kinds of a person's complaint that flag the site they name (person_models.PlacementComplaint).
+COMPLAINT_KINDS = ("safety", "dignity", "commercial")
+
+
+def complaint_counts(site_ids: Iterable[int]) -> dict[int, int]:
+    """Per site, the complaints people placed there raised about it (safety, dignity, commercial
+    use), open or handled; one query. Only counts leave here: never who complained, nor the text."""
+    rows = (
+        PlacementComplaint.objects.filter(site_id__in=list(site_ids), kind__in=COMPLAINT_KINDS)
+        .values_list("site_id")
+        .annotate(n=Count("pk"))
+    )
+    return {site_id: n for site_id, n in rows}
+
+
+def complaint_flag(n: int, *, suppressed: bool) -> str:
+    """The flag's words. Beyond one office a count under SMALL_CELL is not printed (it could point at
+    the person who complained, on a site with few people placed): the flag says only "fewer than"."""
+    if suppressed and is_small(n):
+        return _("People placed here complained (safety, dignity or commercial use): fewer than %(k)s") % {
+            "k": SMALL_CELL
+        }
+    return _("People placed here complained (safety, dignity or commercial use): %(n)s") % {"n": n}
+
+
+def site_flags(site: ServiceSite, today: date, *, complaints: int = 0, suppressed: bool = False) -> list[str]:
     """Why a site needs a look (see the module's docstring); empty when none."""
     reasons = []
+    if complaints:
+        reasons.append(complaint_flag(complaints, suppressed=suppressed))
     if not site.mou_number or site.mou_end is None:
         reasons.append(_("No MoU on record"))
     elif site.mou_end < today:
@@ -144,6 +172,7 @@ def sentence_dashboard(*, viewer: User) -> SentenceDashboard:
     orders = SentenceOrder.objects.filter(office_id__in=office_ids).exclude(
         status=SentenceOrder.Status.CANCELLED
     )
+    complained = complaint_counts(site.pk for site in sites)
     counts: dict[tuple[int, int | None], _Counts] = defaultdict(_Counts)  # (office, site) -> counts
     for office_id, site_id, status, n, hours in orders.values_list("office_id", "site_id", "status").annotate(
         n=Count("pk"), ordered=Sum("hours_ordered", default=0)
@@ -238,13 +267,19 @@ def sentence_dashboard(*, viewer: User) -> SentenceDashboard:
         site = site_by_key.get(key)
         if site is not None:
             row.site_id = site.pk
-            row.flags = site_flags(site, today)
+            row.flags = site_flags(
+                site, today, complaints=complained.get(site.pk, 0), suppressed=bool(suppressed)
+            )
         return row
 
     flagged = [
         SiteFlag(site=site, office=office_name[site.office_id], reasons=reasons)
         for site in sites
-        if (reasons := site_flags(site, today))
+        if (
+            reasons := site_flags(
+                site, today, complaints=complained.get(site.pk, 0), suppressed=bool(suppressed)
+            )
+        )
     ]
     return SentenceDashboard(
         scope=_scope_label(viewer, offices),

@@ -93,3 +93,25 @@ class AdviceForm(forms.Form):
         label=_("the PK's consideration"), widget=forms.Textarea(attrs={"rows": 4})
     )
     number = forms.CharField(label=_("letter number"), max_length=100, required=False)
+
+
+class EventReasonForm(forms.Form):
+    """The PK's later decision on an event's reason (a doctor's letter arrives after the absence)."""
+
+    valid_reason = YesNoField(
+        label=_("valid reason"), help_text=_('UU 1/2023 Art. 85(7): "alasan yang sah".')
+    )
+    reason = forms.CharField(label=_("reason given"), max_length=300, required=False)
+    note = forms.CharField(
+        label=_("note on the decision"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+    )
+    evidence_file = forms.FileField(
+        label=_("evidence (file)"),
+        required=False,
+        help_text=_("A PDF (at most 5 MB) or a photo; stored privately, photos without their metadata."),
+        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png", "webp"])],
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -20,6 +20,7 @@ from aksalarasa.clients.photos import PhotoError, photo_clean
 from aksalarasa.core.history import save_versioned
 from aksalarasa.sentences import compliance
 from aksalarasa.sentences.models import ComplianceEvent, ConditionCheck, SentenceLetter, SentenceOrder
+from aksalarasa.sentences.supervisor.models import SiteVisit
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 
@@ -41,7 +42,8 @@ def _credited(order: SentenceOrder) -> int:
 
 
 def unexcused_count(order: SentenceOrder) -> int:
-    return ComplianceEvent.objects.filter(order=order, valid_reason=False).count()
+    """Events without a valid reason; one still awaiting the PK's decision is not counted yet."""
+    return ComplianceEvent.objects.filter(order=order, valid_reason=False, reason_pending=False).count()
 
 
 def evidence_clean(upload: UploadedFile) -> ContentFile:
@@ -69,7 +71,12 @@ def evidence_clean(upload: UploadedFile) -> ContentFile:
 
 @transaction.atomic
 def compliance_event_record(
-    *, actor: User, order: SentenceOrder, data: dict[str, Any], evidence: UploadedFile | None = None
+    *,
+    actor: User,
+    order: SentenceOrder,
+    data: dict[str, Any],
+    evidence: UploadedFile | None = None,
+    visit: SiteVisit | None = None,
 ) -> ComplianceEvent:
     """Record an absence, lateness or refusal against a community-service order, with whether the
     reason is valid (UU 1/2023 Art. 85(7), "alasan yang sah") and its evidence (a file or a note)."""
@@ -116,6 +123,8 @@ def compliance_event_record(
         valid_reason=bool(data.get("valid_reason")),
         reason=(data.get("reason") or "").strip(),
         evidence_note=note,
+        reason_pending=bool(data.get("reason_pending")) and not data.get("valid_reason"),
+        visit=visit,
         recorded_by=actor,
     )
     if evidence is not None:
@@ -127,17 +136,33 @@ def compliance_event_record(
 
 @transaction.atomic
 def compliance_event_reason(
-    *, actor: User, event: ComplianceEvent, valid_reason: bool, reason: str, expected_version: int
+    *,
+    actor: User,
+    event: ComplianceEvent,
+    valid_reason: bool,
+    reason: str,
+    expected_version: int,
+    note: str = "",
+    evidence: UploadedFile | None = None,
 ) -> ComplianceEvent:
-    """Change whether an event's reason is valid (a doctor's letter arrives later); the history keeps
-    the earlier answer and who changed it."""
+    """Decide (or change) whether an event's reason is valid (a doctor's letter arrives later), with
+    an optional note and evidence file added to the event; the history keeps the earlier answer and
+    who changed it. A decision ends the wait of an event recorded as awaiting it."""
     reason = reason.strip()
     if valid_reason and not reason:
         raise ValidationError({"reason": [_("A valid reason is stated: write what it is.")]})
-    event.valid_reason, event.reason = valid_reason, reason
-    save_versioned(
-        event, actor=actor, expected_version=expected_version, update_fields=["valid_reason", "reason"]
-    )
+    fields = ["valid_reason", "reason", "reason_pending"]
+    event.valid_reason, event.reason, event.reason_pending = valid_reason, reason[:300], False
+    note = (note or "").strip()
+    if note:
+        stamp = timezone.localdate().isoformat()
+        event.evidence_note = f"{event.evidence_note}\n{stamp}: {note}".strip()
+        fields.append("evidence_note")
+    if evidence is not None:
+        content = evidence_clean(evidence)
+        event.evidence_file.save(content.name or "evidence", content, save=False)
+        fields.append("evidence_file")
+    save_versioned(event, actor=actor, expected_version=expected_version, update_fields=fields)
     return event
 
 

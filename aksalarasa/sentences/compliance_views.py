@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.clients.masking import client_label
+from aksalarasa.core.concurrency import StaleVersion
 from aksalarasa.core.files import download_name, private_file_response
 from aksalarasa.core.forms import apply_errors
 from aksalarasa.sentences import compliance_selectors, compliance_services, scoping, selectors
@@ -21,6 +23,7 @@ from aksalarasa.sentences.compliance_forms import (
     CompletionForm,
     ComplianceEventForm,
     ConditionCheckForm,
+    EventReasonForm,
     WarningForm,
 )
 from aksalarasa.sentences.letters import arithmetic_lines, letter_docx, letter_pdf
@@ -71,6 +74,54 @@ def event_create(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Event recorded."))
             return redirect("sentences:order_detail", pk=order.pk)
     return _page(request, order, "sentences/compliance_event_form.html", form)
+
+
+@login_required
+def event_reason(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The PK marks an event's reason valid or not, later (an HTMX partial in the order's compliance
+    section; a whole page without JavaScript). Only who manages the order; 404 for anyone else."""
+    event = compliance_selectors.event_get_for_viewer(viewer=request.user, pk=pk)
+    order = event.order
+    if not order.is_community_service or not scoping.can_manage_order(request.user, order.client):
+        raise Http404
+    initial = {
+        "valid_reason": None if event.reason_pending else ("yes" if event.valid_reason else "no"),
+        "reason": event.reason,
+        "version": event.version,
+    }
+    form = EventReasonForm(request.POST or None, request.FILES or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                compliance_services.compliance_event_reason(
+                    actor=request.user,
+                    event=event,
+                    valid_reason=form.cleaned_data["valid_reason"],
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                    evidence=form.cleaned_data.get("evidence_file"),
+                    expected_version=form.cleaned_data["version"],
+                )
+            except StaleVersion:
+                form.add_error(None, str(StaleVersion.message))
+                status = 409
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Decision on the reason saved."))
+                target = f"{reverse('sentences:order_detail', args=[order.pk])}#compliance"
+                if request.headers.get("HX-Request"):
+                    return HttpResponse(status=204, headers={"HX-Redirect": target})
+                return redirect(target)
+        status = 409 if status == 409 else 422
+    context = {"event": event, "order": order, "form": form, "name": client_label(order.client, request.user)}
+    template = (
+        "sentences/_event_reason_form.html"
+        if request.headers.get("HX-Request")
+        else "sentences/event_reason_page.html"
+    )
+    return render(request, template, context, status=status)
 
 
 @login_required

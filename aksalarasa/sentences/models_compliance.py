@@ -73,6 +73,18 @@ class ComplianceEvent(RecordedOrderRecord):
     evidence_file = models.FileField(
         _("evidence (file)"), upload_to=evidence_path, blank=True, max_length=200
     )
+    # Awaiting the PK's decision whether the reason is valid (an absence the site supervisor
+    # recorded with a reason); compliance_event_reason settles it. Not counted as unexcused until then.
+    reason_pending = models.BooleanField(_("awaiting the PK's decision"), default=False)
+    # The site supervisor's entry this event came from (one event per entry, even when replayed).
+    visit = models.OneToOneField(
+        "sentences.SiteVisit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="compliance_event",
+        verbose_name=_("site visit"),
+    )
 
     class Meta:
         ordering = ["order", "occurred_on", "pk"]

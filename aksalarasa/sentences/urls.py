@@ -27,6 +27,7 @@ urlpatterns += plan_urlpatterns
 urlpatterns += [
     path("<int:pk>/compliance/new/", compliance_views.event_create, name="event_create"),
     path("compliance/<int:pk>/evidence/", compliance_views.event_evidence, name="event_evidence"),
+    path("compliance/<int:pk>/reason/", compliance_views.event_reason, name="event_reason"),
     path("<int:pk>/letters/warning/", compliance_views.warning_create, name="warning_create"),
     path("<int:pk>/letters/breach/", compliance_views.breach_report, name="breach_report"),
     path("<int:pk>/complete/", compliance_views.order_complete, name="order_complete"),

@@ -102,9 +102,11 @@
         var card = $("#site-tpl").content.firstElementChild.cloneNode(true);
         $(".site-name", card).textContent = site.name;
         $(".site-address", card).textContent = site.address + " · " + site.opens_at + "–" + site.closes_at;
-        var list = $(".people", card);
-        $(".empty", card).hidden = site.people.length > 0;
+        var list = $(".people", card), later = $(".people-unplanned", card), unplanned = site.unplanned || [];
+        $(".empty", card).hidden = site.people.length + unplanned.length > 0;
         site.people.forEach(function (person) { list.appendChild(personCard(site, person, items)); });
+        $(".unplanned-title", card).hidden = unplanned.length === 0;
+        unplanned.forEach(function (person) { later.appendChild(personCard(site, person, items)); });
         box.appendChild(card);
       });
     });
@@ -114,6 +116,9 @@
     var li = $("#person-tpl").content.firstElementChild.cloneNode(true);
     li.dataset.order = person.order_id;
     $(".person-name", li).textContent = person.name;
+    var plan = $(".person-planned", li);
+    plan.hidden = !person.planned_start;
+    if (person.planned_start) plan.textContent = fmt(plan.dataset.text, { start: person.planned_start, end: person.planned_end });
     var h = $(".person-hours", li);
     h.textContent = fmt(h.dataset.text, { left: hours(person.remaining_minutes), ordered: person.hours_ordered });
     var entries = $(".person-entries", li), labels = entries.dataset;

@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from aksalarasa.sentences import services as ledger_services
 from aksalarasa.sentences.models import HoursEntry, SiteVisit
+from aksalarasa.sentences.plan_models import PlannedSession
 from aksalarasa.sentences.supervisor import services
 from tests.browser.helpers import browser_login
 from tests.factories import (
@@ -81,6 +82,9 @@ def test_entries_made_offline_sync_once_and_a_conflict_reaches_the_pk(page, new_
     pin_worker = services.pin_issue(actor=officer, order=worker)
     pin_overlapping = services.pin_issue(actor=officer, order=overlapping)
     today = timezone.localdate(timezone=ZoneInfo(office.time_zone))
+    PlannedSession.objects.create(
+        office=office, order=worker, site=site, day=today, starts_at=time(8), ends_at=time(12), created_by=officer
+    )  # fmt: skip
 
     # The supervisor opens the app online once: the page is kept for offline use.
     phone = new_page(phone=True)
@@ -90,6 +94,11 @@ def test_entries_made_offline_sync_once_and_a_conflict_reaches_the_pk(page, new_
     phone.goto("/sentences/supervisor/")
     expect(phone.locator("main[data-ready=true]")).to_have_count(1)
     expect(_person(phone, worker.pk)).to_contain_text("Made Uji Satu")
+    # Today's planned session first, with its times; the others under "not planned today".
+    expect(phone.locator("ul.people:not(.people-unplanned) li.person")).to_have_count(1)
+    expect(_person(phone, worker.pk).locator(".person-planned")).to_have_text("Direncanakan 08:00–12:00")
+    expect(phone.locator(".unplanned-title")).to_be_visible()
+    expect(phone.locator("ul.people-unplanned li.person")).to_have_count(2)
     _wait_controlled(phone)
 
     # The network goes away; the app still opens (the service worker's copy, the kept day list).

@@ -10,8 +10,10 @@ report) and supervision sentences with monthly condition checks. Decision number
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
@@ -24,7 +26,18 @@ from aksalarasa.partners import services as partner_services
 from aksalarasa.partners.models import Partner, PartnerMembership
 from aksalarasa.seeding.demo import DemoContext
 from aksalarasa.sentences import compliance_services, services
-from aksalarasa.sentences.models import HoursEntry, PlacementPin, SentenceOrder, ServiceSite, Suitability
+from aksalarasa.sentences.models import (
+    HoursEntry,
+    PersonLink,
+    PlacementPin,
+    PlannedSession,
+    SentenceOrder,
+    ServiceSite,
+    Suitability,
+)
+from aksalarasa.sentences.person import token_hash
+from aksalarasa.sentences.supervisor import selectors as supervisor_selectors
+from aksalarasa.sentences.supervisor import services as supervisor_services
 
 POKMAS = "Pokmas Lipas Segara Kauh"
 SUPERVISOR = ("pengawas.segara", "Wayan Segara Putra")
@@ -161,6 +174,78 @@ def load(ctx: DemoContext) -> None:
     for index, (plan, client) in enumerate(zip(ORDERS, clients, strict=False)):
         _order(ctx, index, plan, client, sites, today)
     _suitability(ctx, clients[-1] if clients else None, today)
+    _everyday(ctx, denpasar, supervisor, timezone.localdate(timezone=ZoneInfo(denpasar.time_zone)))
+
+
+def own_token(order: SentenceOrder) -> str:
+    """The demo person's private link token (fiction, like DEMO_PIN: a real link is random and shown
+    once): /sentences/me/demo-<decision's first number>/, e.g. /sentences/me/demo-102/."""
+    return f"demo-{order.decision_number.split('/')[0]}"
+
+
+def _everyday(ctx: DemoContext, office, supervisor: User, today: date) -> None:
+    """The everyday flow, whatever day the demo is loaded (each part made once, on a re-run only
+    what is missing): every running community-service order placed at a site has its past ledger
+    days as planned sessions and sessions today and on the next two days (so pengawas.segara's day
+    list shows people today); each demo person has an own-page link; and at the beach one person
+    was absent yesterday with a reason the PK has still to judge (recorded through the site app's
+    sync, which makes the compliance event)."""
+    orders = list(
+        SentenceOrder.objects.filter(office=office, sentence_type="community_service", site__isnull=False)
+        .select_related("site", "client__officer")
+        .order_by("decision_number")
+    )
+    for order in orders:
+        officer = order.client.officer or supervisor
+        if not PersonLink.objects.filter(order=order).exists():
+            PersonLink.objects.create(
+                office_id=order.office_id,
+                order=order,
+                token_hash=token_hash(own_token(order)),
+                created_by=officer,
+            )
+            ctx.count("own-page links", True)
+        if order.status != SentenceOrder.Status.ACTIVE:
+            continue
+        site = order.site
+        assert site is not None
+        per_day = order.hours_per_day or 4
+        end = time(min(8 + per_day, 17), 30)
+        days = set(order.hours.filter(kind=HoursEntry.Kind.WORK).values_list("work_date", flat=True))
+        days |= {today + timedelta(days=n) for n in range(3) if today + timedelta(days=n) <= order.end_date}
+        planned = set(PlannedSession.objects.filter(order=order).values_list("day", flat=True))
+        for day in sorted(days - planned):
+            PlannedSession.objects.create(
+                office_id=order.office_id, order=order, site=site, day=day, starts_at=time(8, 0), ends_at=end,
+                created_by=officer,
+            )  # fmt: skip
+            ctx.count("planned sessions", True)
+    yesterday = today - timedelta(days=1)
+    supervised = set(supervisor_selectors.supervised_orders(viewer=supervisor).values_list("pk", flat=True))
+    candidates = [
+        o
+        for o in orders
+        if o.pk in supervised
+        and o.status == SentenceOrder.Status.ACTIVE
+        and o.start_date <= yesterday
+        and not o.hours.filter(work_date=yesterday).exists()
+    ]
+    if not candidates:
+        return
+    absent = candidates[0]
+    assert absent.site_id is not None  # placed at a site (the query above)
+    if not PlannedSession.objects.filter(order=absent, day=yesterday).exists():
+        PlannedSession.objects.create(
+            office_id=absent.office_id, order=absent, site_id=absent.site_id, day=yesterday, starts_at=time(8, 0),
+            ends_at=time(12, 0), created_by=absent.client.officer or supervisor,
+        )  # fmt: skip
+    item = {
+        "id": uuid.uuid5(uuid.NAMESPACE_URL, f"aksalarasa-demo-absence-{absent.decision_number}-{yesterday}"),
+        "order_id": absent.pk, "site_id": absent.site_id, "work_date": yesterday, "attendance": "absent",
+        "absence_reason": "Sakit demam; keluarga mengabari pengawas lewat telepon",
+    }  # fmt: skip
+    [result] = supervisor_services.visits_sync(actor=supervisor, items=[item])
+    ctx.count("site-app absences", not result.replay)
 
 
 def _pokmas(ctx: DemoContext, office, head: User, today: date) -> Partner:

@@ -44,6 +44,10 @@ class PersonOut(Schema):
     remaining_minutes: int
     end_date: date
     entries: list[EntryStateOut]
+    planned_start: str = Field(
+        "", description="today's planned start (HH:MM, office time); empty when unplanned"
+    )
+    planned_end: str = ""
 
 
 class SiteDayOut(Schema):
@@ -54,7 +58,10 @@ class SiteDayOut(Schema):
     longitude: float | None
     opens_at: str
     closes_at: str
-    people: list[PersonOut]
+    people: list[PersonOut] = Field(..., description="planned today, in planned-start order")
+    unplanned: list[PersonOut] = Field(
+        ..., description="placed here with an active order, nothing planned today"
+    )
 
 
 class DayOut(Schema):
@@ -102,6 +109,20 @@ class PhotoOut(Schema):
     photo: bool
 
 
+def _person(p: selectors.DayPerson) -> PersonOut:
+    return PersonOut(
+        order_id=p.order_id,
+        name=p.name,
+        hours_ordered=p.hours_ordered,
+        credited_minutes=p.credited_minutes,
+        remaining_minutes=p.remaining_minutes,
+        end_date=p.end_date,
+        entries=[EntryStateOut(**e) for e in p.entries],
+        planned_start=p.planned_start,
+        planned_end=p.planned_end,
+    )
+
+
 @router.get(
     "/sentences/supervisor/day",
     response=DayOut,
@@ -122,18 +143,8 @@ def day(request: AuthedRequest, on: date | None = None) -> DayOut:
                 longitude=s.longitude,
                 opens_at=s.opens_at,
                 closes_at=s.closes_at,
-                people=[
-                    PersonOut(
-                        order_id=p.order_id,
-                        name=p.name,
-                        hours_ordered=p.hours_ordered,
-                        credited_minutes=p.credited_minutes,
-                        remaining_minutes=p.remaining_minutes,
-                        end_date=p.end_date,
-                        entries=[EntryStateOut(**e) for e in p.entries],
-                    )
-                    for p in s.people
-                ],
+                people=[_person(p) for p in s.people],
+                unplanned=[_person(p) for p in s.unplanned],
             )
             for s in sites
         ],

@@ -21,10 +21,12 @@ from aksalarasa.accounts.permissions import MINE, OFFICE, SECTION, SUPERVISES, r
 from aksalarasa.clients.masking import client_label
 from aksalarasa.sentences import rules
 from aksalarasa.sentences.models import SentenceOrder, ServiceSite
+from aksalarasa.sentences.plan_models import PlannedSession
 from aksalarasa.sentences.supervisor.models import SiteVisit, supervised_site_ids
 
 if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
+    from aksalarasa.clients.models import Client
 
 
 def is_site_supervisor(viewer: User) -> bool:
@@ -49,6 +51,8 @@ class DayPerson:
     credited_minutes: int
     end_date: date
     entries: list[dict] = field(default_factory=list)
+    planned_start: str = ""  # "HH:MM" of today's planned session (office time), "" when none
+    planned_end: str = ""
 
     @property
     def remaining_minutes(self) -> int:
@@ -64,11 +68,23 @@ class DaySite:
     longitude: float | None
     opens_at: str
     closes_at: str
-    people: list[DayPerson]
+    people: list[DayPerson]  # planned today, in planned-start order
+    unplanned: list[DayPerson] = field(default_factory=list)  # active here, nothing planned today
+
+
+def _supervised_name(client: Client, viewer: User) -> str:
+    """client_label's answer for a person placed at a site the viewer supervises, without its query
+    per person: a partner-side supervisor of the site sees an adult's name (sentences.selectors.
+    supervises_client, true here by construction of the list) and a child's initials."""
+    if viewer.is_authenticated and viewer.is_partner_side:
+        return client.initials if client.is_child else client.full_name
+    return client_label(client, viewer, name_shared=True)
 
 
 def day_list(*, viewer: User, day: date) -> list[DaySite]:
-    """The supervisor's sites and, at each, the people with an active order (three queries)."""
+    """The supervisor's sites and, at each, today's planned sessions in planned-start order (the
+    PlannedSession rows of the day), then the people with an active order at the site and no session
+    planned today (so an unplanned arrival can still be recorded). Four queries, however many."""
     if not is_site_supervisor(viewer):
         return []
     sites = list(ServiceSite.objects.filter(pk__in=supervised_site_ids(viewer)).order_by("name"))
@@ -84,20 +100,33 @@ def day_list(*, viewer: User, day: date) -> list[DaySite]:
         visits.setdefault(visit.order_id, []).append(
             {"id": str(visit.client_uuid), "attendance": visit.attendance, "state": visit.state}
         )
+    planned: dict[int, tuple[str, str]] = {}
+    for session in PlannedSession.objects.filter(site__in=sites, day=day).order_by("starts_at", "pk"):
+        start, end = session.starts_at.strftime("%H:%M"), session.ends_at.strftime("%H:%M")
+        first = planned.get(session.order_id)
+        # two sessions on a day (a break between): one line, from the first start to the last end
+        planned[session.order_id] = (first[0], max(first[1], end)) if first else (start, end)
     people: dict[int, list[DayPerson]] = {}
+    unplanned: dict[int, list[DayPerson]] = {}
     for order in orders:
         if order.end_date < day:
             continue
-        people.setdefault(order.site_id or 0, []).append(
+        times = planned.get(order.pk)
+        target = people if times else unplanned
+        target.setdefault(order.site_id or 0, []).append(
             DayPerson(
                 order_id=order.pk,
-                name=client_label(order.client, viewer, name_shared=True),
+                name=_supervised_name(order.client, viewer),
                 hours_ordered=order.hours_ordered or 0,
                 credited_minutes=order.credited,  # annotated above
                 end_date=order.end_date,
                 entries=visits.get(order.pk, []),
+                planned_start=times[0] if times else "",
+                planned_end=times[1] if times else "",
             )
         )
+    for group in people.values():
+        group.sort(key=lambda p: p.planned_start)  # stable: same start keeps the name order
     return [
         DaySite(
             id=site.pk,
@@ -108,6 +137,7 @@ def day_list(*, viewer: User, day: date) -> list[DaySite]:
             opens_at=site.opens_at.strftime("%H:%M"),
             closes_at=site.closes_at.strftime("%H:%M"),
             people=people.get(site.pk, []),
+            unplanned=unplanned.get(site.pk, []),
         )
         for site in sites
     ]

@@ -31,8 +31,10 @@ from django.utils.translation import gettext as _
 from aksalarasa.accounts.models import User
 from aksalarasa.clients.photos import CleanPhoto
 from aksalarasa.core.history import save_versioned
+from aksalarasa.sentences import compliance_services
 from aksalarasa.sentences import services as ledger_services
 from aksalarasa.sentences.models import HoursEntry, SentenceOrder
+from aksalarasa.sentences.plan_models import PlannedSession
 from aksalarasa.sentences.supervisor.models import PlacementPin, SiteVisit
 from aksalarasa.sentences.supervisor.selectors import supervised_orders
 
@@ -154,6 +156,67 @@ def _messages(error: ValidationError) -> list[str]:
     return [str(m) for m in error.messages]
 
 
+def late_after_minutes() -> int:
+    """How late against the planned start an arrival becomes a lateness event for the PK
+    (AKSALARASA_SITE_LATE_MINUTES, default 30). Thirty minutes: a bus missed or a rainy road is
+    ordinary on the way to a site and the minutes are not credited anyway (the ledger counts from the
+    arrival); half an hour or more loses a real part of a session and is worth the PK's attention."""
+    return int(getattr(settings, "AKSALARASA_SITE_LATE_MINUTES", 30))
+
+
+def _minutes_late(*, order: SentenceOrder, visit: SiteVisit, zone: ZoneInfo) -> int:
+    """Minutes between the day's first planned start and the arrival (0 when unplanned or on time)."""
+    planned = (
+        PlannedSession.objects.filter(order_id=order.pk, day=visit.work_date)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    if planned is None or visit.start_at is None:
+        return 0
+    arrived = visit.start_at.astimezone(zone)
+    return max(0, (arrived.hour * 60 + arrived.minute) - (planned.hour * 60 + planned.minute))
+
+
+def _event_from_visit(*, actor: User, order: SentenceOrder, visit: SiteVisit) -> None:
+    """An absence, or an arrival later than late_after_minutes() after the planned start, becomes a
+    ComplianceEvent for the order's PK through the one write path (compliance_event_record, with
+    history), linked to the visit. Called once, when the visit is first stored: a replay answers the
+    stored visit and never comes here (and ComplianceEvent.visit is unique, the net under that).
+    An absence always carries the supervisor's reason; whether it is valid is the PK's decision
+    (UU 1/2023 Art. 85(7)), so the event waits for it (reason_pending)."""
+    zone = ZoneInfo(order.office.time_zone)
+    note = _("From the site supervisor's entry of %(date)s at %(site)s.") % {
+        "date": visit.work_date.isoformat(),
+        "site": visit.site.name,
+    }
+    if visit.attendance == SiteVisit.Attendance.ABSENT:
+        data: dict[str, Any] = {
+            "kind": "absence",
+            "occurred_on": visit.work_date,
+            "reason": visit.absence_reason,
+            "reason_pending": True,
+            "evidence_note": note,
+        }
+    else:
+        late = _minutes_late(order=order, visit=visit, zone=zone)
+        if late <= late_after_minutes():
+            return
+        data = {
+            "kind": "lateness",
+            "occurred_on": visit.work_date,
+            "minutes_late": late,
+            "evidence_note": note,
+        }
+    try:
+        with transaction.atomic(), timezone.override(zone):  # "not in the future" in the office's day
+            compliance_services.compliance_event_record(actor=actor, order=order, data=data, visit=visit)
+    except ValidationError:
+        # the order no longer runs (closed while the entry waited): the visit is a conflict for
+        # the PK already, and an event can no longer be recorded against it
+        return
+
+
 def _visit_store(*, actor: User, order: SentenceOrder, item: dict[str, Any]) -> SiteVisit:
     """Store one entry (inside the caller's transaction, with the order row locked)."""
     zone = ZoneInfo(order.office.time_zone)
@@ -173,6 +236,7 @@ def _visit_store(*, actor: User, order: SentenceOrder, item: dict[str, Any]) -> 
     if visit.attendance == SiteVisit.Attendance.ABSENT:
         visit.state = SiteVisit.State.RECORDED
         save_versioned(visit, actor=actor)
+        _event_from_visit(actor=actor, order=order, visit=visit)
         return visit
     start: time = item["start"]
     end: time = item["end"]
@@ -201,6 +265,7 @@ def _visit_store(*, actor: User, order: SentenceOrder, item: dict[str, Any]) -> 
     else:
         visit.state = SiteVisit.State.CREDITED
     save_versioned(visit, actor=actor)
+    _event_from_visit(actor=actor, order=order, visit=visit)
     return visit
 
 
