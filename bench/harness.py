@@ -15,21 +15,33 @@ Run by `make bench` (bench/run.sh) on data from `manage.py generate_scale`. For 
     second, their clocks spread over the second: the load of 20 busy users rather than of 20
     clients that never pause (0 skips it);
   - ratio: p95 / (framework-floor p95 + database floor).
+The community-sentence rows (issue 18): the PK's order list (page and API), the site supervisor's
+day list (API and the phone app's page) and a sync of SYNC_BATCH (50) queued entries: hey sends
+one body again and again (every entry after the first would be a replay), so the sync is driven
+by threads here, CONCURRENCY supervisors of different sites each posting 50 NEW entries (new ids;
+most arrived with the person's PIN, some absent) the moment the last batch is answered; the row
+says how the entries ended (credited, conflict for the PK, recorded absences).
 Then the page weight of the first load of each key page (HTML + its CSS/JS, gzip as sent).
 """
 
 from __future__ import annotations
 
+import datetime
 import gzip
+import http.client
+import json
 import os
+import random
 import re
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +92,7 @@ def endpoints() -> list[dict]:
         "username"
     )[0]
     client = Client.objects.filter(officer=officer).order_by("pk").first()
+    pk_with_orders, supervisor = sentence_viewers()
     return [
         {"name": "healthz (framework floor)", "path": "/healthz", "user": None},
         {"name": "home (officer)", "path": "/", "user": officer, "page": True},
@@ -108,7 +121,168 @@ def endpoints() -> list[dict]:
         {"name": "API clients (office head)", "path": "/api/v1/clients", "user": head, "api": True},
         {"name": "API Litmas (office head)", "path": "/api/v1/litmas", "user": head, "api": True},
         {"name": "API events (office head)", "path": "/api/v1/events", "user": head, "api": True},
+        # Community sentences (issue 18): the PK's orders, the site supervisor's day, a sync of 50.
+        {"name": "sentence orders (PK)", "path": "/sentences/", "user": pk_with_orders, "page": True},
+        {
+            "name": "API sentence orders (PK)",
+            "path": "/api/v1/sentences/orders",
+            "user": pk_with_orders,
+            "api": True,
+        },
+        {
+            "name": "supervisor day list (API)",
+            "path": "/api/v1/sentences/supervisor/day",
+            "user": supervisor,
+            "api": True,
+        },
+        {"name": "supervisor app (page)", "path": "/sentences/supervisor/", "user": supervisor, "page": True},
+        {
+            "name": f"sync of {SYNC_BATCH} queued entries (supervisor)",
+            "path": "/api/v1/sentences/supervisor/sync",
+            "user": supervisor,
+            "api": True,
+            "sync": True,
+        },
     ]
+
+
+def sentence_viewers() -> tuple[User, User]:
+    """The first office's PK with the most community-sentence orders, and its first site supervisor."""
+    from django.db.models import Count
+
+    from aksalarasa.sentences.models import ServiceSite
+
+    office = User.objects.get(username="s000.kabapas").office
+    pk = (
+        User.objects.filter(office=office, role_officer=True)
+        .annotate(n=Count("clients__sentence_orders"))
+        .order_by("-n", "username")
+        .first()
+    )
+    supervisor = (
+        User.objects.filter(
+            role_site_supervisor=True,
+            pk__in=ServiceSite.supervisors.through.objects.filter(servicesite__office=office).values(
+                "user_id"
+            ),
+        )
+        .order_by("username")
+        .first()
+    )
+    if pk is None or supervisor is None:
+        raise SystemExit("no community-sentence data: generate_scale makes it (orders, sites, supervisors)")
+    return pk, supervisor
+
+
+# --- the sync of queued entries: POST bodies that differ on every request (hey sends one body) ---
+
+SYNC_BATCH = 50
+SYNC_PIN = "135790"
+
+
+@unscoped(reason="benchmark: the supervisors' active orders, and PINs for their people")
+def sync_plans(first: User, n: int) -> list[dict]:
+    """Up to `n` site supervisors (the endpoint's viewer first), each with the active orders at their
+    site(s) and a PIN issued for each person, so entries are confirmed as on a real phone."""
+    from aksalarasa.sentences.models import SentenceOrder, ServiceSite
+    from aksalarasa.sentences.supervisor.models import PlacementPin
+    from aksalarasa.sentences.supervisor.services import pin_hash
+
+    through = ServiceSite.supervisors.through.objects
+    others = User.objects.filter(role_site_supervisor=True).exclude(pk=first.pk).order_by("username")
+    plans = []
+    for user in [first, *others[: n - 1]]:
+        sites = list(through.filter(user_id=user.pk).values_list("servicesite_id", flat=True))
+        orders = list(
+            SentenceOrder.objects.filter(
+                site_id__in=sites, status="active", sentence_type="community_service"
+            )
+            .select_related("client")
+            .order_by("pk")
+        )
+        if not orders:
+            continue
+        for order in orders:
+            PlacementPin.objects.update_or_create(
+                order=order,
+                defaults={"pin_hash": pin_hash(SYNC_PIN), "issued_by_id": order.client.officer_id},
+            )
+        plans.append({"user": user, "orders": [(o.pk, o.site_id) for o in orders]})
+    return plans
+
+
+def sync_body(plan: dict, rng: random.Random) -> bytes:
+    """SYNC_BATCH entries with new ids, as a phone queues them over a week: most arrived (start, end,
+    break, work done, the person's PIN), some absent with a reason."""
+    today = datetime.date.today()
+    entries = []
+    for _ in range(SYNC_BATCH):
+        order_id, site_id = rng.choice(plan["orders"])
+        entry = {
+            "id": str(uuid.uuid4()),
+            "order_id": order_id,
+            "site_id": site_id,
+            "work_date": (today - datetime.timedelta(days=rng.randint(0, 6))).isoformat(),
+        }
+        if rng.random() < 0.1:
+            entry |= {"attendance": "absent", "absence_reason": "Sakit, surat dokter menyusul"}
+        else:
+            start = rng.choice([7, 8, 9, 13])
+            entry |= {
+                "attendance": "arrived",
+                "start": f"{start:02d}:00",
+                "end": f"{start + 2:02d}:30",
+                "break_minutes": 15,
+                "work_done": "Membersihkan pantai",
+                "pin": SYNC_PIN,
+            }
+        entries.append(entry)
+    return json.dumps({"entries": entries}).encode()
+
+
+def sync_closed_loop(port: int, plans: list[dict], tokens: dict) -> dict:
+    """CONCURRENCY connections for SECONDS, each a different supervisor (as 20 phones coming back
+    online) posting SYNC_BATCH new entries the moment its last batch is answered."""
+    deadline = time.monotonic() + SECONDS
+    times: list[float] = []
+    codes: dict[str, int] = {}
+    states: dict[str, int] = {}
+    lock = threading.Lock()
+
+    def run(k: int) -> None:
+        plan = plans[k % len(plans)]
+        rng = random.Random(k)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        headers = {"Authorization": f"Bearer {tokens[plan['user'].pk]}", "Content-Type": "application/json"}
+        while time.monotonic() < deadline:
+            body = sync_body(plan, rng)
+            t = time.perf_counter()
+            conn.request("POST", "/api/v1/sentences/supervisor/sync", body=body, headers=headers)
+            response = conn.getresponse()
+            answer = response.read()
+            ms = (time.perf_counter() - t) * 1000
+            with lock:
+                times.append(ms)
+                codes[str(response.status)] = codes.get(str(response.status), 0) + 1
+                if response.status == 200:
+                    for result in json.loads(answer)["results"]:
+                        states[result["state"]] = states.get(result["state"], 0) + 1
+        conn.close()
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(CONCURRENCY)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    times.sort()
+    pick = lambda q: times[min(len(times) - 1, int(q * len(times)))] if times else float("nan")  # noqa: E731
+    return {
+        "rps": len(times) / SECONDS,
+        "p50": pick(0.50),
+        "p95": pick(0.95),
+        "codes": codes,
+        "states": states,
+    }
 
 
 def credentials(endpoint: dict, cookies: dict, tokens: dict) -> list[str]:
@@ -134,14 +308,25 @@ def in_process(endpoint: dict, headers: list[str]) -> tuple[int, list[str], floa
     extra = {}
     if endpoint.get("api"):
         extra["HTTP_AUTHORIZATION"] = headers[1].split(": ", 1)[1]
-    c.get(endpoint["path"], **extra)
+    if endpoint.get("sync"):  # a new batch each time (a replay would store nothing)
+        rng = random.Random(0)
+
+        def send():
+            body = sync_body(endpoint["plan"], rng)
+            return c.post(endpoint["path"], body, content_type="application/json", **extra)
+    else:
+
+        def send():
+            return c.get(endpoint["path"], **extra)
+
+    send()
     times = []
     for _ in range(5):
         t = time.perf_counter()
-        c.get(endpoint["path"], **extra)
+        send()
         times.append((time.perf_counter() - t) * 1000)
     with CaptureQueriesContext(connection) as ctx:
-        response = c.get(endpoint["path"], **extra)
+        response = send()
     return response.status_code, [q["sql"] for q in ctx.captured_queries], statistics.median(times)
 
 
@@ -291,8 +476,14 @@ def main() -> None:
     eps = endpoints()
     cookies: dict = {}
     tokens: dict = {}
+    plans: list[dict] = []
     for ep in eps:
         ep["headers"] = credentials(ep, cookies, tokens)
+        if ep.get("sync"):
+            plans = sync_plans(ep["user"], CONCURRENCY)
+            ep["plan"] = plans[0]
+            for plan in plans:
+                credentials({"user": plan["user"], "api": True}, cookies, tokens)
         ep["status"], sqls, ep["alone_ms"] = in_process(ep, ep["headers"])
         ep["queries"] = len(sqls)
         ep["db_ms"], ep["db_slowest_ms"] = db_floor(sqls)
@@ -302,6 +493,9 @@ def main() -> None:
     server = start_server(port)
     try:
         for ep in eps:
+            if ep.get("sync"):  # no paced run: a phone syncs when it comes back online, not every second
+                ep["load"] = sync_closed_loop(port, plans, tokens)
+                continue
             ep["load"] = hey(base + ep["path"], ep["headers"])
             if PACED_RATE:
                 ep["paced"] = hey_paced(base + ep["path"], ep["headers"])
@@ -334,6 +528,8 @@ def main() -> None:
         ok = load["p95"] < limit and (ratio <= 3.0 or ep is eps[0])
         bad = {k: v for k, v in load["codes"].items() if k != "200"}
         status = f"{ep['status']}" + (f" (load: {bad})" if bad else "")
+        if "states" in load:
+            status += " (entries: " + ", ".join(f"{k} {v}" for k, v in sorted(load["states"].items())) + ")"
         paced = ""
         if "paced" in ep:
             p95 = ep["paced"]["p95"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter, defaultdict
+from datetime import timedelta
 from io import StringIO
 
 import lokal
@@ -66,6 +67,7 @@ from aksalarasa.programs.models import (
 from aksalarasa.seeding import scale
 from aksalarasa.sentences import ledger, rules
 from aksalarasa.sentences.models import HoursEntry, SentenceOrder, ServiceSite
+from aksalarasa.sentences.plan_models import PlannedSession
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +80,7 @@ GENERATED = [
     ProgramHandover, ProgramReferral,
     Event, ChecklistItem, EventRole, AgendaItem, HandedItem, Registration, CheckIn,
     Administration, Response, Answer,
-    ServiceSite, SentenceOrder, HoursEntry,
+    ServiceSite, SentenceOrder, HoursEntry, PlannedSession,
 ]  # fmt: skip
 
 
@@ -473,4 +475,19 @@ def test_community_sentence_orders_keep_the_law_and_their_ledgers_verify():
             if e.kind == "correction":
                 assert e.corrects.order_id == order.pk and e.reason
         assert all(m <= rules.MAX_HOURS_PER_DAY * 60 for m in per_day.values())
+        assert all(m <= (order.hours_per_day or 0) * 60 for m in per_day.values()), order.decision_number
     assert HoursEntry.objects.filter(kind="correction").exists() or HoursEntry.objects.count() < 40
+    # The next two weeks are planned for the active orders, at their sites, within each site's daily
+    # capacity and opening hours, on working days; the sites' supervisors have the phone app's role.
+    planned = list(PlannedSession.objects.select_related("order", "site"))
+    assert {p.order_id for p in planned} == {
+        o.pk for o in orders if o.status == "active" and o.sentence_type == rules.COMMUNITY_SERVICE
+    }
+    per_site_day = Counter((p.site_id, p.day) for p in planned)
+    for p in planned:
+        assert p.site_id == p.order.site_id and p.office_id == p.order.office_id
+        assert scale.TODAY <= p.day < scale.TODAY + timedelta(days=14) and p.day.isoweekday() != 7
+        assert p.site.opens_at <= p.starts_at < p.ends_at <= p.site.closes_at
+        assert per_site_day[p.site_id, p.day] <= p.site.capacity_per_day
+    supervisors = User.objects.filter(pk__in=ServiceSite.supervisors.through.objects.values("user_id"))
+    assert supervisors.exists() and all(u.role_site_supervisor and u.role_partner_staff for u in supervisors)

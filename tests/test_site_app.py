@@ -13,7 +13,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.hashers import check_password
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from PIL import Image
@@ -221,13 +221,30 @@ def test_the_pin_is_given_once_and_stored_hashed(w, login):
     digits = response.context["pin"]
     assert len(digits) == 6 and digits.isdigit()
     stored = PlacementPin.objects.get(order=w["order"])
-    assert digits not in stored.pin_hash and check_password(digits, stored.pin_hash)
-    assert not check_password(w["pin"], stored.pin_hash)  # the old PIN no longer works
+    # Keyed (SECRET_KEY) and salted: the digits are not in it, the same digits hash differently.
+    assert stored.pin_hash.startswith("pin-hmac-sha256$") and digits not in stored.pin_hash.split("$", 2)[2]
+    assert services.pin_hash(digits) != stored.pin_hash
+    assert services.pin_check(order=w["order"], pin=digits)
+    assert not services.pin_check(order=w["order"], pin=w["pin"])  # the old PIN no longer works
     # Someone else's PK, a supervisor: 404.
     assert (
         login(make_user("officer", w["office_a"])).post(f"/sentences/{w['order'].pk}/pin/").status_code == 404
     )
     assert login(w["supervisor"]).post(f"/sentences/{w['order'].pk}/pin/").status_code == 404
+
+
+def test_a_pin_issued_before_the_keyed_hash_still_confirms(w, settings):
+    """PINs stored with the password hasher (before the keyed hash) keep working; after a change of
+    SECRET_KEY, with the old key among the fallbacks, the keyed ones do too."""
+    PlacementPin.objects.filter(order=w["order"]).update(pin_hash=make_password("424242"))
+    assert services.pin_check(order=w["order"], pin="424242")
+    assert not services.pin_check(order=w["order"], pin="424243")
+    PlacementPin.objects.filter(order=w["order"]).update(pin_hash=services.pin_hash("135790"))
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "another-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
+    assert services.pin_check(order=w["order"], pin="135790")
+    settings.SECRET_KEY_FALLBACKS = []
+    assert not services.pin_check(order=w["order"], pin="135790")
 
 
 def test_an_entry_for_a_site_one_does_not_supervise_is_refused_with_404(w, login):

@@ -2,9 +2,11 @@
 
 Called by `scale.generate` for each office after its partners. The sizes follow the 2025 national
 trial (about 100 people per Bapas) and the load target of issue #18 (10,000 orders and 1,000,000
-ledger entries on the `national` preset): one order per 30 clients, and about 100 ledger lines per
-order on average (an order's hours, worked in sessions of one to four hours, as far as it has
-gone). Every order keeps the legal limits of `sentences.rules` (8-240 hours, a period of at most 6
+ledger entries on the `national` preset): one order per 30 clients, and about 110 ledger lines per
+order on average (an order's hours, worked in sessions of up to four hours, as far as it has
+gone; about 1.1 million lines on the national preset). Active orders have their next two weeks
+planned (the supervisors' day lists), and the partner staff who supervise a site have the site
+supervisor's role. Every order keeps the legal limits of `sentences.rules` (8-240 hours, a period of at most 6
 months, at most 8 hours a day; supervision up to 3 years), and every ledger line is chained to the
 one before it exactly as `sentences.ledger` computes it, so `ledger.verify` passes on generated
 data and the balance is the sum.
@@ -21,13 +23,16 @@ from typing import TYPE_CHECKING, Any
 
 import lokal
 
+from aksalarasa.accounts.models import User
 from aksalarasa.sentences import ledger, rules
 from aksalarasa.sentences.models import HoursEntry, SentenceOrder, ServiceSite
+from aksalarasa.sentences.plan_models import PlannedSession
 
 if TYPE_CHECKING:
     from aksalarasa.seeding.scale import Inserter, OfficeData
 
 ORDERS_PER_CLIENT = 1 / 30
+PLAN_DAYS = 14  # active orders have sessions planned from today for two weeks (the day lists)
 ENTRIES_PER_ORDER = 100  # on average, over every order (supervision orders have none)
 SITE_SPECS = [
     ("Pantai", "public_place", "pembersihan pantai, pemilahan sampah"),
@@ -98,6 +103,34 @@ def generate_sentences(ins: Inserter, seed: int, od: OfficeData, n_orders: int, 
         entry["id"] = pk
     _chain(entries)
     ins.put(HoursEntry, entries, "hours entries")
+    _plans(ins, [(order, client) for order, client, status in plans if status == "active"], sites, today)
+
+
+def _plans(ins: Inserter, active: list[tuple[dict, dict]], sites: list[dict[str, Any]], today: date) -> None:
+    """Sessions planned for the active orders on the sites' working days of the next two weeks,
+    every other working day for each person (alternating between people), within each site's
+    daily capacity: what the supervisors' day lists show."""
+    capacity = {site["id"]: site["capacity_per_day"] for site in sites}
+    days = [today + timedelta(days=n) for n in range(PLAN_DAYS) if _work_day(today + timedelta(days=n))]
+    taken: dict[tuple[int, date], int] = {}
+    rows = []
+    for k, (order, client) in enumerate(active):
+        hours = min(order["hours_per_day"] or 2, 4)
+        for n, day in enumerate(days):
+            if (n + k) % 2 or taken.get((order["site_id"], day), 0) >= capacity[order["site_id"]]:
+                continue
+            taken[order["site_id"], day] = taken.get((order["site_id"], day), 0) + 1
+            rows.append(
+                {
+                    "office_id": order["office_id"], "order_id": order["id"], "site_id": order["site_id"],
+                    "day": day, "starts_at": time(8), "ends_at": time(8 + hours),
+                    "created_by_id": client["officer_id"], "created_at": _aware(order["start_date"], time(10)),
+                    "version": 1,
+                }
+            )  # fmt: skip
+    for row, pk in zip(rows, ins.ids(PlannedSession, len(rows)), strict=True):
+        row["id"] = pk
+    ins.put(PlannedSession, rows, "planned sessions")
 
 
 def _sites(ins: Inserter, rng: random.Random, od: OfficeData, today: date) -> list[dict[str, Any]]:
@@ -125,6 +158,8 @@ def _sites(ins: Inserter, rng: random.Random, od: OfficeData, today: date) -> li
             supervisors.append({"servicesite_id": pk, "user_id": staff.pk})
     ins.put(ServiceSite, sites, "service sites")
     ins.put(ServiceSite.supervisors.through, supervisors, "site supervisors")
+    # The partner's staff who supervise a site use the supervisor's phone app (a second role).
+    User.objects.filter(pk__in=[row["user_id"] for row in supervisors]).update(role_site_supervisor=True)
     return sites
 
 
@@ -151,19 +186,30 @@ def _ledger(
         for n in range((last - order["start_date"]).days + 1)
         if _work_day(order["start_date"] + timedelta(days=n))
     ]
-    # As many sessions as ENTRIES_PER_ORDER on average over the statuses, as the days allow.
+    # As many sessions as ENTRIES_PER_ORDER on average over the statuses, as the days allow: one a
+    # day, and a morning and an afternoon block (each its own line, at most 4 hours) on some days
+    # when the order needs more sessions than its period has working days.
     wanted = max(1, round(ENTRIES_PER_ORDER * 2.6 * target / (rules.MAX_HOURS * 60)))
-    count = min(wanted, len(days))
+    count = min(wanted, 2 * len(days))
     if count == 0 or target == 0:
         return []
-    per_day = min(rules.MAX_HOURS_PER_DAY * 60, 15 * math.ceil(target / count / 15))
+    doubled = max(0, count - len(days))
+    slots: list[tuple[date, time]] = []
+    for n, day in enumerate(days):
+        if doubled and (n * doubled) // len(days) != ((n + 1) * doubled) // len(days):
+            slots += [(day, time(7)), (day, time(11, 30))]
+        else:
+            slots.append((day, time(8)))
+    per_session = min(
+        4 * 60 if doubled else rules.MAX_HOURS_PER_DAY * 60, 15 * math.ceil(target / count / 15)
+    )
     rows: list[dict[str, Any]] = []
     done = 0
-    for day in days[:count]:
-        minutes = min(per_day, target - done)
+    for day, at in slots[:count]:
+        minutes = min(per_session, target - done)
         if minutes <= 0:
             break
-        start = _aware(day, time(8))
+        start = _aware(day, at)
         rows.append(
             {
                 "office_id": order["office_id"], "order_id": order["id"], "kind": "work",
@@ -183,7 +229,10 @@ def _ledger(
                 }
             )  # fmt: skip
             done -= 15
-    order["hours_per_day"] = max(order["hours_per_day"] or 1, math.ceil(per_day / 60))
+    per_day = 2 * per_session if doubled else per_session
+    order["hours_per_day"] = max(
+        order["hours_per_day"] or 1, min(rules.MAX_HOURS_PER_DAY, math.ceil(per_day / 60))
+    )
     return rows
 
 

@@ -15,7 +15,6 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from aksalarasa.accounts.models import User
@@ -303,7 +302,9 @@ def _order(ctx: DemoContext, index: int, plan: tuple, client: Client, sites: lis
     }  # fmt: skip
     order = services.order_create(actor=officer, client=client, data=data)
     if order.site_id is not None:  # the person's PIN for the site app, the same for every demo person
-        PlacementPin.objects.create(order=order, pin_hash=make_password(DEMO_PIN), issued_by=officer)
+        PlacementPin.objects.create(
+            order=order, pin_hash=supervisor_services.pin_hash(DEMO_PIN), issued_by=officer
+        )
     # Hours in sessions of `per_day` hours, every third day from the start, none in the future.
     day, left = start + timedelta(days=1), credit * 60
     while left > 0 and day < today:

@@ -21,11 +21,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from aksalarasa.accounts.models import User
@@ -66,14 +67,45 @@ def pin_issue(*, actor: User, order: SentenceOrder) -> str:
     digits = "".join(secrets.choice("0123456789") for _i in range(PIN_DIGITS))
     PlacementPin.objects.update_or_create(
         order=order,
-        defaults={"pin_hash": make_password(digits), "issued_by": actor, "issued_at": timezone.now()},
+        defaults={"pin_hash": pin_hash(digits), "issued_by": actor, "issued_at": timezone.now()},
     )
     return digits
 
 
+PIN_HMAC = "pin-hmac-sha256"
+
+
+def pin_hash(digits: str, salt: str | None = None) -> str:
+    """What is stored of a PIN: "pin-hmac-sha256$<salt>$<HMAC-SHA256 keyed with SECRET_KEY>".
+
+    Not a password hasher: a sync checks one PIN per entry (50 in a batch), and argon2 at its
+    production cost (about 0.25 s and 100 MiB each) made a batch cost seconds of CPU. Against a
+    6-digit PIN a slow hash buys little anyway (a million candidates are tried offline in days);
+    the server-side key does: without SECRET_KEY the stored value reveals nothing, and online
+    guessing is what the sync's scope and the PK's decision on every unconfirmed entry limit."""
+    salt = salt or secrets.token_hex(8)
+    digest = salted_hmac(f"{PIN_HMAC}:{salt}", digits, algorithm="sha256").hexdigest()
+    return f"{PIN_HMAC}${salt}${digest}"
+
+
+def _pin_matches(pin: str, stored: str) -> bool:
+    if not stored.startswith(PIN_HMAC + "$"):
+        return check_password(pin, stored)  # a PIN issued before the keyed hash (argon2)
+    salt = stored.split("$")[1]
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(
+        constant_time_compare(
+            stored,
+            f"{PIN_HMAC}${salt}$"
+            + salted_hmac(f"{PIN_HMAC}:{salt}", pin, secret=key, algorithm="sha256").hexdigest(),
+        )
+        for key in keys
+    )
+
+
 def pin_check(*, order: SentenceOrder, pin: str) -> bool:
     stored = PlacementPin.objects.filter(order=order).values_list("pin_hash", flat=True).first()
-    return bool(stored and pin and pin.isdigit() and len(pin) <= 12 and check_password(pin, stored))
+    return bool(stored and pin and pin.isdigit() and len(pin) <= 12 and _pin_matches(pin, stored))
 
 
 # --- the sync ---------------------------------------------------------------------------------
