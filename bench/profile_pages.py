@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://... .venv/bin/python bench/profile_pages.py [--out bench/profiles] [--runs 20]
 
-On data from `manage.py generate_scale` (bench/profiles/ holds the medium preset's run; regenerate
+On data from `manage.py generate_scale` (bench/profiles/ holds the national preset's run and bench/profiles/medium/ the medium one; regenerate
 with bench/profile.sh). For every endpoint of bench/harness.py: the request is sent through the
 whole stack (test client, every middleware) RUNS times under cProfile after one warm-up, and the
 CPU time (time.process_time, not wall time) each function spends in itself is put in one bucket by where the function lives:

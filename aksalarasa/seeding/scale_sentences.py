@@ -135,6 +135,14 @@ def _plans(ins: Inserter, active: list[tuple[dict, dict]], sites: list[dict[str,
 
 def _sites(ins: Inserter, rng: random.Random, od: OfficeData, today: date) -> list[dict[str, Any]]:
     partners = [p for p in od.partners if p["status"] == "active"] or od.partners
+    # The office's first partner keeps its staff account (sNNN.mitra) a plain partner account, as
+    # the permission tests and the benchmark use it; the sites are run by the other partners,
+    # whose staff supervise them.
+    partners = (
+        [p for p in partners if od.partners.index(p) != 0]
+        or [p for p in od.partners if od.partners.index(p) != 0]
+        or partners
+    )
     ids = ins.ids(ServiceSite, len(SITE_SPECS))
     sites, supervisors = [], []
     for k, ((label, kind, work), pk) in enumerate(zip(SITE_SPECS, ids, strict=True)):
