@@ -417,19 +417,14 @@ def analysis_as_text(evaluated) -> str:
 def test_several_subscales_get_holm_adjusted_p_values_beside_the_raw_ones(evaluated):
     from statsmodels.stats.multitest import multipletests
 
+    from tests.test_stats import _holm_by_hand
+
     result = analysis.program_analysis(viewer=evaluated["head"], program=evaluated["program"])
     residents = next(s for s in result.surveys if s.group == "resident")
     tested = [s for s in residents.subscales if s.paired]
     assert residents.holm_tested == len(tested) >= 2
     raw = [s.paired.wilcoxon.p_value for s in tested]
-    # Holm by hand: sort ascending, multiply the k-th smallest by (m - k + 1), keep monotone, cap at 1
-    m = len(raw)
-    order = sorted(range(m), key=lambda i: raw[i])
-    expected, running = [0.0] * m, 0.0
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * raw[i]))
-        expected[i] = running
-    assert [s.p_holm for s in tested] == pytest.approx(expected)
+    assert [s.p_holm for s in tested] == pytest.approx(_holm_by_hand(raw))
     assert [s.p_holm for s in tested] == pytest.approx(list(multipletests(raw, method="holm")[1]))
     assert all("Holm-adjusted for" in s.paired.wilcoxon.reading_en for s in tested)
     html = analysis_as_text(evaluated)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import urllib.request
 from collections.abc import Callable, Iterator
 from importlib import import_module
 from pathlib import Path
@@ -135,6 +136,14 @@ def _open_page(browser: Browser, base_url: str, options: dict) -> tuple[BrowserC
     errors = _PageErrors()
     errors.watch(page)
     return context, page, errors
+
+
+@pytest.fixture
+def warm_server(live_server) -> None:
+    """The live server's first answer can take longer than a tab's 10-second budget on a busy
+    machine (templates and region data load on first use): ask once without that limit. Files whose
+    first step is a page with a short timeout use it (`pytest.mark.usefixtures("warm_server")`)."""
+    urllib.request.urlopen(live_server.url + "/accounts/login/", timeout=120).read()  # noqa: S310  (loopback)
 
 
 @pytest.fixture

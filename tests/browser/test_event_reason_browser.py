@@ -3,7 +3,6 @@ reason: the form opens inside the order's compliance section (htmx) and the save
 
 from __future__ import annotations
 
-import urllib.request
 import uuid
 from zoneinfo import ZoneInfo
 
@@ -25,12 +24,7 @@ from tests.factories import (
     make_user,
 )
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def _warm_server(live_server) -> None:
-    urllib.request.urlopen(live_server.url + "/accounts/login/", timeout=120).read()
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("warm_server")]
 
 
 def test_the_pk_marks_a_site_absence_valid_in_the_compliance_section(page):

@@ -5,8 +5,6 @@ the site supervisor never sees it."""
 
 from __future__ import annotations
 
-import urllib.request
-
 import pytest
 from playwright.sync_api import expect
 
@@ -23,12 +21,7 @@ from tests.factories import (
     make_user,
 )
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def _warm_server(live_server) -> None:
-    urllib.request.urlopen(live_server.url + "/accounts/login/", timeout=120).read()
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("warm_server")]
 
 
 def test_plan_private_link_own_page_and_a_complaint_to_the_kasi(page, new_page):

@@ -3,7 +3,6 @@ officer sees both on the client's guidance timeline. Also: a stale tab's move is
 
 from __future__ import annotations
 
-import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -23,14 +22,7 @@ from tests.factories import (
     make_user,
 )
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def _warm_server(live_server) -> None:
-    """The live server's first answer can take longer than a tab's 10-second budget on a busy
-    machine (templates and region data load on first use): ask once without that limit."""
-    urllib.request.urlopen(live_server.url + "/accounts/login/", timeout=120).read()
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("warm_server")]
 
 
 def _world():

@@ -6,7 +6,6 @@ database of DATABASE_URL (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import io
-import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -18,12 +17,7 @@ from aksalarasa.sentences.models import ComplianceEvent, HoursEntry, SentenceLet
 from tests.browser.helpers import assert_no_serious_axe_violations, browser_login
 from tests.factories import PASSWORD, OfficeFactory, make_client, make_site, make_user
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def _warm_server(live_server) -> None:
-    urllib.request.urlopen(live_server.url + "/accounts/login/", timeout=120).read()
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("warm_server")]
 
 
 def _docx_text(path: Path) -> str:

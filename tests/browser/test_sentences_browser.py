@@ -4,7 +4,6 @@ person at the site with the hours, never the case."""
 
 from __future__ import annotations
 
-import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -23,12 +22,7 @@ from tests.factories import (
     make_user,
 )
 
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(autouse=True)
-def _warm_server(live_server) -> None:
-    urllib.request.urlopen(live_server.url + "/accounts/login/", timeout=120).read()
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("warm_server")]
 
 
 def test_officer_enters_an_order_and_credits_hours_supervisor_sees_the_site(page, new_page):

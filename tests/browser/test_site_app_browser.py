@@ -6,7 +6,6 @@ entered meanwhile is shown to the PK, who accepts it into the ledger."""
 from __future__ import annotations
 
 import io
-import urllib.request
 from datetime import time
 from zoneinfo import ZoneInfo
 
@@ -31,13 +30,8 @@ from tests.factories import (
     make_user,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("warm_server")]
 SYNC_URL = "**/api/v1/sentences/supervisor/sync"
-
-
-@pytest.fixture(autouse=True)
-def _warm_server(live_server) -> None:
-    urllib.request.urlopen(live_server.url + "/accounts/login/", timeout=120).read()
 
 
 def _photo_with_metadata() -> bytes:
