@@ -32,8 +32,8 @@ What it does
 The numbers
 -----------
 131 operations x 13 actors = 1,703 runs. FUZZ_EXAMPLES (default 6) examples per operation and actor
-give about 10,000 requests; one request with its checks costs about 10 ms here, so each database
-pass takes about one and a half to two minutes of the `make test` budget (the SQLite and PostgreSQL passes
+give about 10,000 requests; one request with its checks costs about 15 ms here, so each database
+pass takes about two and a half minutes of the `make test` budget (the SQLite and PostgreSQL passes
 run side by side). Depth comes from aiming, not from numbers: six aimed examples reach more code
 than the 25 unaimed ones before. Runs are derandomized (Hypothesis derives its choices from the
 test), so a failure reproduces on the next run; raise FUZZ_EXAMPLES locally (e.g. 50) for a deeper,
