@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import factory
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from aksalarasa.accounts.models import User
 from aksalarasa.offices.models import Office, Region, RegionalOffice
@@ -489,3 +492,13 @@ def make_order(client, actor=None, **extra):
 
     actor = actor or make_user("office_head", client.office)
     return order_create(actor=actor, client=client, data=order_data(**extra))
+
+
+def zone_on_another_day(office_zone: str) -> str:
+    """A zone where the date is not the office's right now: UTC-12 and UTC+14 are 26 hours apart,
+    so at any moment one of them is on another day than a WIB/WITA/WIT office."""
+    office_day = timezone.localdate(timezone=ZoneInfo(office_zone))
+    for zone in ("Etc/GMT+12", "Pacific/Kiritimati"):
+        if timezone.localdate(timezone=ZoneInfo(zone)) != office_day:
+            return zone
+    raise AssertionError("no zone on another day")  # impossible: 26 hours apart

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from tests.factories import (
     make_site,
     make_user,
     order_data,
+    zone_on_another_day,
 )
 
 pytestmark = pytest.mark.django_db
@@ -275,6 +277,19 @@ def test_work_outside_the_period_is_refused(w):
     with pytest.raises(ValidationError) as caught:
         _work(order, w["officer"], day_offset=-2)
     assert "work_date" in caught.value.message_dict
+
+
+def test_today_is_the_offices_day_whatever_zone_the_server_runs_in(w):
+    """Hours are credited up to today where the office is. The server's zone (a worker, a command,
+    UTC) is put on another day than the office's: today's work is still accepted, tomorrow's not."""
+    order, today = w["order"], w["office"].today()
+    with timezone.override(ZoneInfo(zone_on_another_day(w["office"].time_zone))):
+        assert timezone.localdate() != today
+        entry = _work(order, w["officer"], day_offset=(today - order.start_date).days)
+        assert entry.work_date == today
+        with pytest.raises(ValidationError) as caught:
+            _work(order, w["officer"], day_offset=(today - order.start_date).days + 1)
+    assert caught.value.message_dict["work_date"] == ["Hours are credited after the work, not before."]
 
 
 def test_entries_are_never_updated_or_deleted(w):

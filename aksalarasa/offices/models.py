@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -126,3 +129,8 @@ class Office(models.Model):
     @property
     def zone_abbreviation(self) -> str:
         return self.Zone(self.time_zone).label
+
+    def today(self) -> date:
+        """Today's date where the office is (WIB/WITA/WIT), whatever zone the request runs in:
+        from 16:00 UTC it is already tomorrow in a WITA office and still today in UTC."""
+        return timezone.localdate(timezone=ZoneInfo(self.time_zone))

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Sum
 from django.http import Http404
-from django.utils import timezone
 
 from aksalarasa.sentences import compliance
 from aksalarasa.sentences.letters import LetterContent, letter_content
@@ -42,7 +41,7 @@ def compliance_panel(*, order: SentenceOrder, credited: int) -> CompliancePanel:
     part = compliance.PartLeft(
         order.minutes_ordered, credited, order.replaced_prison_days, order.replaced_fine
     )
-    today = timezone.localdate()
+    today = order.office.today()
     threshold = compliance.breach_threshold()
     breach_allowed = (
         order.is_community_service

@@ -101,7 +101,7 @@ def compliance_event_record(
                 % {"start": order.start_date.isoformat(), "end": order.end_date.isoformat()},
             )
         )
-    elif day > timezone.localdate():
+    elif day > order.office.today():
         problems.append(("occurred_on", _("An event is recorded after it happened, not before.")))
     late = data.get("minutes_late")
     if kind == ComplianceEvent.Kind.LATENESS and not late:
@@ -175,7 +175,7 @@ def _letter(order: SentenceOrder, actor: User, kind: str, **values: Any) -> Sent
         minutes_credited=_credited(order),
         unexcused_events=unexcused_count(order),
         drafted_by=actor,
-        drafted_on=timezone.localdate(),
+        drafted_on=order.office.today(),
         **values,
     )
     save_versioned(letter, actor=actor)
@@ -225,7 +225,7 @@ def breach_report_create(*, actor: User, order: SentenceOrder, data: dict[str, A
             status=order.status,
             unexcused=unexcused_count(order),
             minutes_missing=part.minutes_missing,
-            period_ended=timezone.localdate() > order.end_date,
+            period_ended=order.office.today() > order.end_date,
             option=option,
             has_prison=bool(order.replaced_prison_days),
             has_fine=bool(order.replaced_fine),
@@ -251,7 +251,7 @@ def order_complete(*, actor: User, order: SentenceOrder, number: str = "") -> Se
     """Close an order as completed and draft the completion letter to the prosecutor and the court:
     community service when the ledger holds every hour ordered, supervision after its period."""
     order = _locked(order)
-    today = timezone.localdate()
+    today = order.office.today()
     _raise(
         compliance.completion_problems(
             is_community_service=order.is_community_service,
@@ -288,7 +288,7 @@ def condition_check_record(*, actor: User, order: SentenceOrder, data: dict[str,
         problems.append(("result", _("Choose met or violated.")))
     if day is None:
         problems.append(("checked_on", _("Give the date.")))
-    elif day < order.start_date or day > timezone.localdate():
+    elif day < order.start_date or day > order.office.today():
         problems.append(("checked_on", _("A check is dated from the start of the supervision until today.")))
     text = (data.get("condition_text") or "").strip()
     if condition == ConditionCheck.Condition.GENERAL and not text:
@@ -338,7 +338,7 @@ def supervision_advice_create(*, actor: User, order: SentenceOrder, data: dict[s
         period_months=order.period_months,
         unexcused_special=violations.filter(condition=ConditionCheck.Condition.SPECIAL).count(),
         unexcused_any=violations.count(),
-        months_served=_months_between(order.start_date, timezone.localdate()),
+        months_served=_months_between(order.start_date, order.office.today()),
     )
     if not recommendation:
         problems.append(("recommendation", _("Write the PK's consideration.")))

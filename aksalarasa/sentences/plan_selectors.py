@@ -6,11 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Sum
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aksalarasa.sentences import scheduling
@@ -22,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def office_today(order: SentenceOrder) -> date:
-    return timezone.localdate(timezone=ZoneInfo(order.office.time_zone))
+    return order.office.today()
 
 
 def first_day(order: SentenceOrder) -> date:

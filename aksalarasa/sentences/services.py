@@ -371,7 +371,7 @@ def hours_work_add(*, actor: User, order: SentenceOrder, data: dict[str, Any]) -
                 % {"start": order.start_date.isoformat(), "end": order.end_date.isoformat()},
             )
         )
-    if day > timezone.localdate():
+    if day > order.office.today():
         problems.append(("work_date", _("Hours are credited after the work, not before.")))
     problems += rules.day_problems(
         credited_minutes=minutes, minutes_already_that_day=_day_minutes(order, day)
@@ -425,7 +425,7 @@ def hours_correction_add(*, actor: User, order: SentenceOrder, data: dict[str, A
                 _("This would credit more than the %(n)s hours ordered.") % {"n": order.hours_ordered},
             )
         )
-    day = corrected.work_date if corrected is not None else data.get("work_date") or timezone.localdate()
+    day = corrected.work_date if corrected is not None else data.get("work_date") or order.office.today()
     if minutes > 0:
         problems += [
             ("minutes", message)

@@ -19,9 +19,19 @@
     var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return m ? decodeURIComponent(m[1]) : "";
   }
-  function localDate() {
-    var d = new Date();
-    return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
+  // The work date is the office's (the day list names its zone), not the phone's own: a phone left
+  // on another zone would otherwise date the evening's entries a day early or late.
+  function officeDate() {
+    var now = new Date(), zone = day && day.time_zone;
+    if (zone) {
+      try {
+        var parts = {};
+        new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" })
+          .formatToParts(now).forEach(function (p) { parts[p.type] = p.value; });
+        return parts.year + "-" + parts.month + "-" + parts.day;
+      } catch (_e) { /* an unknown zone: the phone's own date below */ }
+    }
+    return now.getFullYear() + "-" + String(now.getMonth() + 1).padStart(2, "0") + "-" + String(now.getDate()).padStart(2, "0");
   }
   function newId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -146,7 +156,7 @@
 
   function base(site, person, attendance) {
     return {
-      id: newId(), order_id: person.order_id, site_id: site.id, work_date: localDate(),
+      id: newId(), order_id: person.order_id, site_id: site.id, work_date: officeDate(),
       attendance: attendance, made_at: new Date().toISOString(),
     };
   }

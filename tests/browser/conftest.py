@@ -169,8 +169,11 @@ def new_page(browser: Browser, live_server) -> Iterator[Callable[..., Page]]:
     """More tabs with their own cookies (a second person, or the same person on another device)."""
     opened: list[tuple[BrowserContext, _PageErrors]] = []
 
-    def _new(phone: bool = False) -> Page:
-        context, tab, errors = _open_page(browser, live_server.url, PHONE if phone else DESKTOP)
+    def _new(phone: bool = False, time_zone: str | None = None) -> Page:
+        options = dict(PHONE if phone else DESKTOP)
+        if time_zone:  # the device's own zone (the default is the machine's)
+            options["timezone_id"] = time_zone
+        context, tab, errors = _open_page(browser, live_server.url, options)
         opened.append((context, errors))
         return tab
 

@@ -28,6 +28,7 @@ from tests.factories import (
     make_order,
     make_site,
     make_user,
+    zone_on_another_day,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("warm_server")]
@@ -80,8 +81,9 @@ def test_entries_made_offline_sync_once_and_a_conflict_reaches_the_pk(page, new_
         office=office, order=worker, site=site, day=today, starts_at=time(8), ends_at=time(12), created_by=officer
     )  # fmt: skip
 
-    # The supervisor opens the app online once: the page is kept for offline use.
-    phone = new_page(phone=True)
+    # The supervisor opens the app online once: the page is kept for offline use. The phone's own
+    # zone is on another day than the office: the entries are dated by the office's day.
+    phone = new_page(phone=True, time_zone=zone_on_another_day(office.time_zone))
     phone.context.grant_permissions(["geolocation"])
     phone.context.set_geolocation({"latitude": -8.7004, "longitude": 115.2603})
     browser_login(phone, supervisor.username, PASSWORD)
@@ -183,6 +185,7 @@ def test_entries_made_offline_sync_once_and_a_conflict_reaches_the_pk(page, new_
     assert credited.state == "credited" and credited.entry.credited_minutes == 180
     assert credited.location_ok is True and credited.pin_confirmed
     assert HoursEntry.objects.filter(order=worker).count() == 1
+    assert {v.work_date for v in SiteVisit.objects.all()} == {today}  # the office's day, not the phone's
     assert SiteVisit.objects.get(order=absent).state == "recorded"
     conflict = SiteVisit.objects.get(order=overlapping)
     assert conflict.state == "conflict" and HoursEntry.objects.filter(order=overlapping).count() == 1

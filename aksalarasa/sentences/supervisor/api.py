@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from django.http import Http404
 from django.utils import timezone
@@ -18,6 +19,7 @@ from ninja import Field, Router, Schema
 from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.accounts.permissions import can
 from aksalarasa.clients.photos import PhotoError, photo_clean
+from aksalarasa.core.middleware import viewer_zone
 from aksalarasa.sentences.supervisor import selectors, services
 from aksalarasa.sentences.supervisor.models import SiteVisit
 
@@ -66,6 +68,9 @@ class SiteDayOut(Schema):
 
 class DayOut(Schema):
     date: date
+    time_zone: str = Field(
+        ..., description="the office's zone (IANA); the phone dates its entries in it, not in its own"
+    )
     radius_m: int
     sites: list[SiteDayOut]
 
@@ -129,10 +134,12 @@ def _person(p: selectors.DayPerson) -> PersonOut:
     summary="The site supervisor's day list: the people placed at their sites (empty for anyone else)",
 )
 def day(request: AuthedRequest, on: date | None = None) -> DayOut:
-    today = on or timezone.localdate()
+    zone = viewer_zone(request.user)
+    today = on or timezone.localdate(timezone=ZoneInfo(zone))
     sites = selectors.day_list(viewer=request.user, day=today)
     return DayOut(
         date=today,
+        time_zone=zone,
         radius_m=services.site_radius_m(),
         sites=[
             SiteDayOut(

@@ -304,7 +304,7 @@ def _visit_store(*, actor: User, order: SentenceOrder, item: dict[str, Any]) -> 
 
 def visit_sync_one(*, actor: User, order: SentenceOrder, item: dict[str, Any]) -> SyncResult:
     """One queued entry; `order` is one the actor supervises (the caller checked the scope)."""
-    problems = _problems(item, timezone.localdate(timezone=ZoneInfo(order.office.time_zone)))
+    problems = _problems(item, order.office.today())
     if problems:
         return SyncResult(id=item["id"], state="invalid", errors=problems)
     try:
