@@ -1,26 +1,31 @@
 """The site supervisor's phone app (sentences/supervisor): the sync API (idempotent on the phone's
 ids, also under concurrent replays), conflicts to the PK, the scope (404 for a site not one's own),
-the PIN, the location check and the work photo (stored privately, metadata stripped)."""
+the PIN, the location check, the work photo (stored privately, metadata stripped) and the
+statements of a batch (read once, not once per entry)."""
 
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import threading
 import time
 import uuid
+from datetime import time as clock
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
 from aksalarasa.core.scoping import user_scope
 from aksalarasa.sentences import services as ledger_services
 from aksalarasa.sentences.models import HoursEntry, PlacementPin, SentenceOrder, SiteVisit
+from aksalarasa.sentences.plan_models import PlannedSession
 from aksalarasa.sentences.supervisor import services
 from tests.factories import PartnerFactory, make_client, make_membership, make_order, make_site, make_user
 
@@ -415,3 +420,90 @@ def test_a_non_image_photo_is_refused_with_a_reason(w, login):
     assert response.status_code == 422 and response.json()["detail"]
     assert client.post(f"/api/v1/sentences/supervisor/visits/{uuid.uuid4()}/photo").status_code == 404
     assert client.post("/api/v1/sentences/supervisor/visits/nonsense/photo").status_code == 404
+
+
+# --- a batch reads once (the statements of a sync) ------------------------------------------
+# A sync reads once per batch, not once per entry: a fixed number of statements for the batch, and
+# per new entry only the rows it writes (the ledger line, the visit and its history row; an absence
+# adds its compliance event for the PK). 50 queued entries used to cost about 20 statements each.
+
+_names = itertools.count()
+
+
+def _placed(w, n: int, *, absent: bool = False) -> list[dict]:
+    """`n` people placed at the site, each planned today from 08:00, and an entry for each."""
+    items = []
+    for _i in range(n):
+        client = make_client(w["office_a"], w["officer"], full_name=f"Orang Uji {next(_names)}")
+        order = make_order(client, actor=w["officer"], site=w["site"])
+        pin = services.pin_issue(actor=w["officer"], order=order)
+        PlannedSession.objects.create(
+            office=w["office_a"], order=order, site=w["site"], day=w["today"],
+            starts_at=clock(8), ends_at=clock(12), created_by=w["officer"],
+        )  # fmt: skip
+        if absent:
+            items.append(entry(w, order=order, attendance="absent", absence_reason="Sakit"))
+        else:
+            items.append(entry(w, order=order, pin=pin))
+    return items
+
+
+def _statements(client, items) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = sync(client, items)
+    assert response.status_code == 200, response.content
+    return len(ctx.captured_queries)
+
+
+def test_each_credited_entry_costs_its_three_rows_and_nothing_more(w, login):
+    client = login(w["supervisor"])
+    _statements(client, _placed(w, 1))  # the session's first request
+    ten, twenty = _placed(w, 10), _placed(w, 20)
+    cost_10, cost_20 = _statements(client, ten), _statements(client, twenty)
+    assert SiteVisit.objects.filter(state="credited").count() == 31
+    assert HoursEntry.objects.count() == 31
+    assert cost_20 - cost_10 == 3 * 10  # per entry: the ledger line, the visit, the visit's history
+    # the batch: session, person, scope, transaction, locks, stored ids, PINs, plan, 3 of the ledger
+    assert cost_10 - 3 * 10 <= 14
+
+
+def test_an_absence_adds_only_its_compliance_event(w, login):
+    client = login(w["supervisor"])
+    _statements(client, _placed(w, 1, absent=True))  # the session's first request
+    five, fifteen = _placed(w, 5, absent=True), _placed(w, 15, absent=True)
+    cost_5, cost_15 = _statements(client, five), _statements(client, fifteen)
+    assert SiteVisit.objects.filter(state="recorded").count() == 21
+    per_absence = (cost_15 - cost_5) / 10
+    # the visit and its history row, and the event through compliance_event_record (its savepoint,
+    # its lock of the order, its count of unexcused events, the event and its history row)
+    assert per_absence <= 10, per_absence
+
+
+def test_a_replayed_batch_reads_once_and_writes_nothing(w, login):
+    client = login(w["supervisor"])
+    items = _placed(w, 12)
+    _statements(client, items)
+    assert all(r["replay"] for r in sync(client, items).json()["results"])
+    assert _statements(client, items) <= 14
+    assert SiteVisit.objects.count() == 12 and HoursEntry.objects.count() == 12
+
+
+def test_entries_of_one_person_on_one_day_see_each_other_in_the_batch(w, login):
+    """The batch keeps each order's ledger current as it credits: a second entry of the same day
+    overlapping the first goes to the PK, a third after it is credited, a fourth past 8 hours is
+    refused by the ledger's rule."""
+    [first] = _placed(w, 1)
+    same = {k: first[k] for k in ("order_id", "site_id", "work_date", "pin")}
+    items = [
+        first,  # 08:00-11:30, 30 min breaks: 180 min
+        {**first, **same, "id": str(uuid.uuid4()), "start": "11:00", "end": "12:00", "break_minutes": 0},
+        {**first, **same, "id": str(uuid.uuid4()), "start": "12:00", "end": "16:00", "break_minutes": 0},
+        {**first, **same, "id": str(uuid.uuid4()), "start": "16:00", "end": "18:00", "break_minutes": 0},
+    ]
+    results = sync(login(w["supervisor"]), items).json()["results"]
+    assert [r["state"] for r in results] == ["credited", "conflict", "credited", "conflict"]
+    assert "overlap" in SiteVisit.objects.get(client_uuid=items[1]["id"]).conflict
+    over = SiteVisit.objects.get(client_uuid=items[3]["id"]).conflict
+    assert over.startswith(SiteVisit.RULE_PREFIX) and "85" in over  # the ledger's Art. 85(5) message
+    ledger = HoursEntry.objects.filter(order_id=first["order_id"]).order_by("sequence")
+    assert [e.sequence for e in ledger] == [1, 2] and ledger[1].previous_hash == ledger[0].entry_hash

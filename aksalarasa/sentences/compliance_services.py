@@ -34,7 +34,12 @@ def _raise(problems: list[tuple[str, str]]) -> None:
 
 
 def _locked(order: SentenceOrder) -> SentenceOrder:
-    return SentenceOrder.objects.select_for_update().select_related("office", "client").get(pk=order.pk)
+    """The order with its row locked (not its office's or client's rows)."""
+    return (
+        SentenceOrder.objects.select_for_update(of=("self",))
+        .select_related("office", "client")
+        .get(pk=order.pk)
+    )
 
 
 def _credited(order: SentenceOrder) -> int:

@@ -313,24 +313,35 @@ def suitability_save(
 # --- the hours ledger -------------------------------------------------------------------------
 
 
-def _append(*, order: SentenceOrder, entry: HoursEntry) -> HoursEntry:
-    """Chain `entry` after the order's last entry and store it (the order row is locked first, so
-    two writers never take the same sequence number)."""
-    last = (
-        HoursEntry.objects.filter(order_id=order.pk)
+def ledger_head(order_id: int) -> tuple[int, str] | None:
+    """The order's last entry as (sequence, entry_hash), or None for an empty ledger."""
+    return (
+        HoursEntry.objects.filter(order_id=order_id)
         .order_by("-sequence")
         .values_list("sequence", "entry_hash")
         .first()
     )
-    entry.sequence, entry.previous_hash = (last[0] + 1, last[1]) if last else (1, ledger.GENESIS)
+
+
+def chained(entry: HoursEntry, head: tuple[int, str] | None) -> HoursEntry:
+    """`entry` with its place in the chain after `head` (ledger_head's answer, read with the order
+    row locked) and its hash; not yet stored."""
+    entry.sequence, entry.previous_hash = (head[0] + 1, head[1]) if head else (1, ledger.GENESIS)
     entry.recorded_at = timezone.now()
     entry.entry_hash = ledger.entry_hash(entry)
-    save_versioned(entry, actor=entry.recorded_by)  # a creation: the ledger keeps no history rows
+    return entry
+
+
+def _append(*, order: SentenceOrder, entry: HoursEntry) -> HoursEntry:
+    """Chain `entry` after the order's last entry and store it (the order row is locked first, so
+    two writers never take the same sequence number)."""
+    save_versioned(chained(entry, ledger_head(order.pk)), actor=entry.recorded_by)  # no history rows
     return entry
 
 
 def _locked(order: SentenceOrder) -> SentenceOrder:
-    return SentenceOrder.objects.select_for_update().select_related("office").get(pk=order.pk)
+    """The order with its row locked (not its office's: writers of different orders never wait)."""
+    return SentenceOrder.objects.select_for_update(of=("self",)).select_related("office").get(pk=order.pk)
 
 
 def _day_minutes(order: SentenceOrder, day: date) -> int:
@@ -346,16 +357,35 @@ def credited_minutes(*, start: datetime, end: datetime, break_minutes: int) -> i
     return int((end - start).total_seconds() // 60) - break_minutes
 
 
-@transaction.atomic
-def hours_work_add(*, actor: User, order: SentenceOrder, data: dict[str, Any]) -> HoursEntry:
-    """Credit a session of work: date, start and end (in the office's time zone), breaks."""
-    order = _locked(order)
+def work_entry(*, actor: User, order: SentenceOrder, data: dict[str, Any]) -> HoursEntry:
+    """The unsaved ledger line for a session of work: date, start and end (in the office's time
+    zone), breaks; `order` has its office loaded."""
     zone = ZoneInfo(order.office.time_zone)
     day: date = data["work_date"]
     start = datetime.combine(day, data["start"], tzinfo=zone)
     end = datetime.combine(day, data["end"], tzinfo=zone)
     breaks = int(data.get("break_minutes") or 0)
-    minutes = credited_minutes(start=start, end=end, break_minutes=breaks)
+    return HoursEntry(
+        office_id=order.office_id,
+        order=order,
+        kind=HoursEntry.Kind.WORK,
+        site=data.get("site") or order.site,
+        work_date=day,
+        start_at=start,
+        end_at=end,
+        break_minutes=breaks,
+        credited_minutes=credited_minutes(start=start, end=end, break_minutes=breaks),
+        work_done=data.get("work_done") or "",
+        recorded_by=actor,
+    )
+
+
+def work_problems(
+    *, order: SentenceOrder, entry: HoursEntry, minutes_that_day: int, balance: int
+) -> list[tuple[str, str]]:
+    """The legal checks of a work entry against the order (read with its row locked), the minutes
+    already credited on its day and the order's balance: (field, message) pairs, none when lawful."""
+    day, minutes = entry.work_date, entry.credited_minutes
     problems: list[tuple[str, str]] = []
     if not order.is_community_service:
         problems.append(("__all__", _("Hours are kept only for community service.")))
@@ -373,31 +403,47 @@ def hours_work_add(*, actor: User, order: SentenceOrder, data: dict[str, Any]) -
         )
     if day > order.office.today():
         problems.append(("work_date", _("Hours are credited after the work, not before.")))
-    problems += rules.day_problems(
-        credited_minutes=minutes, minutes_already_that_day=_day_minutes(order, day)
-    )
-    if minutes > 0 and _balance(order) + minutes > order.minutes_ordered:
+    problems += rules.day_problems(credited_minutes=minutes, minutes_already_that_day=minutes_that_day)
+    if minutes > 0 and balance + minutes > order.minutes_ordered:
         problems.append(
             ("end", _("This would credit more than the %(n)s hours ordered.") % {"n": order.hours_ordered})
         )
-    site = data.get("site") or order.site
-    if site is not None and site.office_id != order.office_id:
+    if entry.site is not None and entry.site.office_id != order.office_id:
         problems.append(("site", _("Choose a site of this office.")))
-    _raise(problems)
-    entry = HoursEntry(
-        office_id=order.office_id,
+    return problems
+
+
+@transaction.atomic
+def hours_work_add(*, actor: User, order: SentenceOrder, data: dict[str, Any]) -> HoursEntry:
+    """Credit a session of work: date, start and end (in the office's time zone), breaks."""
+    order = _locked(order)
+    day: date = data["work_date"]
+    return hours_work_append(
+        actor=actor,
         order=order,
-        kind=HoursEntry.Kind.WORK,
-        site=site,
-        work_date=day,
-        start_at=start,
-        end_at=end,
-        break_minutes=breaks,
-        credited_minutes=minutes,
-        work_done=data.get("work_done") or "",
-        recorded_by=actor,
+        data=data,
+        head=ledger_head(order.pk),
+        minutes_that_day=_day_minutes(order, day),
+        balance=_balance(order),
     )
-    return _append(order=order, entry=entry)
+
+
+def hours_work_append(
+    *,
+    actor: User,
+    order: SentenceOrder,
+    data: dict[str, Any],
+    head: tuple[int, str] | None,
+    minutes_that_day: int,
+    balance: int,
+) -> HoursEntry:
+    """hours_work_add for a caller that holds the order's row lock and has read its ledger's head,
+    the minutes of the entry's day and the balance itself (the site app's sync reads them once for
+    a whole batch). The same legal checks: ValidationError, with nothing written, when unlawful."""
+    entry = work_entry(actor=actor, order=order, data=data)
+    _raise(work_problems(order=order, entry=entry, minutes_that_day=minutes_that_day, balance=balance))
+    save_versioned(chained(entry, head), actor=actor)  # a creation: the ledger keeps no history rows
+    return entry
 
 
 @transaction.atomic

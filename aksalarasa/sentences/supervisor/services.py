@@ -25,6 +25,7 @@ from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Min, OuterRef, Subquery, Sum
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -103,9 +104,13 @@ def _pin_matches(pin: str, stored: str) -> bool:
     )
 
 
+def _pin_ok(pin: str, stored: str | None) -> bool:
+    return bool(stored and pin and pin.isdigit() and len(pin) <= 12 and _pin_matches(pin, stored))
+
+
 def pin_check(*, order: SentenceOrder, pin: str) -> bool:
     stored = PlacementPin.objects.filter(order=order).values_list("pin_hash", flat=True).first()
-    return bool(stored and pin and pin.isdigit() and len(pin) <= 12 and _pin_matches(pin, stored))
+    return _pin_ok(pin, stored)
 
 
 # --- the sync ---------------------------------------------------------------------------------
@@ -152,8 +157,92 @@ def _problems(item: dict[str, Any], today: date) -> list[str]:
     return problems
 
 
-def _conflicts(*, order: SentenceOrder, visit: SiteVisit) -> list[str]:
+@dataclass
+class _Ledger:
+    """What a batch knows of one order's ledger: read once, with the order row locked, and kept
+    current as the batch credits hours (one person's entries of several days come in one batch).
+    The head of the hash chain, the balance, each batch day's minutes and its work (for overlaps)."""
+
+    head: tuple[int, str] | None = None
+    balance: int = 0
+    day_minutes: dict[date, int] = field(default_factory=dict)
+    work: list[tuple[datetime, datetime]] = field(default_factory=list)
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        return any(s < end and e > start for s, e in self.work)
+
+    def add(self, entry: HoursEntry) -> None:
+        assert entry.start_at is not None and entry.end_at is not None
+        self.head = (entry.sequence, entry.entry_hash)
+        self.balance += entry.credited_minutes
+        self.day_minutes[entry.work_date] = self.day_minutes.get(entry.work_date, 0) + entry.credited_minutes
+        self.work.append((entry.start_at, entry.end_at))
+
+
+def _ledgers(order_ids: list[int], days: set[date]) -> dict[int, _Ledger]:
+    """Each order's _Ledger in three statements, whatever the batch's size. Work never crosses its
+    day (its start and end are times of its work_date), so only the batch's days can overlap."""
+    ledgers = {pk: _Ledger() for pk in order_ids}
+    entries = HoursEntry.objects.filter(order_id__in=order_ids)
+    for order_id, total in (
+        entries.values("order_id").annotate(total=Sum("credited_minutes")).values_list("order_id", "total")
+    ):
+        ledgers[order_id].balance = total or 0
+    last = entries.filter(order_id=OuterRef("order_id")).order_by("-sequence").values("sequence")[:1]
+    for order_id, sequence, entry_hash in entries.filter(sequence=Subquery(last)).values_list(
+        "order_id", "sequence", "entry_hash"
+    ):
+        ledgers[order_id].head = (sequence, entry_hash)
+    for order_id, day, kind, start, end, minutes in entries.filter(work_date__in=days).values_list(
+        "order_id", "work_date", "kind", "start_at", "end_at", "credited_minutes"
+    ):
+        ledger = ledgers[order_id]
+        ledger.day_minutes[day] = ledger.day_minutes.get(day, 0) + minutes
+        if kind == HoursEntry.Kind.WORK and start is not None and end is not None:
+            ledger.work.append((start, end))
+    return ledgers
+
+
+@dataclass
+class _Batch:
+    """What one sync reads once for all its entries (the orders' rows locked first)."""
+
+    orders: dict[int, SentenceOrder]
+    stored: dict[uuid.UUID, SiteVisit]  # visits already stored under the entries' ids
+    pins: dict[int, str]
+    first_planned: dict[tuple[int, date], time]  # the day's first planned start, per order
+    ledgers: dict[int, _Ledger]
+
+
+def _batch_read(items: list[dict[str, Any]]) -> _Batch:
+    order_ids = sorted({item["order_id"] for item in items})
+    days = {item["work_date"] for item in items}
+    orders = {
+        o.pk: o
+        for o in SentenceOrder.objects.select_for_update(of=("self",))
+        .select_related("office", "site")
+        .filter(pk__in=order_ids)
+        .order_by("pk")  # always the same order of locks: two batches never wait on each other
+    }
+    stored = {
+        v.client_uuid: v
+        for v in SiteVisit.objects.filter(client_uuid__in=[item["id"] for item in items]).select_related(
+            "entry"
+        )
+    }
+    pins = dict(PlacementPin.objects.filter(order_id__in=order_ids).values_list("order_id", "pin_hash"))
+    first_planned = {
+        (row["order_id"], row["day"]): row["first"]
+        for row in PlannedSession.objects.filter(order_id__in=order_ids, day__in=days)
+        .values("order_id", "day")
+        .annotate(first=Min("starts_at"))
+    }
+    return _Batch(orders, stored, pins, first_planned, _ledgers(order_ids, days))
+
+
+def _conflicts(*, order: SentenceOrder, visit: SiteVisit, ledger: _Ledger) -> list[str]:
     """Why the PK must decide, as SiteVisit.CONFLICTS codes (shown in the reader's language)."""
+    assert visit.start_at is not None and visit.end_at is not None
     codes = []
     if order.status != SentenceOrder.Status.ACTIVE:
         codes.append("order_closed")
@@ -161,13 +250,7 @@ def _conflicts(*, order: SentenceOrder, visit: SiteVisit) -> list[str]:
         codes.append("no_pin")
     if visit.location_ok is False:
         codes.append("away")
-    overlapping = HoursEntry.objects.filter(
-        order_id=order.pk,
-        kind=HoursEntry.Kind.WORK,
-        start_at__lt=visit.end_at,
-        end_at__gt=visit.start_at,
-    ).exists()
-    if overlapping:
+    if ledger.overlaps(visit.start_at, visit.end_at):
         codes.append("overlap")
     return codes
 
@@ -196,21 +279,15 @@ def late_after_minutes() -> int:
     return int(getattr(settings, "AKSALARASA_SITE_LATE_MINUTES", 30))
 
 
-def _minutes_late(*, order: SentenceOrder, visit: SiteVisit, zone: ZoneInfo) -> int:
+def _minutes_late(*, visit: SiteVisit, planned: time | None, zone: ZoneInfo) -> int:
     """Minutes between the day's first planned start and the arrival (0 when unplanned or on time)."""
-    planned = (
-        PlannedSession.objects.filter(order_id=order.pk, day=visit.work_date)
-        .order_by("starts_at")
-        .values_list("starts_at", flat=True)
-        .first()
-    )
     if planned is None or visit.start_at is None:
         return 0
     arrived = visit.start_at.astimezone(zone)
     return max(0, (arrived.hour * 60 + arrived.minute) - (planned.hour * 60 + planned.minute))
 
 
-def _event_from_visit(*, actor: User, order: SentenceOrder, visit: SiteVisit) -> None:
+def _event_from_visit(*, actor: User, order: SentenceOrder, visit: SiteVisit, planned: time | None) -> None:
     """An absence, or an arrival later than late_after_minutes() after the planned start, becomes a
     ComplianceEvent for the order's PK through the one write path (compliance_event_record, with
     history), linked to the visit. Called once, when the visit is first stored: a replay answers the
@@ -232,7 +309,7 @@ def _event_from_visit(*, actor: User, order: SentenceOrder, visit: SiteVisit) ->
             "evidence_note": note,
         }
     else:
-        late = _minutes_late(order=order, visit=visit, zone=zone)
+        late = _minutes_late(visit=visit, planned=planned, zone=zone)
         if late <= late_after_minutes():
             return
         data = {
@@ -242,7 +319,7 @@ def _event_from_visit(*, actor: User, order: SentenceOrder, visit: SiteVisit) ->
             "evidence_note": note,
         }
     try:
-        with transaction.atomic(), timezone.override(zone):  # "not in the future" in the office's day
+        with transaction.atomic():
             compliance_services.compliance_event_record(actor=actor, order=order, data=data, visit=visit)
     except ValidationError:
         # the order no longer runs (closed while the entry waited): the visit is a conflict for
@@ -250,10 +327,11 @@ def _event_from_visit(*, actor: User, order: SentenceOrder, visit: SiteVisit) ->
         return
 
 
-def _visit_store(*, actor: User, order: SentenceOrder, item: dict[str, Any]) -> SiteVisit:
-    """Store one entry (inside the caller's transaction, with the order row locked)."""
+def _visit_store(*, actor: User, order: SentenceOrder, item: dict[str, Any], batch: _Batch) -> SiteVisit:
+    """Store one entry (inside the batch's transaction, with the order row locked)."""
     zone = ZoneInfo(order.office.time_zone)
     day: date = item["work_date"]
+    planned = batch.first_planned.get((order.pk, day))
     visit = SiteVisit(
         client_uuid=item["id"],
         office_id=order.office_id,
@@ -269,14 +347,14 @@ def _visit_store(*, actor: User, order: SentenceOrder, item: dict[str, Any]) -> 
     if visit.attendance == SiteVisit.Attendance.ABSENT:
         visit.state = SiteVisit.State.RECORDED
         save_versioned(visit, actor=actor)
-        _event_from_visit(actor=actor, order=order, visit=visit)
+        _event_from_visit(actor=actor, order=order, visit=visit, planned=planned)
         return visit
     start: time = item["start"]
     end: time = item["end"]
     visit.start_at = datetime.combine(day, start, tzinfo=zone)
     visit.end_at = datetime.combine(day, end, tzinfo=zone)
     visit.break_minutes = int(item.get("break_minutes") or 0)
-    visit.pin_confirmed = pin_check(order=order, pin=str(item.get("pin") or ""))
+    visit.pin_confirmed = _pin_ok(str(item.get("pin") or ""), batch.pins.get(order.pk))
     site = order.site
     lat, lon = item.get("latitude"), item.get("longitude")
     if lat is not None and lon is not None:
@@ -284,13 +362,19 @@ def _visit_store(*, actor: User, order: SentenceOrder, item: dict[str, Any]) -> 
         if site is not None and site.latitude is not None and site.longitude is not None:
             visit.distance_m = distance_m(float(site.latitude), float(site.longitude), lat, lon)
             visit.location_ok = visit.distance_m <= site_radius_m()
-    reasons = _conflicts(order=order, visit=visit)
+    ledger = batch.ledgers[order.pk]
+    reasons = _conflicts(order=order, visit=visit, ledger=ledger)
     if not reasons:
         try:
-            with transaction.atomic():
-                visit.entry = ledger_services.hours_work_add(
-                    actor=actor, order=order, data=_ledger_data(visit, zone)
-                )
+            visit.entry = ledger_services.hours_work_append(
+                actor=actor,
+                order=order,
+                data=_ledger_data(visit, zone),
+                head=ledger.head,
+                minutes_that_day=ledger.day_minutes.get(day, 0),
+                balance=ledger.balance,
+            )
+            ledger.add(visit.entry)
         except ValidationError as error:  # a legal limit of the ledger (its message, as sent)
             reasons = [f"{SiteVisit.RULE_PREFIX}{message}" for message in _messages(error)]
     if reasons:
@@ -298,32 +382,59 @@ def _visit_store(*, actor: User, order: SentenceOrder, item: dict[str, Any]) -> 
     else:
         visit.state = SiteVisit.State.CREDITED
     save_versioned(visit, actor=actor)
-    _event_from_visit(actor=actor, order=order, visit=visit)
+    _event_from_visit(actor=actor, order=order, visit=visit, planned=planned)
     return visit
+
+
+def _store_all(*, actor: User, items: list[dict[str, Any]]) -> list[SyncResult]:
+    """One transaction for the batch: the orders' rows locked, everything read once, each new
+    entry stored; an id stored before (or earlier in this batch) answers what was stored."""
+    batch = _batch_read(items)
+    results = []
+    for item in items:
+        existing = batch.stored.get(item["id"])
+        if existing is None:
+            visit = _visit_store(actor=actor, order=batch.orders[item["order_id"]], item=item, batch=batch)
+            batch.stored[visit.client_uuid] = visit
+            results.append(_result(visit, replay=False))
+        elif existing.supervisor_id != actor.pk or existing.order_id != item["order_id"]:
+            results.append(
+                SyncResult(id=item["id"], state="refused", errors=[_("This id belongs to another entry.")])
+            )
+        else:
+            results.append(_result(existing, replay=True))
+    return results
+
+
+def _sync(*, actor: User, orders: dict[int, SentenceOrder], items: list[dict[str, Any]]) -> list[SyncResult]:
+    """Entries whose orders the caller read through the actor's scope (`orders`). Each entry stands
+    on its own: one that is unusable as sent is answered "invalid" and the others are stored; one
+    that needs a person's judgement is stored as a conflict for the PK."""
+    results: dict[int, SyncResult] = {}
+    usable: list[int] = []
+    for index, item in enumerate(items):
+        problems = _problems(item, orders[item["order_id"]].office.today())
+        if problems:
+            results[index] = SyncResult(id=item["id"], state="invalid", errors=problems)
+        else:
+            usable.append(index)
+    if usable:
+        chosen = [items[index] for index in usable]
+        try:
+            with transaction.atomic():
+                stored = _store_all(actor=actor, items=chosen)
+        except IntegrityError:
+            # a concurrent delivery stored one of these ids first (SQLite has no row locks to make
+            # it wait): the batch was rolled back whole; read again, that entry is now a replay
+            with transaction.atomic():
+                stored = _store_all(actor=actor, items=chosen)
+        results.update(zip(usable, stored, strict=True))
+    return [results[index] for index in range(len(items))]
 
 
 def visit_sync_one(*, actor: User, order: SentenceOrder, item: dict[str, Any]) -> SyncResult:
     """One queued entry; `order` is one the actor supervises (the caller checked the scope)."""
-    problems = _problems(item, order.office.today())
-    if problems:
-        return SyncResult(id=item["id"], state="invalid", errors=problems)
-    try:
-        with transaction.atomic():
-            locked = (
-                SentenceOrder.objects.select_for_update(of=("self",))
-                .select_related("office", "site")
-                .get(pk=order.pk)
-            )
-            existing = SiteVisit.objects.filter(client_uuid=item["id"]).select_related("entry").first()
-            if existing is None:
-                return _result(_visit_store(actor=actor, order=locked, item=item), replay=False)
-    except IntegrityError:  # a concurrent delivery of the same id stored it first
-        existing = SiteVisit.objects.filter(client_uuid=item["id"]).select_related("entry").first()
-        if existing is None:
-            raise
-    if existing.supervisor_id != actor.pk or existing.order_id != order.pk:
-        return SyncResult(id=item["id"], state="refused", errors=[_("This id belongs to another entry.")])
-    return _result(existing, replay=True)
+    return _sync(actor=actor, orders={order.pk: order}, items=[{**item, "order_id": order.pk}])[0]
 
 
 class OutOfScope(Exception):
@@ -331,7 +442,8 @@ class OutOfScope(Exception):
 
 
 def visits_sync(*, actor: User, items: list[dict[str, Any]]) -> list[SyncResult]:
-    """Store queued entries, each on its own (one entry's conflict does not hold back the others).
+    """Store queued entries, each on its own (one entry's conflict does not hold back the others),
+    in a fixed number of statements per batch plus the rows each new entry writes.
     If any entry names an order the actor does not supervise, nothing is stored (OutOfScope)."""
     order_ids = {item["order_id"] for item in items}
     orders = {
@@ -341,7 +453,7 @@ def visits_sync(*, actor: User, items: list[dict[str, Any]]) -> list[SyncResult]
         order = orders.get(item["order_id"])
         if order is None or order.site_id != item["site_id"]:
             raise OutOfScope
-    return [visit_sync_one(actor=actor, order=orders[item["order_id"]], item=item) for item in items]
+    return _sync(actor=actor, orders=orders, items=items)
 
 
 @transaction.atomic
