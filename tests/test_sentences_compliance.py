@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from aksalarasa.sentences import compliance, compliance_selectors, compliance_services, services
 from aksalarasa.sentences.letters import letter_docx, letter_pdf
@@ -46,7 +46,7 @@ def w(office_a, office_b):
     head = make_user("office_head", office_a, full_name="Kepala Uji")
     client = make_client(office_a, officer, full_name="Komang Uji Kepatuhan")
     site = make_site(office_a, actor=head, name="Griya Uji")
-    today = timezone.localdate()
+    today = office_a.today()  # the services judge dates in the office's day
     order = make_order(
         client,
         actor=officer,

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from aksalarasa.sentences.models import ComplianceEvent, HoursEntry, SentenceLetter, SentenceOrder
@@ -58,12 +57,11 @@ def _enter_decision(
 ) -> SentenceOrder:
     """Enter a court decision through the form: community service when `hours` are given (at the
     site, replacing 90 days of prison), supervision otherwise (with its general and special conditions)."""
-    today = timezone.localdate()
     page.goto(f"/sentences/new/?client={client_pk}")
     page.select_option("#id_sentence_type", "community_service" if hours is not None else "supervision")
     page.fill("#id_court", "Pengadilan Negeri Denpasar")
     page.fill("#id_case_number", f"{number}/Pid.B/2026/PN Dps")
-    page.fill("#id_case_registered_on", (today - timedelta(days=60)).isoformat())
+    page.fill("#id_case_registered_on", (start - timedelta(days=20)).isoformat())
     page.fill("#id_decision_number", f"{number}/Pid.B/2026/PN Dps/Put")
     page.fill("#id_decision_date", (start - timedelta(days=3)).isoformat())
     page.fill("#id_article", "Pasal 476 UU 1/2023")
@@ -107,7 +105,7 @@ def _download(page: Page, link) -> Path:
 def test_an_order_runs_from_the_court_decision_to_the_completion_letter(page):
     office, officer, head, site = _world("Pantai Uji Sanur")
     client = make_client(office, officer, full_name="Gede Uji Selesai")
-    today = timezone.localdate()
+    today = office.today()  # the office's day: the browser's forms judge dates in it
     start = today - timedelta(days=10)
 
     browser_login(page, officer.username, PASSWORD)
@@ -159,7 +157,7 @@ def test_an_order_runs_from_the_court_decision_to_the_completion_letter(page):
 def test_an_order_runs_from_the_court_decision_to_the_breach_report(page, tmp_path):
     office, officer, head, site = _world("Pantai Uji Kuta")
     client = make_client(office, officer, full_name="Ketut Uji Lalai")
-    today = timezone.localdate()
+    today = office.today()  # the office's day: the browser's forms judge dates in it
     start = today - timedelta(days=20)
 
     browser_login(page, officer.username, PASSWORD)
@@ -256,7 +254,7 @@ def test_a_supervision_order_runs_to_the_advice_to_extend(page):
 
     office, officer, head, _site = _world("Pantai Uji Serangan")
     client = make_client(office, officer, full_name="Wayan Uji Pengawasan")
-    today = timezone.localdate()
+    today = office.today()  # the office's day: the browser's forms judge dates in it
     start = today - timedelta(days=40)
 
     browser_login(page, officer.username, PASSWORD)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from aksalarasa.sentences.models import HoursEntry, SentenceOrder
@@ -34,7 +33,7 @@ def test_officer_enters_an_order_and_credits_hours_supervisor_sees_the_site(page
     make_membership(supervisor, partner)
     site = make_site(office, partner, supervisors=[supervisor], actor=head, name="Pantai Uji Mertasari")
     client = make_client(office, officer, full_name="Made Uji Terpidana")
-    today = timezone.localdate()
+    today = office.today()  # the office's day: the browser's forms judge dates in it
 
     # 1. From the client's page, the PK opens the order form for this client.
     browser_login(page, officer.username, PASSWORD)
