@@ -183,7 +183,8 @@ SYNC_PIN = "135790"
 @unscoped(reason="benchmark: the supervisors' active orders, and PINs for their people")
 def sync_plans(first: User, n: int) -> list[dict]:
     """Up to `n` site supervisors (the endpoint's viewer first), each with the active orders at their
-    site(s) and a PIN issued for each person, so entries are confirmed as on a real phone."""
+    site(s), a PIN issued for each person (entries are confirmed as on a real phone), and the free
+    hours the ledger can still credit (see free_slots)."""
     from aksalarasa.sentences.models import SentenceOrder, ServiceSite
     from aksalarasa.sentences.supervisor.models import PlacementPin
     from aksalarasa.sentences.supervisor.services import pin_hash
@@ -197,7 +198,7 @@ def sync_plans(first: User, n: int) -> list[dict]:
             SentenceOrder.objects.filter(
                 site_id__in=sites, status="active", sentence_type="community_service"
             )
-            .select_related("client")
+            .select_related("client", "office")
             .order_by("pk")
         )
         if not orders:
@@ -207,13 +208,59 @@ def sync_plans(first: User, n: int) -> list[dict]:
                 order=order,
                 defaults={"pin_hash": pin_hash(SYNC_PIN), "issued_by_id": order.client.officer_id},
             )
-        plans.append({"user": user, "orders": [(o.pk, o.site_id) for o in orders]})
+        plans.append(
+            {"user": user, "orders": [(o.pk, o.site_id) for o in orders], "slots": free_slots(orders)}
+        )
     return plans
 
 
+SLOT_HOURS = (17, 18, 19)  # evening hours: the generated ledger's sessions start at 07:00, 08:00 or 11:30
+
+
+def free_slots(orders: list) -> list[tuple[int, int, str, int]]:
+    """(order, site, day, hour) of one-hour sessions the ledger would credit: on the last 30 days
+    before today (no planned session there, so no lateness event), within the order's period, under
+    8 hours that day and under the hours still owed; in the evening, so they overlap nothing."""
+    from django.db.models import Sum
+
+    from aksalarasa.sentences.models import HoursEntry
+
+    ids = [o.pk for o in orders]
+    entries = HoursEntry.objects.filter(order_id__in=ids)
+    owed = {o.pk: o.minutes_ordered for o in orders}
+    for order_id, total in (
+        entries.values("order_id").annotate(t=Sum("credited_minutes")).values_list("order_id", "t")
+    ):
+        owed[order_id] -= total or 0
+    first_day = min(o.office.today() for o in orders) - datetime.timedelta(days=30)
+    per_day = {
+        (order_id, day): total
+        for order_id, day, total in entries.filter(work_date__gte=first_day)
+        .values("order_id", "work_date")
+        .annotate(t=Sum("credited_minutes"))
+        .values_list("order_id", "work_date", "t")
+    }
+    slots = []
+    for order in orders:
+        today = order.office.today()
+        for back in range(30, 0, -1):
+            day = today - datetime.timedelta(days=back)
+            if not order.start_date <= day <= order.end_date:
+                continue
+            used = per_day.get((order.pk, day), 0)
+            for hour in SLOT_HOURS:
+                if used + 60 > 8 * 60 or owed[order.pk] < 60:
+                    break
+                slots.append((order.pk, order.site_id, day.isoformat(), hour))
+                used, owed[order.pk] = used + 60, owed[order.pk] - 60
+    random.Random(len(slots)).shuffle(slots)
+    return slots
+
+
 def sync_body(plan: dict, rng: random.Random) -> bytes:
-    """SYNC_BATCH entries with new ids, as a phone queues them over a week: most arrived (start, end,
-    break, work done, the person's PIN), some absent with a reason."""
+    """SYNC_BATCH entries with new ids, as a phone queues them over some days: first the hours the
+    ledger can still credit (free_slots, each sent once), some absences with a reason; when those run
+    out, hours on random recent days that mostly overlap the ledger (conflicts for the PK)."""
     today = datetime.date.today()
     entries = []
     for _ in range(SYNC_BATCH):
@@ -222,17 +269,22 @@ def sync_body(plan: dict, rng: random.Random) -> bytes:
             "id": str(uuid.uuid4()),
             "order_id": order_id,
             "site_id": site_id,
-            "work_date": (today - datetime.timedelta(days=rng.randint(0, 6))).isoformat(),
+            "work_date": (today - datetime.timedelta(days=rng.randint(1, 6))).isoformat(),
         }
         if rng.random() < 0.1:
             entry |= {"attendance": "absent", "absence_reason": "Sakit, surat dokter menyusul"}
         else:
             start = rng.choice([7, 8, 9, 13])
+            try:
+                order_id, site_id, day, start = plan["slots"].pop()
+                entry |= {"order_id": order_id, "site_id": site_id, "work_date": day}
+            except IndexError:
+                pass
             entry |= {
                 "attendance": "arrived",
                 "start": f"{start:02d}:00",
-                "end": f"{start + 2:02d}:30",
-                "break_minutes": 15,
+                "end": f"{start + 1:02d}:00",
+                "break_minutes": 0,
                 "work_done": "Membersihkan pantai",
                 "pin": SYNC_PIN,
             }

@@ -918,6 +918,17 @@ def _hours_work_add(office, actor):
     return hours_work_add(actor=actor, order=order, data=data)
 
 
+def _hours_work_append(office, actor):
+    """As the site app's batch calls it: the order locked and its ledger's state read by the caller."""
+    from aksalarasa.sentences.services import hours_work_append
+    from tests.factories import make_order
+
+    _partner, _supervisor, client = _sentence_world(office, actor)
+    order = make_order(client)
+    data = {"work_date": order.start_date, "start": datetime.time(8), "end": datetime.time(10)}
+    return hours_work_append(actor=actor, order=order, data=data, head=None, minutes_that_day=0, balance=0)
+
+
 def _hours_correction_add(office, actor):
     from aksalarasa.sentences.services import hours_correction_add
 
@@ -1102,6 +1113,11 @@ UNTRACKED: dict[str, tuple[Callable[[Any, Any], Any], str | None, str]] = {
     "programs.record_add": (_record_add, "created_by", "simple stage records name their author"),
     "sentences.hours_work_add": (
         _hours_work_add,
+        "recorded_by",
+        "the hours ledger is append-only and hash-chained: an entry is never edited, a correction is a new one",
+    ),
+    "sentences.hours_work_append": (
+        _hours_work_append,
         "recorded_by",
         "the hours ledger is append-only and hash-chained: an entry is never edited, a correction is a new one",
     ),

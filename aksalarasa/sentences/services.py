@@ -357,7 +357,7 @@ def credited_minutes(*, start: datetime, end: datetime, break_minutes: int) -> i
     return int((end - start).total_seconds() // 60) - break_minutes
 
 
-def work_entry(*, actor: User, order: SentenceOrder, data: dict[str, Any]) -> HoursEntry:
+def _work_entry(*, actor: User, order: SentenceOrder, data: dict[str, Any]) -> HoursEntry:
     """The unsaved ledger line for a session of work: date, start and end (in the office's time
     zone), breaks; `order` has its office loaded."""
     zone = ZoneInfo(order.office.time_zone)
@@ -440,7 +440,7 @@ def hours_work_append(
     """hours_work_add for a caller that holds the order's row lock and has read its ledger's head,
     the minutes of the entry's day and the balance itself (the site app's sync reads them once for
     a whole batch). The same legal checks: ValidationError, with nothing written, when unlawful."""
-    entry = work_entry(actor=actor, order=order, data=data)
+    entry = _work_entry(actor=actor, order=order, data=data)
     _raise(work_problems(order=order, entry=entry, minutes_that_day=minutes_that_day, balance=balance))
     save_versioned(chained(entry, head), actor=actor)  # a creation: the ledger keeps no history rows
     return entry
