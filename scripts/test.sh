@@ -41,25 +41,18 @@ port=$($PY scripts/free-port.py)
 stage "PostgreSQL on port $port"
 pg_url=$(scripts/pg.sh start "$pgdir" "$port")
 
-# Each database's pass runs in AKS_TEST_WORKERS pytest-xdist workers (2 by default; 0: one process),
-# a whole test file to a worker (module-scoped worlds are built once). Two passes of two workers
-# keep both cores busy to the end: one pass per process left a core idle for the last minutes.
-workers=${AKS_TEST_WORKERS:-2}
-parallel=()
-if [ "$workers" != 0 ]; then parallel=(-n "$workers" --dist loadfile); fi
-
 sqlite_env=(DATABASE_URL="sqlite:///$workdir/test.sqlite3")
 pg_env=(DATABASE_URL="$pg_url" AKSALARASA_EXPECT_DB=postgresql)
 if [ "${AKS_TEST_SERIAL:-0}" = 1 ]; then
   stage "tests on SQLite"
-  env "${sqlite_env[@]}" $PY -m pytest -q "${parallel[@]}" "$@"
+  env "${sqlite_env[@]}" $PY -m pytest -q "$@"
   stage "tests on PostgreSQL ($pg_url)"
-  env "${pg_env[@]}" $PY -m pytest -q "${parallel[@]}" "$@"
+  env "${pg_env[@]}" $PY -m pytest -q "$@"
 else
   stage "tests on SQLite and on PostgreSQL ($pg_url), side by side; logs follow when both end"
-  env "${sqlite_env[@]}" $PY -m pytest -q "${parallel[@]}" "$@" >"$workdir/sqlite.log" 2>&1 &
+  env "${sqlite_env[@]}" $PY -m pytest -q "$@" >"$workdir/sqlite.log" 2>&1 &
   pids+=($!)
-  env "${pg_env[@]}" $PY -m pytest -q "${parallel[@]}" "$@" >"$workdir/postgresql.log" 2>&1 &
+  env "${pg_env[@]}" $PY -m pytest -q "$@" >"$workdir/postgresql.log" 2>&1 &
   pids+=($!)
   sqlite_rc=0 && wait "${pids[0]}" || sqlite_rc=$?
   pg_rc=0 && wait "${pids[1]}" || pg_rc=$?
