@@ -19,8 +19,10 @@ The community-sentence rows (issue 18): the PK's order list (page and API), the 
 day list (API and the phone app's page) and a sync of SYNC_BATCH (50) queued entries: hey sends
 one body again and again (every entry after the first would be a replay), so the sync is driven
 by threads here, CONCURRENCY supervisors of different sites each posting 50 NEW entries (new ids;
-most arrived with the person's PIN, some absent) the moment the last batch is answered; the row
-says how the entries ended (credited, conflict for the PK, recorded absences).
+most arrived with the person's PIN in hours the ledger can still credit, some absent) the moment
+the last batch is answered, then paced (a batch a second each); the row says how the closed loop's
+entries ended (credited, conflict for the PK, recorded absences). BENCH_ONLY=<words,...> keeps the
+rows whose name holds one of the words (and the framework floor).
 Then the page weight of the first load of each key page (HTML + its CSS/JS, gzip as sent).
 """
 
@@ -292,10 +294,12 @@ def sync_body(plan: dict, rng: random.Random) -> bytes:
     return json.dumps({"entries": entries}).encode()
 
 
-def sync_closed_loop(port: int, plans: list[dict], tokens: dict) -> dict:
+def sync_closed_loop(port: int, plans: list[dict], tokens: dict, rate: float = 0.0) -> dict:
     """CONCURRENCY connections for SECONDS, each a different supervisor (as 20 phones coming back
-    online) posting SYNC_BATCH new entries the moment its last batch is answered."""
-    deadline = time.monotonic() + SECONDS
+    online) posting SYNC_BATCH new entries the moment its last batch is answered; with `rate`, each
+    posts `rate` batches a second instead, the supervisors' clocks spread over the second (paced)."""
+    started = time.monotonic()
+    deadline = started + SECONDS
     times: list[float] = []
     codes: dict[str, int] = {}
     states: dict[str, int] = {}
@@ -306,7 +310,12 @@ def sync_closed_loop(port: int, plans: list[dict], tokens: dict) -> dict:
         rng = random.Random(k)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         headers = {"Authorization": f"Bearer {tokens[plan['user'].pk]}", "Content-Type": "application/json"}
+        sent = 0
         while time.monotonic() < deadline:
+            if rate:
+                due = started + (k / CONCURRENCY + sent) / rate
+                time.sleep(max(0.0, due - time.monotonic()))
+                sent += 1
             body = sync_body(plan, rng)
             t = time.perf_counter()
             conn.request("POST", "/api/v1/sentences/supervisor/sync", body=body, headers=headers)
@@ -526,6 +535,9 @@ def main() -> None:
     if connection.vendor != "postgresql":
         print("Warning: meant for PostgreSQL (DATABASE_URL=postgres://...).")
     eps = endpoints()
+    if only := os.environ.get("BENCH_ONLY"):  # e.g. BENCH_ONLY=sentence,supervisor: the floor row too
+        words = [w.strip() for w in only.split(",") if w.strip()]
+        eps = [eps[0], *(ep for ep in eps[1:] if any(w in ep["name"] for w in words))]
     cookies: dict = {}
     tokens: dict = {}
     plans: list[dict] = []
@@ -545,8 +557,10 @@ def main() -> None:
     server = start_server(port)
     try:
         for ep in eps:
-            if ep.get("sync"):  # no paced run: a phone syncs when it comes back online, not every second
+            if ep.get("sync"):  # threads, not hey: every batch has new ids
                 ep["load"] = sync_closed_loop(port, plans, tokens)
+                if PACED_RATE:  # a batch a second per supervisor: far more than phones coming online
+                    ep["paced"] = sync_closed_loop(port, plans, tokens, rate=PACED_RATE)
                 continue
             ep["load"] = hey(base + ep["path"], ep["headers"])
             if PACED_RATE:
