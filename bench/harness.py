@@ -216,16 +216,17 @@ def sync_plans(first: User, n: int) -> list[dict]:
     return plans
 
 
-SLOT_HOURS = (17, 18, 19)  # evening hours: the generated ledger's sessions start at 07:00, 08:00 or 11:30
-
-
 def free_slots(orders: list) -> list[tuple[int, int, str, int]]:
     """(order, site, day, hour) of one-hour sessions the ledger would credit: on the last 30 days
-    before today (no planned session there, so no lateness event), within the order's period, under
-    8 hours that day and under the hours still owed; in the evening, so they overlap nothing."""
+    before today without a planned session (so no lateness event), within the order's period,
+    under 8 hours that day and the hours still owed, in an hour (office time, 06:00-21:00) that
+    overlaps no line already in the ledger."""
+    from zoneinfo import ZoneInfo
+
     from django.db.models import Sum
 
     from aksalarasa.sentences.models import HoursEntry
+    from aksalarasa.sentences.plan_models import PlannedSession
 
     ids = [o.pk for o in orders]
     entries = HoursEntry.objects.filter(order_id__in=ids)
@@ -235,26 +236,32 @@ def free_slots(orders: list) -> list[tuple[int, int, str, int]]:
     ):
         owed[order_id] -= total or 0
     first_day = min(o.office.today() for o in orders) - datetime.timedelta(days=30)
-    per_day = {
-        (order_id, day): total
-        for order_id, day, total in entries.filter(work_date__gte=first_day)
-        .values("order_id", "work_date")
-        .annotate(t=Sum("credited_minutes"))
-        .values_list("order_id", "work_date", "t")
-    }
+    lines: dict[tuple[int, datetime.date], list] = {}
+    for order_id, day, minutes, start, end in entries.filter(work_date__gte=first_day).values_list(
+        "order_id", "work_date", "credited_minutes", "start_at", "end_at"
+    ):
+        lines.setdefault((order_id, day), []).append((minutes, start, end))
+    planned = set(
+        PlannedSession.objects.filter(order_id__in=ids, day__gte=first_day).values_list("order_id", "day")
+    )
     slots = []
     for order in orders:
-        today = order.office.today()
+        zone, today = ZoneInfo(order.office.time_zone), order.office.today()
         for back in range(30, 0, -1):
             day = today - datetime.timedelta(days=back)
-            if not order.start_date <= day <= order.end_date:
+            if not order.start_date <= day <= order.end_date or (order.pk, day) in planned:
                 continue
-            used = per_day.get((order.pk, day), 0)
-            for hour in SLOT_HOURS:
-                if used + 60 > 8 * 60 or owed[order.pk] < 60:
+            day_lines = lines.get((order.pk, day), [])
+            used = sum(minutes for minutes, _s, _e in day_lines)
+            busy = [(s.astimezone(zone).hour, e.astimezone(zone)) for _m, s, e in day_lines if s and e]
+            taken = 0
+            for hour in range(6, 21):
+                if taken == 3 or used + 60 > 8 * 60 or owed[order.pk] < 60:
                     break
+                if any(start_hour <= hour < end.hour + (1 if end.minute else 0) for start_hour, end in busy):
+                    continue
                 slots.append((order.pk, order.site_id, day.isoformat(), hour))
-                used, owed[order.pk] = used + 60, owed[order.pk] - 60
+                used, owed[order.pk], taken = used + 60, owed[order.pk] - 60, taken + 1
     random.Random(len(slots)).shuffle(slots)
     return slots
 

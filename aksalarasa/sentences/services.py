@@ -436,14 +436,24 @@ def hours_work_append(
     head: tuple[int, str] | None,
     minutes_that_day: int,
     balance: int,
+    store: bool = True,
 ) -> HoursEntry:
     """hours_work_add for a caller that holds the order's row lock and has read its ledger's head,
     the minutes of the entry's day and the balance itself (the site app's sync reads them once for
-    a whole batch). The same legal checks: ValidationError, with nothing written, when unlawful."""
-    entry = _work_entry(actor=actor, order=order, data=data)
+    a whole batch). The same legal checks: ValidationError, with nothing written, when unlawful.
+    With store=False the checked, chained line is returned unsaved, for ledger_lines_store."""
+    entry = chained(_work_entry(actor=actor, order=order, data=data), head)
     _raise(work_problems(order=order, entry=entry, minutes_that_day=minutes_that_day, balance=balance))
-    save_versioned(chained(entry, head), actor=actor)  # a creation: the ledger keeps no history rows
+    if store:
+        save_versioned(entry, actor=actor)  # a creation: the ledger keeps no history rows
     return entry
+
+
+def ledger_lines_store(entries: list[HoursEntry]) -> list[HoursEntry]:
+    """Store in one insert the lines hours_work_append(store=False) checked and chained (their
+    orders' rows locked by the caller, in its transaction); each names its recorder. The ledger
+    keeps no history rows, and nothing listens for its saves."""
+    return HoursEntry.objects.bulk_create(entries)
 
 
 @transaction.atomic

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from aksalarasa.accounts.models import User
 from aksalarasa.clients.photos import CleanPhoto
-from aksalarasa.core.history import save_versioned
+from aksalarasa.core.history import save_many, save_versioned
 from aksalarasa.sentences import compliance_services
 from aksalarasa.sentences import services as ledger_services
 from aksalarasa.sentences.models import HoursEntry, SentenceOrder
@@ -327,11 +327,11 @@ def _event_from_visit(*, actor: User, order: SentenceOrder, visit: SiteVisit, pl
         return
 
 
-def _visit_store(*, actor: User, order: SentenceOrder, item: dict[str, Any], batch: _Batch) -> SiteVisit:
-    """Store one entry (inside the batch's transaction, with the order row locked)."""
+def _visit_prepare(*, actor: User, order: SentenceOrder, item: dict[str, Any], batch: _Batch) -> SiteVisit:
+    """One new entry as it will be stored (unsaved): its state, and for credited hours its ledger
+    line, checked and chained (unsaved too); the order's row is locked by the batch."""
     zone = ZoneInfo(order.office.time_zone)
     day: date = item["work_date"]
-    planned = batch.first_planned.get((order.pk, day))
     visit = SiteVisit(
         client_uuid=item["id"],
         office_id=order.office_id,
@@ -346,8 +346,6 @@ def _visit_store(*, actor: User, order: SentenceOrder, item: dict[str, Any], bat
     )
     if visit.attendance == SiteVisit.Attendance.ABSENT:
         visit.state = SiteVisit.State.RECORDED
-        save_versioned(visit, actor=actor)
-        _event_from_visit(actor=actor, order=order, visit=visit, planned=planned)
         return visit
     start: time = item["start"]
     end: time = item["end"]
@@ -373,6 +371,7 @@ def _visit_store(*, actor: User, order: SentenceOrder, item: dict[str, Any], bat
                 head=ledger.head,
                 minutes_that_day=ledger.day_minutes.get(day, 0),
                 balance=ledger.balance,
+                store=False,
             )
             ledger.add(visit.entry)
         except ValidationError as error:  # a legal limit of the ledger (its message, as sent)
@@ -381,29 +380,38 @@ def _visit_store(*, actor: User, order: SentenceOrder, item: dict[str, Any], bat
         visit.state, visit.conflict = SiteVisit.State.CONFLICT, "\n".join(reasons)
     else:
         visit.state = SiteVisit.State.CREDITED
-    save_versioned(visit, actor=actor)
-    _event_from_visit(actor=actor, order=order, visit=visit, planned=planned)
     return visit
 
 
 def _store_all(*, actor: User, items: list[dict[str, Any]]) -> list[SyncResult]:
-    """One transaction for the batch: the orders' rows locked, everything read once, each new
-    entry stored; an id stored before (or earlier in this batch) answers what was stored."""
+    """One transaction for the batch: the orders' rows locked, everything read once, the new
+    entries checked in order (each sees the ledger lines of the ones before it), then stored in
+    one insert each for the ledger lines, the visits and their history rows; absences and late
+    arrivals then become compliance events. An id stored before (or earlier in this batch) answers
+    what was stored."""
     batch = _batch_read(items)
-    results = []
+    answers: list[tuple[SiteVisit, bool] | SyncResult] = []
+    new: list[SiteVisit] = []
     for item in items:
         existing = batch.stored.get(item["id"])
         if existing is None:
-            visit = _visit_store(actor=actor, order=batch.orders[item["order_id"]], item=item, batch=batch)
+            visit = _visit_prepare(actor=actor, order=batch.orders[item["order_id"]], item=item, batch=batch)
             batch.stored[visit.client_uuid] = visit
-            results.append(_result(visit, replay=False))
+            new.append(visit)
+            answers.append((visit, False))
         elif existing.supervisor_id != actor.pk or existing.order_id != item["order_id"]:
-            results.append(
+            answers.append(
                 SyncResult(id=item["id"], state="refused", errors=[_("This id belongs to another entry.")])
             )
         else:
-            results.append(_result(existing, replay=True))
-    return results
+            answers.append((existing, True))
+    if new:
+        ledger_services.ledger_lines_store([v.entry for v in new if v.entry is not None])
+        save_many(new, model=SiteVisit, actor=actor)
+        for visit in new:
+            planned = batch.first_planned.get((visit.order_id, visit.work_date))
+            _event_from_visit(actor=actor, order=visit.order, visit=visit, planned=planned)
+    return [a if isinstance(a, SyncResult) else _result(a[0], replay=a[1]) for a in answers]
 
 
 def _sync(*, actor: User, orders: dict[int, SentenceOrder], items: list[dict[str, Any]]) -> list[SyncResult]:
