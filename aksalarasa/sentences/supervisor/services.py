@@ -2,11 +2,12 @@
 conflict, the person's placement PIN. Keyword-only, typed, atomic; every record names its writer.
 
 A sync is idempotent on the id the phone made (SiteVisit.client_uuid): a replay answers what the
-first delivery stored, and two deliveries at once store one row (the order row is locked before the
-id is looked up, and the unique constraint is the net under that). Hours go to the ledger through
-sentences.services.hours_work_add (the same legal checks as the PK's form); anything that needs a
-person's judgement (the order closed meanwhile, hours overlapping the ledger, no PIN confirmation,
-away from the site, a legal limit) is kept as a conflict for the order's PK.
+first delivery stored, and two deliveries at once store one row (the batch's order rows are locked
+before its ids are looked up, and the unique constraint is the net under that). A batch is read
+once and written in one insert per table, whatever its size. Hours go to the ledger through
+sentences.services.hours_work_append (the same legal checks as the PK's form); anything that needs
+a person's judgement (the order closed meanwhile, hours overlapping the ledger, no PIN
+confirmation, away from the site, a legal limit) is kept as a conflict for the order's PK.
 """
 
 from __future__ import annotations
@@ -222,7 +223,7 @@ def _batch_read(items: list[dict[str, Any]]) -> _Batch:
         for o in SentenceOrder.objects.select_for_update(of=("self",))
         .select_related("office", "site")
         .filter(pk__in=order_ids)
-        .order_by("pk")  # always the same order of locks: two batches never wait on each other
+        .order_by("pk")  # always the same order of locks: two batches may wait, never deadlock
     }
     stored = {
         v.client_uuid: v
@@ -451,7 +452,7 @@ class OutOfScope(Exception):
 
 def visits_sync(*, actor: User, items: list[dict[str, Any]]) -> list[SyncResult]:
     """Store queued entries, each on its own (one entry's conflict does not hold back the others),
-    in a fixed number of statements per batch plus the rows each new entry writes.
+    in a fixed number of statements per batch (an absence or a late arrival adds its compliance event).
     If any entry names an order the actor does not supervise, nothing is stored (OutOfScope)."""
     order_ids = {item["order_id"] for item in items}
     orders = {
