@@ -258,7 +258,7 @@ def test_editing_refuses_a_session_that_breaks_a_rule_with_the_reason(w, client)
 
 def test_the_order_page_warns_when_the_hours_left_no_longer_fit(w, office_a, client):
     officer = w["officer"]
-    today = plan_selectors.office_today(w["order"])
+    today = w["order"].office.today()
     late = make_order(
         make_client(office_a, officer, full_name="Komang Telat"), actor=officer, site=w["site"],
         hours_ordered=240, hours_per_day=8, period_months=1, start_date=today - timedelta(days=25),

@@ -28,7 +28,6 @@ from aksalarasa.accounts.models import User
 from aksalarasa.clients.masking import client_label
 from aksalarasa.core.history import save_versioned
 from aksalarasa.core.scoping import unscoped
-from aksalarasa.sentences import plan_selectors
 from aksalarasa.sentences.models import HoursEntry, SentenceOrder, ServiceSite
 from aksalarasa.sentences.person_models import PersonLink, PlacementComplaint
 from aksalarasa.sentences.plan_models import PlannedSession
@@ -136,7 +135,7 @@ def own_view(*, link: PersonLink) -> OwnView:
     order = link.order
     with unscoped(reason="the person's own page: the one order its private link names"):
         credited = HoursEntry.objects.filter(order_id=order.pk).aggregate(t=Sum("credited_minutes"))["t"] or 0
-        today = plan_selectors.office_today(order)
+        today = order.office.today()
         upcoming = list(
             PlannedSession.objects.filter(order_id=order.pk, day__gte=today).order_by("day", "starts_at")[:5]
         )

@@ -19,13 +19,9 @@ if TYPE_CHECKING:
     from aksalarasa.accounts.models import User
 
 
-def office_today(order: SentenceOrder) -> date:
-    return order.office.today()
-
-
 def first_day(order: SentenceOrder) -> date:
     """The first day a plan may use: today in the office's zone, or the order's start."""
-    return max(office_today(order), order.start_date)
+    return max(order.office.today(), order.start_date)
 
 
 def site_hours(order: SentenceOrder) -> scheduling.SiteHours | None:

@@ -85,7 +85,7 @@ def _session_check(*, order: SentenceOrder, data: dict[str, Any], exclude: int |
         same_day = same_day.exclude(pk=exclude)
     own = [scheduling.Session(s.day, s.starts_at, s.ends_at) for s in same_day]
     problems = scheduling.session_problems(session, world, own_sessions=own)
-    if session.day < plan_selectors.office_today(order):
+    if session.day < order.office.today():
         problems.append(("day", _("A session is planned for today or later, not in the past.")))
     _raise(problems)
 

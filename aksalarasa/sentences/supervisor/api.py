@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from django.http import Http404
 from django.utils import timezone
@@ -19,7 +18,6 @@ from ninja import Field, Router, Schema
 from aksalarasa.accounts.http import AuthedRequest
 from aksalarasa.accounts.permissions import can
 from aksalarasa.clients.photos import PhotoError, photo_clean
-from aksalarasa.core.middleware import viewer_zone
 from aksalarasa.sentences.supervisor import selectors, services
 from aksalarasa.sentences.supervisor.models import SiteVisit
 
@@ -134,8 +132,8 @@ def _person(p: selectors.DayPerson) -> PersonOut:
     summary="The site supervisor's day list: the people placed at their sites (empty for anyone else)",
 )
 def day(request: AuthedRequest, on: date | None = None) -> DayOut:
-    zone = viewer_zone(request.user)
-    today = on or timezone.localdate(timezone=ZoneInfo(zone))
+    zone = timezone.get_current_timezone_name()  # the viewer's office's, activated by core.middleware
+    today = on or timezone.localdate()
     sites = selectors.day_list(viewer=request.user, day=today)
     return DayOut(
         date=today,

@@ -295,29 +295,22 @@ def _event_from_visit(*, actor: User, order: SentenceOrder, visit: SiteVisit, pl
     stored visit and never comes here (and ComplianceEvent.visit is unique, the net under that).
     An absence always carries the supervisor's reason; whether it is valid is the PK's decision
     (UU 1/2023 Art. 85(7)), so the event waits for it (reason_pending)."""
-    zone = ZoneInfo(order.office.time_zone)
-    with translation.override(settings.LANGUAGE_CODE):  # stored text: in the office's language
-        note = _("From the site supervisor's entry of %(date)s at %(site)s.") % {
-            "date": visit.work_date.isoformat(),
-            "site": visit.site.name,
-        }
     if visit.attendance == SiteVisit.Attendance.ABSENT:
         data: dict[str, Any] = {
             "kind": "absence",
             "occurred_on": visit.work_date,
             "reason": visit.absence_reason,
             "reason_pending": True,
-            "evidence_note": note,
         }
     else:
-        late = _minutes_late(visit=visit, planned=planned, zone=zone)
+        late = _minutes_late(visit=visit, planned=planned, zone=ZoneInfo(order.office.time_zone))
         if late <= late_after_minutes():
-            return
-        data = {
-            "kind": "lateness",
-            "occurred_on": visit.work_date,
-            "minutes_late": late,
-            "evidence_note": note,
+            return  # most arrivals: nothing to record, nothing to build
+        data = {"kind": "lateness", "occurred_on": visit.work_date, "minutes_late": late}
+    with translation.override(settings.LANGUAGE_CODE):  # stored text: in the office's language
+        data["evidence_note"] = _("From the site supervisor's entry of %(date)s at %(site)s.") % {
+            "date": visit.work_date.isoformat(),
+            "site": visit.site.name,
         }
     try:
         with transaction.atomic():
