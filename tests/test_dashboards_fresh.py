@@ -93,3 +93,32 @@ def test_a_rolled_back_write_marks_nothing(office, django_capture_on_commit_call
             pass
     assert callbacks == []
     assert SummaryState.objects.get().changed_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mark_that_fails_after_the_commit_is_logged_and_the_write_still_answers_success(
+    monkeypatch, caplog
+):
+    """The mark runs once the write is stored: if its UPDATE fails (a lock, a lost connection), the
+    caller must hear that the write succeeded, or a phone or scanner would retry a stored write."""
+    from django.db import OperationalError
+
+    from aksalarasa.dashboards import services as dashboard_services
+    from aksalarasa.events import services as event_services
+    from aksalarasa.events.models import CheckIn
+    from tests.factories import EventFactory, RegistrationFactory, make_event_program
+
+    office = OfficeFactory()
+    event = EventFactory(office=office, program=make_event_program(office))
+    registration = RegistrationFactory(event=event)
+    staff = make_user("officer", office)
+
+    def locked() -> None:
+        raise OperationalError("database table is locked")
+
+    monkeypatch.setattr(dashboard_services, "summaries_mark_changed", locked)
+    with caplog.at_level("ERROR", logger="django.db.backends.base"):
+        result = event_services.event_check_in(event=event, code=registration.code, actor=staff)
+    assert result.created
+    assert CheckIn.objects.filter(registration=registration).count() == 1
+    assert any("on_commit" in r.getMessage() for r in caplog.records)

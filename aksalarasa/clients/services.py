@@ -166,7 +166,8 @@ def _photo_save(*, actor: User, client: Client, expected_version: int) -> None:
 def _delete_after_commit(client: Client, name: str) -> None:
     if name:
         storage = client.photo.storage
-        transaction.on_commit(lambda: storage.delete(name))
+        # After the commit: a file that cannot be deleted is logged, never an error for a saved change.
+        transaction.on_commit(lambda: storage.delete(name), robust=True)
 
 
 @transaction.atomic

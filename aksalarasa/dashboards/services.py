@@ -122,6 +122,7 @@ class _PendingMark:
 
     def __init__(self) -> None:
         self.done = False
+        self.__qualname__ = "summaries_mark_changed"  # what Django's log of a failed robust hook names
 
     def __call__(self) -> None:
         self.done = True
@@ -131,12 +132,16 @@ class _PendingMark:
 def on_counted_write(**_kwargs: object) -> None:
     """post_save/post_delete hook: mark the summaries out of date once the transaction commits,
     once per transaction however many rows it writes (nothing is done before the commit, so a write
-    is not slowed by a refresh; a rolled-back write marks nothing)."""
+    is not slowed by a refresh; a rolled-back write marks nothing).
+
+    The mark runs after the write has committed, so a failure of its own (a lock, a lost
+    connection) must not make the write answer an error that a client would retry: Django logs it
+    (robust) and the figures then wait for the next counted write's mark."""
     if connection.in_atomic_block and any(
         isinstance(entry[1], _PendingMark) and not entry[1].done for entry in connection.run_on_commit
     ):
         return
-    transaction.on_commit(_PendingMark())
+    transaction.on_commit(_PendingMark(), robust=True)
 
 
 def summaries_refresh_if_stale() -> SummaryState | None:
