@@ -97,6 +97,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Django's form renderer, with <select> boxes written in Python (aksalarasa/core/form_renderer.py).
+FORM_RENDERER = "aksalarasa.core.form_renderer.Renderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

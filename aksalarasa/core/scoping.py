@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextvars
 import copy
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import ContextDecorator, contextmanager
 from dataclasses import dataclass, field
@@ -138,13 +139,18 @@ def _condition(model: type[models.Model], label: str) -> Q | None:
     rule = scope.rule
     if rule is None or rule.everything:
         return None
-    condition = Q(pk__in=[])
+    parts = []
     if rule.office_ids:
-        condition |= Q(**{f"{path}__in": rule.office_ids})
+        parts.append(Q(**{f"{path}__in": rule.office_ids}))
     if rule.region_ids:
-        condition |= Q(**{f"{path}__regional_office_id__in": rule.region_ids})
+        parts.append(Q(**{f"{path}__regional_office_id__in": rule.region_ids}))
     if _nullable(model, path):
-        condition |= Q(**{f"{path}__isnull": True})
+        parts.append(Q(**{f"{path}__isnull": True}))
+    if not parts:
+        return Q(pk__in=[])  # no office at all: nothing
+    condition = parts[0]
+    for part in parts[1:]:
+        condition |= part
     return condition
 
 
@@ -221,6 +227,7 @@ def scope_filter(model: type[models.Model], queryset: models.QuerySet[Any]) -> m
     return queryset
 
 
+@functools.cache
 def _nullable(model: type[models.Model], path: str) -> bool:
     current_model: Any = model
     for name in path.split("__"):
