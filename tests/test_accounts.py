@@ -594,3 +594,23 @@ def test_an_active_session_moves_its_idle_expiry_at_most_once_a_minute(client, o
     renewed = Session.objects.get(session_key=key).expire_date
     assert renewed > written
     assert abs((renewed - timezone.now()).total_seconds() - settings.SESSION_COOKIE_AGE) < 60
+
+
+def test_each_request_reads_the_person_with_their_office_in_one_statement(
+    office_a, django_assert_num_queries
+):
+    from aksalarasa.accounts.backends import UsernameOrEmailBackend
+
+    officer = make_user("officer", office_a)
+    with django_assert_num_queries(1):
+        user = UsernameOrEmailBackend().get_user(officer.pk)
+        assert user is not None and user.office.time_zone == office_a.time_zone
+
+
+def test_a_deactivated_person_is_signed_out_at_the_next_request(client, office_a):
+    officer = make_user("officer", office_a)
+    client.force_login(officer)
+    assert client.get("/").status_code == 200
+    User.objects.filter(pk=officer.pk).update(is_active=False)
+    response = client.get("/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

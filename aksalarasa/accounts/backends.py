@@ -29,6 +29,12 @@ class UsernameOrEmailBackend(ModelBackend):
             return user
         return None
 
+    def get_user(self, user_id: Any) -> User | None:
+        """The signed-in person of every request, with their office in the same statement: every
+        page reads the office (its time zone, the scope, the header), one query fewer each time."""
+        user = User.objects.select_related("office").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
 
 def axes_username(request: HttpRequest | None, credentials: dict | None) -> str:
     """django-axes counts failures against one spelling of an account, whatever form was used
