@@ -89,9 +89,17 @@ SESSION = st.tuples(
 @given(
     n_clients=st.integers(1, 4),
     ends=st.lists(st.one_of(st.none(), st.integers(-5, 45)), min_size=12, max_size=12),
+    # A second supervision period (active or not): "ending soon" reads the earliest active end.
+    second=st.lists(
+        st.one_of(st.none(), st.tuples(st.integers(-5, 45), st.sampled_from(["active", "completed"]))),
+        min_size=12,
+        max_size=12,
+    ),
     sessions=st.lists(SESSION, min_size=8, max_size=60),
 )
-def test_rollup_from_summaries_equals_the_raw_caseload_on_random_histories(db, n_clients, ends, sessions):
+def test_rollup_from_summaries_equals_the_raw_caseload_on_random_histories(
+    db, n_clients, ends, second, sessions
+):
     with transaction.atomic():
         office = OfficeFactory()
         head = make_user("office_head", office)
@@ -112,6 +120,15 @@ def test_rollup_from_summaries_equals_the_raw_caseload_on_random_histories(db, n
                     start=timezone.localdate(NOW) - timedelta(days=200),
                     end=timezone.localdate(NOW) + timedelta(days=ends[i]),
                     status="active",
+                )
+            if second[i] is not None:
+                Supervision.objects.create(
+                    office=office,
+                    client=client,
+                    program_type="cb",
+                    start=timezone.localdate(NOW) - timedelta(days=100),
+                    end=timezone.localdate(NOW) + timedelta(days=second[i][0]),
+                    status=second[i][1],
                 )
             clients.append(client)
         GuidanceSession.objects.bulk_create(
