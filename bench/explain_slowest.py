@@ -29,6 +29,8 @@ PAGES = [
     ("office overview", "/guidance/office/", "s000.kabapas"),
     ("section overview", "/guidance/section/", "s000.kasi.bkd"),
     ("national dashboard", "/dashboards/aggregates/", "scale.national"),
+    ("client list", "/clients/", "s000.kabapas"),
+    ("Litmas list", "/clients/litmas/", "s000.kabapas"),
 ]
 
 

@@ -249,3 +249,25 @@ def test_section_rollup_per_officer_counts_flags_concerns_and_overdue_litmas(off
     assert (by_officer[other.pk].clients, by_officer[other.pk].flagged) == (1, 0)
     assert data.totals.clients == 3
     assert child.pk not in [r.client_id for r in data.flagged_rows]
+
+
+def test_rollup_names_the_officer_of_clients_whose_officer_is_no_longer_listed(office_a, officer):
+    """The roll-up lists the office's active officers; a client still assigned to a deactivated
+    officer keeps that officer's name, in the per-officer table and on the flagged page."""
+    head = make_user("office_head", office_a)
+    gone = make_user("officer", office_a, full_name="Wayan Pensiun")
+    client = make_guidance_client(office_a, gone, full_name="K Klien")
+    GuidanceSessionFactory(
+        client=client, **past(2, outcome="attended", engagement=3, concern=True, concern_text="x")
+    )
+    listed = make_guidance_client(office_a, officer, full_name="L Klien")
+    GuidanceSessionFactory(
+        client=listed, **past(2, outcome="attended", engagement=3, concern=True, concern_text="x")
+    )
+    client_summaries_refresh(clients=[client.pk, listed.pk])
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    data = selectors.rollup(viewer=head, now=NOW)
+    assert {o.officer_id: o.name for o in data.officers}[gone.pk] == "Wayan Pensiun"
+    names = {r.client_id: r.officer_name for r in data.flagged_rows}
+    assert names == {client.pk: "Wayan Pensiun", listed.pk: officer.full_name}

@@ -30,13 +30,18 @@ def _latest_period(field: str) -> Subquery:
 
 
 def client_list(*, viewer: User, filters: dict | None = None) -> QuerySet[Client]:
-    """The clients the viewer may see, with their current supervision period annotated."""
+    """The clients the viewer may see, with their current supervision period annotated.
+
+    The officers come in a second statement for the rows read (prefetch), not in a join: joined,
+    PostgreSQL hashed every user of the country before sorting the office's clients and keeping a
+    page (3.3 of the client list's 7 ms on the national preset)."""
     from django.db.models.functions import Coalesce
 
     filters = filters or {}
     qs = (
         Client.objects.visible_to(viewer)
-        .select_related("officer", "office", "regency")
+        .select_related("office", "regency")
+        .prefetch_related("officer")
         .annotate(
             current_program=Coalesce(_current_period("program_type"), _latest_period("program_type")),
             current_status=Coalesce(_current_period("status"), _latest_period("status")),
