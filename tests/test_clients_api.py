@@ -115,3 +115,21 @@ def test_roles_without_write_rights_get_403_and_outsiders_404(office_a, office_b
         ).status_code
         == 404
     )
+
+
+def test_the_list_built_without_validation_is_exactly_what_the_schema_validates(office_a, head, client):
+    """client_out builds its answer with model_construct (no validation, for speed): every page
+    must still be what the published schema (the OpenAPI document) accepts, field for field."""
+    from aksalarasa.clients.api import ClientPage
+
+    officer = make_user("officer", office_a)
+    adult = make_client(office_a, officer, register_number="V-1")
+    make_client(office_a, officer, child=True, register_number="V-2")
+    Supervision.objects.create(
+        office=office_a, client=adult, program_type="pb", start="2026-01-05", end="2027-02-01"
+    )
+    for viewer in (head, officer):
+        client.force_login(viewer)
+        body = client.get("/api/v1/clients?sort=register").json()
+        assert ClientPage.model_validate(body).model_dump(mode="json") == body
+        assert body["results"][0]["end"] == "2027-02-01" and body["results"][0]["program_type"] == "pb"

@@ -101,8 +101,12 @@ class ClientFilters(Schema):
 
 
 def client_out(client: Client, viewer) -> ClientOut:
+    """The client as the API shows it to `viewer`. Built without validation (model_construct):
+    every value is a column or annotation of the row, already of the field's type; validating
+    each of a page's 50-200 clients through django-ninja's attribute getter cost about a fifth of
+    the list's CPU (bench/profiles)."""
     identity = can_see_identity(viewer, client)
-    out = ClientOut(
+    out = ClientOut.model_construct(
         id=client.pk,
         register_number=client.register_number,
         name=client_label(client, viewer),
@@ -164,7 +168,7 @@ def clients_list(request: AuthedRequest, filters: Query[ClientFilters]) -> Clien
         action=AccessLog.Action.API,
         request=request,
     )
-    return ClientPage(
+    return ClientPage.model_construct(  # the clients are built above; the counts are ints
         count=paginator.count,
         page=page.number,
         pages=paginator.num_pages,
