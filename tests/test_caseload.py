@@ -271,3 +271,35 @@ def test_rollup_names_the_officer_of_clients_whose_officer_is_no_longer_listed(o
     assert {o.officer_id: o.name for o in data.officers}[gone.pk] == "Wayan Pensiun"
     names = {r.client_id: r.officer_name for r in data.flagged_rows}
     assert names == {client.pk: "Wayan Pensiun", listed.pk: officer.full_name}
+
+
+def test_ending_soon_reads_the_earliest_active_period_in_the_rollup_as_on_the_caseload(office_a, officer):
+    """Two supervision periods: "ending soon" holds when the earliest *active* end is within 30
+    days, the same rule on the officer's caseload (raw sessions) and in the roll-up (summaries)."""
+    head = make_user("office_head", office_a)
+    today = timezone.localdate()
+    cases = {
+        "overdue_first": [(-3, "active"), (10, "active")],  # earliest active end passed: not soon
+        "completed_soon": [(40, "active"), (10, "completed")],  # the soon one is not active
+        "second_soon": [(40, "active"), (10, "active")],  # earliest active end in 10 days: soon
+    }
+    made = {}
+    for name, periods in cases.items():
+        client = make_guidance_client(office_a, officer, full_name=name)
+        GuidanceSessionFactory(client=client, **past(2, outcome="attended", engagement=3))
+        for k, (ends_in, status) in enumerate(periods):
+            Supervision.objects.create(
+                office=office_a,
+                client=client,
+                program_type=("pb", "cb")[k],
+                start=today - timedelta(days=200),
+                end=today + timedelta(days=ends_in),
+                status=status,
+            )
+        made[name] = client.pk
+    client_summaries_refresh(clients=list(made.values()))
+    expected = {made["second_soon"]}
+    assert {pk for pk, row in _rows(officer).items() if "ending_soon" in row.flags} == expected
+    rollup = selectors.rollup(viewer=head, now=NOW)
+    assert {r.client_id for r in rollup.flagged_rows if "ending_soon" in r.flags} == expected
+    assert rollup.totals.flag_counts.get("ending_soon") == 1

@@ -112,23 +112,17 @@ def test_rollup_from_summaries_equals_the_raw_caseload_on_random_histories(
                 category="child" if i % 3 == 0 else "adult",
                 full_name=f"Klien {i % 4}",
             )
-            if ends[i] is not None:
-                Supervision.objects.create(
-                    office=office,
-                    client=client,
-                    program_type="pb",
-                    start=timezone.localdate(NOW) - timedelta(days=200),
-                    end=timezone.localdate(NOW) + timedelta(days=ends[i]),
-                    status="active",
-                )
+            periods = [("pb", 200, ends[i], "active")] if ends[i] is not None else []
             if second[i] is not None:
+                periods.append(("cb", 100, *second[i]))
+            for program_type, started, ends_in, status in periods:
                 Supervision.objects.create(
                     office=office,
                     client=client,
-                    program_type="cb",
-                    start=timezone.localdate(NOW) - timedelta(days=100),
-                    end=timezone.localdate(NOW) + timedelta(days=second[i][0]),
-                    status=second[i][1],
+                    program_type=program_type,
+                    start=timezone.localdate(NOW) - timedelta(days=started),
+                    end=timezone.localdate(NOW) + timedelta(days=ends_in),
+                    status=status,
                 )
             clients.append(client)
         GuidanceSession.objects.bulk_create(
