@@ -476,9 +476,10 @@ ROLLUP_PAGE_SIZE = 50
 
 
 def _rollup_flag_conditions(now: datetime) -> dict[str, Q]:
-    """Each flag as a condition on a client annotated with `supervision_end`, read from the
-    per-client summary (`ClientGuidanceSummary`); a client with no summary row has no sessions,
-    so only "no contact" (and "ending soon") can hold for it. Same rules as `_flags_for`."""
+    """Each flag as a condition on a client, read from the per-client summary
+    (`ClientGuidanceSummary`, joined by `_with_summaries`) and, for "ending soon", from the active
+    supervisions; a client with no summary row has no sessions, so only "no contact" (and "ending
+    soon") can hold for it. Same rules as `_flags_for`."""
     today = timezone.localdate(now)
     since = now - timedelta(days=NO_CONTACT_DAYS)
     s = "summary__"  # the relation `_with_summaries` adds
