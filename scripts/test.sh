@@ -6,6 +6,9 @@
 # PostgreSQL's pass takes longer than SQLite's (its server shares the two cores), so it is split:
 # the files in pg_tail run on a second throwaway cluster in whichever lane ends first (here the
 # SQLite one); the rest runs beside SQLite. Every test still runs on both databases.
+# Arguments go to every pytest run as options (--durations=25, -x); to run chosen files, call
+# pytest directly (README, "Running a part of the tests"): files named here would be added to
+# the tail part's run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
