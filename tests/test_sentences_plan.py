@@ -85,11 +85,39 @@ def test_a_proposed_plan_obeys_every_rule(data, remaining):
             assert b.weekday != s.day.isoweekday() or _m(s.end) <= _m(b.start) or _m(b.end) <= _m(s.start)
         assert scheduling.session_problems(s, world) == []
     assert plan.planned_minutes <= remaining
+    # The order page's warning ("no longer fit", from capacity_minutes) agrees with the plan.
     most = scheduling.capacity_minutes(first_day=first, world=world).planned_minutes
     if remaining <= most:
         assert plan.planned_minutes == remaining and plan.fits
     else:
-        assert plan.planned_minutes == most and not plan.fits
+        assert plan.planned_minutes <= most and not plan.fits
+    # ... and names the most that can be planned: that many minutes fit, one more does not.
+    assert scheduling.propose(remaining_minutes=most, first_day=first, world=world).fits
+    assert not scheduling.propose(remaining_minutes=most + 1, first_day=first, world=world).fits
+
+
+def test_hours_that_end_in_a_short_window_fit_and_the_warning_says_so():
+    """Found by the property above: a site open one hour on Mondays, Tuesdays and Sundays, a Sunday
+    with 421 of its 480 minutes already used (59 left, under the one-hour minimum of a session);
+    2 hours and 1 minute left. The plan finishes them, the last minute on that Sunday; the page
+    warned they no longer fit, counting at most 2 hours. Up to 2 hours 59 minutes fit."""
+    site = scheduling.SiteHours(frozenset({1, 2, 7}), time(7), time(8), 1)
+    world = scheduling.World(
+        site=site,
+        period_start=date(2026, 6, 8),
+        period_end=date(2026, 6, 14),
+        own_minutes={date(2026, 6, 14): 421},
+    )
+    plan = scheduling.propose(remaining_minutes=121, first_day=date(2026, 6, 8), world=world)
+    assert [(s.day, s.minutes) for s in plan.sessions] == [
+        (date(2026, 6, 8), 60),
+        (date(2026, 6, 9), 60),
+        (date(2026, 6, 14), 1),
+    ]
+    assert plan.fits
+    assert scheduling.capacity_minutes(first_day=date(2026, 6, 8), world=world).planned_minutes == 179
+    assert scheduling.propose(remaining_minutes=179, first_day=date(2026, 6, 8), world=world).fits
+    assert not scheduling.propose(remaining_minutes=180, first_day=date(2026, 6, 8), world=world).fits
 
 
 def test_a_year_without_a_holiday_decree_is_never_planned():

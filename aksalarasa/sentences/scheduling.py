@@ -20,7 +20,7 @@ used unless it finishes the hours. The warning of the order page (`fits`) is thi
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
@@ -152,14 +152,12 @@ def free_windows(day: date, world: World) -> list[tuple[int, int]]:
     return windows
 
 
-def propose(*, remaining_minutes: int, first_day: date, world: World) -> Plan:
-    """Sessions from `first_day` to the end of the period that work `remaining_minutes`, earliest
-    first; a shortfall when the days left cannot hold them."""
-    sessions: list[Session] = []
-    unknown: set[int] = set()
-    left = max(0, remaining_minutes)
+def _offers(first_day: date, world: World, unknown: set[int]) -> Iterator[tuple[date, int, int]]:
+    """Each usable day from `first_day` to the end of the period, in order: (day, the start of its
+    longest free window, the minutes a session may take there). Years without a known holiday
+    decree go into `unknown` as they are reached."""
     day = max(first_day, world.period_start)
-    while day <= world.period_end and left > 0:
+    while day <= world.period_end:
         plannable = is_plannable_day(day, world.site)
         if plannable is None:
             unknown.add(day.year)
@@ -169,18 +167,44 @@ def propose(*, remaining_minutes: int, first_day: date, world: World) -> Plan:
             and (windows := free_windows(day, world))
         ):
             start, end = max(windows, key=lambda w: (w[1] - w[0], -w[0]))
-            allowed = world.daily_limit_minutes - world.own_minutes.get(day, 0)
-            minutes = min(end - start, allowed, left)
-            if minutes > 0 and (minutes >= MIN_SESSION_MINUTES or minutes == left):
+            allowed = min(end - start, world.daily_limit_minutes - world.own_minutes.get(day, 0))
+            if allowed > 0:
+                yield day, start, allowed
+        day += timedelta(days=1)
+
+
+def propose(*, remaining_minutes: int, first_day: date, world: World) -> Plan:
+    """Sessions from `first_day` to the end of the period that work `remaining_minutes`, earliest
+    first; a shortfall when the days left cannot hold them."""
+    sessions: list[Session] = []
+    unknown: set[int] = set()
+    left = max(0, remaining_minutes)
+    if left:
+        for day, start, allowed in _offers(first_day, world, unknown):
+            minutes = min(allowed, left)
+            if minutes >= MIN_SESSION_MINUTES or minutes == left:
                 sessions.append(Session(day, _t(start), _t(start + minutes)))
                 left -= minutes
-        day += timedelta(days=1)
+                if not left:
+                    break
     return Plan(sessions=sessions, wanted_minutes=max(0, remaining_minutes), unknown_years=frozenset(unknown))
 
 
 def capacity_minutes(*, first_day: date, world: World) -> Plan:
-    """As many minutes as the days left can hold (the most `propose` could plan)."""
-    return propose(remaining_minutes=10**9, first_day=first_day, world=world)
+    """The most minutes `propose` can plan and finish: every day that holds a session of at least
+    MIN_SESSION_MINUTES, or, when that is more, the hours that end in a shorter window (the one
+    short session `propose` allows, the last) with the long sessions before it. So the order
+    page's warning agrees with the plan: the hours left fit exactly when `propose` finishes them."""
+    unknown: set[int] = set()
+    long_sessions = most = 0
+    for _day, _start, allowed in _offers(first_day, world, unknown):
+        if allowed >= MIN_SESSION_MINUTES:
+            long_sessions += allowed
+        else:
+            most = max(most, long_sessions + allowed)
+    most = max(most, long_sessions)
+    plan = propose(remaining_minutes=most, first_day=first_day, world=world)
+    return Plan(sessions=plan.sessions, wanted_minutes=most, unknown_years=frozenset(unknown))
 
 
 def session_problems(
