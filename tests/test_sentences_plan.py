@@ -86,7 +86,9 @@ def test_a_proposed_plan_obeys_every_rule(data, remaining):
         assert scheduling.session_problems(s, world) == []
     assert plan.planned_minutes <= remaining
     # The order page's warning ("no longer fit", from capacity_minutes) agrees with the plan.
-    most = scheduling.capacity_minutes(first_day=first, world=world).planned_minutes
+    capacity = scheduling.capacity_minutes(first_day=first, world=world)
+    most = capacity.planned_minutes
+    assert capacity.fits and all(scheduling.session_problems(s, world) == [] for s in capacity.sessions)
     if remaining <= most:
         assert plan.planned_minutes == remaining and plan.fits
     else:

@@ -194,17 +194,22 @@ def capacity_minutes(*, first_day: date, world: World) -> Plan:
     """The most minutes `propose` can plan and finish: every day that holds a session of at least
     MIN_SESSION_MINUTES, or, when that is more, the hours that end in a shorter window (the one
     short session `propose` allows, the last) with the long sessions before it. So the order
-    page's warning agrees with the plan: the hours left fit exactly when `propose` finishes them."""
+    page's warning agrees with the plan: the hours left fit exactly when `propose` finishes them.
+    One walk of the days."""
     unknown: set[int] = set()
-    long_sessions = most = 0
-    for _day, _start, allowed in _offers(first_day, world, unknown):
+    long_sessions: list[Session] = []
+    long_minutes = 0
+    short_end: tuple[int, int, Session | None] = (0, 0, None)  # (minutes, long sessions before, window)
+    for day, start, allowed in _offers(first_day, world, unknown):
+        session = Session(day, _t(start), _t(start + allowed))
         if allowed >= MIN_SESSION_MINUTES:
-            long_sessions += allowed
-        else:
-            most = max(most, long_sessions + allowed)
-    most = max(most, long_sessions)
-    plan = propose(remaining_minutes=most, first_day=first_day, world=world)
-    return Plan(sessions=plan.sessions, wanted_minutes=most, unknown_years=frozenset(unknown))
+            long_sessions.append(session)
+            long_minutes += allowed
+        elif long_minutes + allowed > short_end[0]:
+            short_end = (long_minutes + allowed, len(long_sessions), session)
+    most, before, short = short_end
+    sessions = long_sessions[:before] + [short] if short and most > long_minutes else long_sessions
+    return Plan(sessions=sessions, wanted_minutes=max(most, long_minutes), unknown_years=frozenset(unknown))
 
 
 def session_problems(
